@@ -1,0 +1,29 @@
+# The gopherfile frontend image: a bundled Node program speaking the LLBBridge over stdio.
+# No syntax line on purpose: this file must build with the daemon's built-in Dockerfile frontend,
+# because no registry may be reachable to pull docker/dockerfile.
+# Base images are build args so the test bed can pass its locally made ones.
+ARG NODE_BUILD_IMAGE=node:20-bookworm-slim
+ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
+
+FROM ${NODE_BUILD_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# Keyed on the lock file only, so source edits never re-run the install.
+RUN --mount=type=cache,id=gopherfile-npm,target=/root/.npm \
+    npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json ./
+COPY scripts/bundle.mjs scripts/bundle.mjs
+COPY schema schema
+COPY src src
+RUN node scripts/bundle.mjs
+
+FROM ${NODE_RUNTIME_IMAGE}
+COPY --from=build /src/dist/frontend.mjs /gopherfile/frontend.mjs
+# BuildKit reads these labels on frontend images: the frontend needs no network,
+# and declares no optional frontend capabilities beyond the base protocol.
+LABEL moby.buildkit.frontend.network.none="true" \
+      moby.buildkit.frontend.caps="" \
+      org.opencontainers.image.title="gopherfile" \
+      org.opencontainers.image.description="BuildKit frontend for Go projects"
+ENV NODE_OPTIONS=--max-old-space-size=512
+ENTRYPOINT ["node", "/gopherfile/frontend.mjs"]

@@ -1,0 +1,41 @@
+# Names, paths and pins of the gopherfile test bed; source it: `. scripts/testbed/env.sh`.
+# test/e2e/testbed.ts holds the same values for TypeScript (a unit test keeps the two equal).
+# Everything lives under its own names so it never collides with a developer's own Docker,
+# BuildKit or registry: /run/gopherfile, /var/lib/gopherfile, bridge gopherfile0.
+
+export GOPHERFILE_STATE_DIR=/var/lib/gopherfile
+export GOPHERFILE_RUN_DIR=/run/gopherfile
+export GOPHERFILE_LOG_DIR=/var/lib/gopherfile/logs
+export GOPHERFILE_CACHE="${GOPHERFILE_CACHE:-$HOME/.cache/gopherfile}"
+
+export GOPHERFILE_BUILDKIT_VERSION=v0.32.2
+export GOPHERFILE_BUILDX_VERSION=v0.36.1
+export GOPHERFILE_BUILDKIT_BIN="$GOPHERFILE_CACHE/tools/buildkit-$GOPHERFILE_BUILDKIT_VERSION"
+export GOPHERFILE_BUILDX_BIN="$GOPHERFILE_CACHE/tools/buildx-$GOPHERFILE_BUILDX_VERSION"
+export GOPHERFILE_BUILDCTL="$GOPHERFILE_BUILDKIT_BIN/buildctl"
+
+export GOPHERFILE_DOCKER_SOCKET=/run/gopherfile/docker.sock
+export GOPHERFILE_BUILDKITD_SOCKET=/run/gopherfile/buildkitd.sock
+export GOPHERFILE_REGISTRY=127.0.0.1:5000
+export GOPHERFILE_BRIDGE=gopherfile0
+export GOPHERFILE_BRIDGE_CIDR=10.213.213.1/24
+
+# Debian's Docker 20.10 client runs both `docker build` and `docker buildx` (with our plugin).
+export GOPHERFILE_DOCKER=/usr/bin/docker
+export GOPHERFILE_DOCKER_CONFIG=/var/lib/gopherfile/docker-config
+export GOPHERFILE_BUILDX_BUILDER=gopherfile
+
+# Base images: one reference that works on dockerd (imported) and on buildkitd (pulled).
+GOPHERFILE_GO_VERSION="$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9][0-9.]*\).*/\1/p')"
+export GOPHERFILE_GO_VERSION
+export GOPHERFILE_GOLANG_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/golang:${GOPHERFILE_GO_VERSION%.*}"
+export GOPHERFILE_GOLANG_IMAGE_FULL="$GOPHERFILE_REGISTRY/gopherfile/golang:$GOPHERFILE_GO_VERSION"
+GOPHERFILE_NODE_MAJOR="$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')"
+export GOPHERFILE_NODE_MAJOR
+export GOPHERFILE_NODE_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/node:$GOPHERFILE_NODE_MAJOR"
+export GOPHERFILE_NODE_BUILD_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/node-build:$GOPHERFILE_NODE_MAJOR"
+export GOPHERFILE_BUSYBOX_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/busybox:latest"
+export GOPHERFILE_DOCKERFILE_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/dockerfile:$GOPHERFILE_BUILDKIT_VERSION"
+
+# What a shell needs to use the test bed's clients the way the e2e tests do.
+export GOPHERFILE_CLIENT_ENV="DOCKER_HOST=unix://$GOPHERFILE_DOCKER_SOCKET DOCKER_CONFIG=$GOPHERFILE_DOCKER_CONFIG BUILDKIT_HOST=unix://$GOPHERFILE_BUILDKITD_SOCKET BUILDX_BUILDER=$GOPHERFILE_BUILDX_BUILDER DOCKER_BUILDKIT=1"

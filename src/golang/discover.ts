@@ -1,0 +1,280 @@
+// Module facts from the build context: go.mod, and the main and tested packages found as `go list ./...` would.
+
+import { ContextError, type Checked } from "./context-error.js";
+import { cleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
+import { goodOSArchFile, type BuildTarget } from "./build-constraints.js";
+import { headerMatches, scanGoFileHeader, type GoFileHeader, type HeaderProblem } from "./go-file-header.js";
+import { goVersionFor, parseGoMod, type GoMod, type ModPosition } from "./go-mod.js";
+
+/** One Go package of the main module. */
+export interface GoPackage {
+  /** Module-relative, `./`-prefixed (`./cmd/server`); "." for the module root. */
+  readonly dir: string;
+  readonly importPath: string;
+  readonly name: string;
+  /** `package main` with at least one non-test file that builds for the target. */
+  readonly isMain: boolean;
+  readonly hasTests: boolean;
+  /** `_test.go` files whose names build for the target, sorted; their contents are not read. */
+  readonly testFiles: readonly string[];
+  /** For main packages, the binary name `go build` would choose; undefined otherwise. */
+  readonly binary: string | undefined;
+}
+
+/** A `replace … => ./dir` target; its directory (context-relative) must be sent with the module. */
+export interface LocalReplace extends ModPosition {
+  readonly oldPath: string;
+  readonly dir: string;
+}
+
+/** What discovery cost, in reader calls and bytes. */
+export interface DiscoveryCost {
+  readonly readDir: number;
+  readonly readFile: number;
+  readonly bytesRead: number;
+}
+
+/** Everything the compiler needs to know about the module. Immutable; lists are sorted. */
+export interface ModuleFacts {
+  /** Context-relative directory holding go.mod ("" for the context root). */
+  readonly moduleDir: string;
+  readonly modulePath: string;
+  readonly goMod: GoMod;
+  /** The version to build with (see goVersionFor); undefined when go.mod has no go or toolchain line. */
+  readonly goVersion: string | undefined;
+  readonly hasGoSum: boolean;
+  readonly hasVendor: boolean;
+  readonly localReplaces: readonly LocalReplace[];
+  /** Context-relative directories holding their own go.mod, skipped like `./...` skips them. */
+  readonly nestedModules: readonly string[];
+  readonly packages: readonly GoPackage[];
+  readonly cost: DiscoveryCost;
+}
+
+export interface DiscoverOptions {
+  /** Directory holding go.mod, context-relative as the spec's `module:` gives it; default the root. */
+  readonly moduleDir?: string;
+  readonly goos?: string;
+  readonly goarch?: string;
+  /** Build tags (`-tags`); `ignore` and unknown tags are false unless listed. */
+  readonly tags?: readonly string[];
+  readonly cgo?: boolean;
+  /** The Go version that sets `go1.N` tags; default go.mod's (goVersionFor). */
+  readonly goVersion?: string;
+  /** Reader calls in flight at once; default 16. */
+  readonly concurrency?: number;
+}
+
+/**
+ * Header prefixes read per file. 4 KiB holds the package clause of 99% of files (license headers
+ * included); long package docs need the second read. See docs/discovery.md for the measurements.
+ */
+export const HEADER_LIMITS: readonly (number | undefined)[] = [4096, 65536, undefined];
+
+/**
+ * Reads go.mod and walks the module through `reader`, following `go list ./...`: skips `vendor`,
+ * `testdata`, directories starting with `.` or `_` and nested modules; ignores files starting
+ * with `.` or `_`; honours GOOS/GOARCH file suffixes and `//go:build` lines. Cost: one readDir
+ * per visited directory, one readFile for go.mod, one per local replace, and per package usually
+ * one bounded readFile of a non-test file's header (more when that file is excluded by a build
+ * constraint or its header exceeds 4 KiB). Test files are known from names alone.
+ */
+export async function discoverModule(reader: ContextReader, options: DiscoverOptions = {}): Promise<Checked<ModuleFacts>> {
+  const moduleDir = cleanContextPath(options.moduleDir ?? "");
+  const goModPath = joinContextPath(moduleDir ?? "", "go.mod");
+  if (moduleDir === undefined) {
+    const at = `${options.moduleDir ?? ""}/go.mod`;
+    return fail(new ContextError("go-mod-missing", at, 0, 0, "the module directory is outside the build context; point module: at a directory inside it"));
+  }
+  const io = new CountingReader(reader, options.concurrency ?? 16);
+  // The root listing does not depend on go.mod, so both round trips run at once.
+  const rootListing = io.readDir(moduleDir).catch(() => undefined);
+  const goModBytes = await io.readFile(goModPath);
+  if (goModBytes === undefined) {
+    await rootListing;
+    return fail(new ContextError("go-mod-missing", goModPath, 0, 0, "go.mod not found in the build context; check module: in the spec and .dockerignore"));
+  }
+  const parsed = parseGoMod(new TextDecoder().decode(goModBytes), goModPath);
+  if (!parsed.ok) {
+    await rootListing;
+    return parsed;
+  }
+  const mod = parsed.value;
+  const target: BuildTarget = {
+    goos: options.goos ?? "linux",
+    goarch: options.goarch ?? "amd64",
+    tags: options.tags ?? [],
+    cgo: options.cgo ?? false,
+    goVersion: options.goVersion ?? goVersionFor(mod),
+  };
+  const errors: ContextError[] = [];
+  const found: Omit<GoPackage, "importPath" | "binary">[] = [];
+  const nested: string[] = [];
+
+  const visit = async (dir: string, listing?: readonly ContextEntry[]): Promise<void> => {
+    const entries = listing ?? (await io.readDir(dir));
+    if (dir !== moduleDir && entries.some((e) => e.name === "go.mod" && e.kind !== "dir")) {
+      nested.push(dir);
+      return;
+    }
+    const children = entries.filter((e) => e.kind === "dir" && !skipDir(e.name)).map((e) => joinContextPath(dir, e.name));
+    await Promise.all([inspectPackage(io, dir, moduleDir, entries, target, found, errors), ...children.map((c) => visit(c))]);
+  };
+  const [, localReplaces] = await Promise.all([
+    (async () => visit(moduleDir, (await rootListing) ?? (await io.readDir(moduleDir))))(),
+    checkLocalReplaces(io, mod, moduleDir, errors),
+  ]);
+  if (errors.length > 0) return { ok: false, errors: errors.sort(byPosition) };
+
+  const rootEntries = (await rootListing) ?? [];
+  const modulePath = mod.module.path;
+  const packages = found
+    .map((p) => {
+      const importPath = p.dir === "." ? modulePath : `${modulePath}/${p.dir.slice(2)}`;
+      return { ...p, importPath, binary: p.isMain ? binaryName(importPath) : undefined };
+    })
+    .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return {
+    ok: true,
+    value: {
+      moduleDir,
+      modulePath,
+      goMod: mod,
+      goVersion: goVersionFor(mod),
+      hasGoSum: rootEntries.some((e) => e.name === "go.sum" && e.kind !== "dir"),
+      hasVendor: rootEntries.some((e) => e.name === "vendor" && e.kind === "dir"),
+      localReplaces,
+      nestedModules: nested.sort(),
+      packages,
+      cost: io.cost(),
+    },
+  };
+}
+
+/** The binary name `go build` gives a main package: the last import path element, skipping a `/vN` suffix. */
+export function binaryName(importPath: string): string {
+  const parts = importPath.split("/");
+  const last = parts[parts.length - 1]!;
+  if (parts.length > 1 && /^v([2-9]|[1-9][0-9]+)$/.test(last)) return parts[parts.length - 2]!;
+  return last;
+}
+
+function skipDir(name: string): boolean {
+  return name.startsWith(".") || name.startsWith("_") || name === "testdata" || name === "vendor";
+}
+
+function isGoFile(e: ContextEntry): boolean {
+  return e.kind !== "dir" && e.name.endsWith(".go") && !e.name.startsWith(".") && !e.name.startsWith("_");
+}
+
+async function inspectPackage(
+  io: CountingReader, dir: string, moduleDir: string, entries: readonly ContextEntry[], target: BuildTarget,
+  found: Omit<GoPackage, "importPath" | "binary">[], errors: ContextError[],
+): Promise<void> {
+  const names = entries.filter(isGoFile).map((e) => e.name).filter((n) => goodOSArchFile(target, n));
+  const testFiles = names.filter((n) => n.endsWith("_test.go")).sort();
+  // doc.go files often hold long package docs, so they are read last.
+  const goFiles = names.filter((n) => !n.endsWith("_test.go")).sort((a, b) => Number(a === "doc.go") - Number(b === "doc.go") || (a < b ? -1 : 1));
+  let name: string | undefined;
+  let isMain = false;
+  for (const [files, isTest] of [[goFiles, false], [testFiles, true]] as const) {
+    for (const file of files) {
+      const path = joinContextPath(dir, file);
+      const h = await readHeader(io, path);
+      if (h === undefined) continue;
+      if ("message" in h) {
+        errors.push(new ContextError(h.inConstraint ? "build-constraint-invalid" : "go-file-invalid", path, h.line, h.col, h.message));
+        return;
+      }
+      // go/build ignores `package documentation` files and files excluded by constraints.
+      if (h.packageName === "documentation" || !headerMatches(h, target)) continue;
+      name = isTest ? h.packageName.replace(/_test$/, "") : h.packageName;
+      isMain = !isTest && name === "main";
+      break;
+    }
+    if (name !== undefined) break;
+  }
+  if (name === undefined) return;
+  const rel = dir === moduleDir ? "" : dir.slice(moduleDir === "" ? 0 : moduleDir.length + 1);
+  found.push({ dir: rel === "" ? "." : `./${rel}`, name, isMain, hasTests: testFiles.length > 0, testFiles });
+}
+
+async function readHeader(io: CountingReader, path: string): Promise<GoFileHeader | HeaderProblem | undefined> {
+  for (const limit of HEADER_LIMITS) {
+    const bytes = await io.readFile(path, limit);
+    if (bytes === undefined) return undefined;
+    const complete = limit === undefined || bytes.length < limit;
+    const scan = scanGoFileHeader(new TextDecoder().decode(bytes), complete);
+    if (scan.kind === "header") return scan.header;
+    if (scan.kind === "error") return scan.problem;
+  }
+  throw new Error(`unreachable: a complete read of ${path} cannot be incomplete`);
+}
+
+async function checkLocalReplaces(io: CountingReader, mod: GoMod, moduleDir: string, errors: ContextError[]): Promise<LocalReplace[]> {
+  const out: LocalReplace[] = [];
+  await Promise.all(
+    mod.replace.filter((r) => r.local).map(async (r) => {
+      const dir = /^([/\\]|[A-Za-z]:)/.test(r.newPath) ? undefined : cleanContextPath(joinContextPath(moduleDir, r.newPath));
+      if (dir === undefined) {
+        const msg = `replacement directory ${r.newPath} is outside the build context; move it inside the context or widen the context`;
+        errors.push(new ContextError("replace-outside-context", mod.file, r.line, r.col, msg));
+        return;
+      }
+      if ((await io.readFile(joinContextPath(dir, "go.mod"), 1)) === undefined) {
+        const msg = `replacement directory ${r.newPath} has no go.mod in the build context; check the path and .dockerignore`;
+        errors.push(new ContextError("replace-missing", mod.file, r.line, r.col, msg));
+        return;
+      }
+      out.push({ oldPath: r.oldPath, dir, line: r.line, col: r.col });
+    }),
+  );
+  return out.sort((a, b) => a.line - b.line);
+}
+
+function byPosition(a: ContextError, b: ContextError): number {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col;
+}
+
+function fail(e: ContextError): Checked<never> {
+  return { ok: false, errors: [e] };
+}
+
+/** Counts calls and bytes, and bounds calls in flight (a slot is handed over directly on release). */
+class CountingReader {
+  private dirs = 0;
+  private files = 0;
+  private bytes = 0;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly inner: ContextReader, private readonly limit: number) {}
+
+  async readDir(path: string): Promise<readonly ContextEntry[]> {
+    this.dirs++;
+    return this.run(() => this.inner.readDir(path));
+  }
+
+  async readFile(path: string, limit?: number): Promise<Uint8Array | undefined> {
+    this.files++;
+    const b = await this.run(() => this.inner.readFile(path, limit));
+    this.bytes += b?.length ?? 0;
+    return b;
+  }
+
+  cost(): DiscoveryCost {
+    return { readDir: this.dirs, readFile: this.files, bytesRead: this.bytes };
+  }
+
+  private async run<T>(f: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await f();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

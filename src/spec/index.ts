@@ -1,0 +1,20 @@
+// Public API of the spec: parse a Gopherfile into a normalised Spec, or into positioned errors.
+export { parseSpec, type ParsedSpec, type ParseSpecOptions, type SpecFailure } from "./parse-spec.js";
+export { SpecError, isSpecError, formatSpecError, sortSpecErrors, type SpecLocation } from "./errors.js";
+export { formatPath, type SpecPath } from "./paths.js";
+export { interpolate, interpolateString, resolveArgs, type Interpolated, type ResolvedArgs } from "./interpolate.js";
+export { binaryFromGo, DEFAULT_GO_ENV, DEFAULT_LDFLAGS, type BinaryOptions } from "./normalise.js";
+export { suggest } from "./did-you-mean.js";
+export { SPEC_SCHEMA } from "./schema.js";
+export {
+  BUILTIN_TARGETS,
+  type BuiltinTarget,
+  type Spec,
+  type GoSettings,
+  type Binary,
+  type Tests,
+  type Lint,
+  type GolangciLint,
+  type Image,
+  type ImageCheck,
+} from "./types.js";
