@@ -29,7 +29,7 @@ export function crossCheck(spec: Spec, locator: Locator): SpecError[] {
       const listed = image.binaries === "all" ? names : image.binaries;
       const byOutput = new Map<string, Binary>();
       listed.forEach((name, i) => {
-        const binary = declared[name];
+        const binary = Object.hasOwn(declared, name) ? declared[name] : undefined;
         const path: SpecPath = image.binaries === "all" ? ["binaries", name] : ["images", image.name, "binaries", i];
         if (binary === undefined) {
           report(path, unknownName("binary", name, names, "declare it under binaries or remove it here"));

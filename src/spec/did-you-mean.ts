@@ -39,7 +39,8 @@ const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
-  const synonym = SYNONYMS[lower.replace(/-/g, "_")]?.find((s) => candidates.includes(s));
+  const key = lower.replace(/-/g, "_");
+  const synonym = Object.hasOwn(SYNONYMS, key) ? SYNONYMS[key]?.find((s) => candidates.includes(s)) : undefined;
   if (synonym !== undefined) return synonym;
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -74,14 +74,14 @@ export function parseSpec(text: string, file: string, options: ParseSpecOptions 
 function declaredArgs(data: unknown, locator: Locator): Record<string, string> {
   const args = isRecord(data) ? data["args"] : undefined;
   if (!isRecord(args)) return {};
-  const out: Record<string, string> = {};
+  const out: [string, string][] = [];
   for (const [name, value] of Object.entries(args)) {
-    if (typeof value === "string") out[name] = value;
+    if (typeof value === "string") out.push([name, value]);
     else if (typeof value === "number" || typeof value === "boolean") {
-      out[name] = locator.sourceText(["args", name]) ?? String(value);
+      out.push([name, locator.sourceText(["args", name]) ?? String(value)]);
     }
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function sorted(values: ReadonlyMap<string, string>): Record<string, string> {

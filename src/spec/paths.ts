@@ -35,7 +35,7 @@ export function pointerToPath(pointer: string, root: unknown): SpecPath {
       node = node[index];
     } else {
       out.push(token);
-      node = isRecord(node) ? node[token] : undefined;
+      node = isRecord(node) && Object.hasOwn(node, token) ? node[token] : undefined;
     }
   }
   return out;
@@ -46,7 +46,7 @@ export function valueAt(root: unknown, path: SpecPath): unknown {
   let node: unknown = root;
   for (const seg of path) {
     if (typeof seg === "number") node = Array.isArray(node) ? node[seg] : undefined;
-    else node = isRecord(node) ? node[seg] : undefined;
+    else node = isRecord(node) && Object.hasOwn(node, seg) ? node[seg] : undefined;
   }
   return node;
 }

@@ -35,7 +35,8 @@ export function suggestPlatform(value: string): string | undefined {
   const [os, arch, ...variant] = parts;
   if (os === undefined || arch === undefined || variant.length > 1) return undefined;
   const goos = GOOS.includes(os) ? os : suggest(os, GOOS);
-  const goarch = ARCH_ALIASES[arch] ?? (GOARCH.includes(arch) ? arch : suggest(arch, GOARCH));
+  const alias = Object.hasOwn(ARCH_ALIASES, arch) ? ARCH_ALIASES[arch] : undefined;
+  const goarch = alias ?? (GOARCH.includes(arch) ? arch : suggest(arch, GOARCH));
   if (goos === undefined || goarch === undefined) return undefined;
   const guess = [goos, goarch, ...variant].join("/");
   return guess === value ? undefined : guess;

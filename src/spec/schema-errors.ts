@@ -15,6 +15,8 @@ interface Problem {
   /** Path shown to the user (the mapping, for problems with one of its keys). */
   readonly shown: SpecPath;
   readonly message: string;
+  /** The value has the wrong type: a weaker sign that the user meant this alternative. */
+  readonly typeMismatch?: true;
 }
 
 /**
@@ -54,8 +56,8 @@ function explainAnyOf(node: SchemaNode, value: unknown, path: SpecPath, locator:
   const scalar = typeof value !== "object" || value === null;
   if (fitting.length === 0 || (scalar && node.errorMessage !== undefined)) {
     const wanted = node.errorMessage ?? `must be ${describeTypes(branches.flatMap((b) => typesOf(deref(b).type)))}`;
-    const suffix = fitting.length === 0 ? `, not ${kindOf(value)}` : "";
-    return [{ path, atKey: false, shown: path, message: wanted + suffix }];
+    const message = value === null ? `is empty, but ${wanted}` : fitting.length === 0 ? `${wanted}, not ${kindOf(value)}` : wanted;
+    return [{ path, atKey: false, shown: path, message }];
   }
   let best: Problem[] | undefined;
   for (const b of fitting) {
@@ -65,10 +67,16 @@ function explainAnyOf(node: SchemaNode, value: unknown, path: SpecPath, locator:
   return best ?? [];
 }
 
-/** An alternative is the better guess when its problems are deeper, then when there are fewer. */
+/**
+ * An alternative is the better guess when its problems are deeper, then when there are fewer,
+ * then when fewer of them are wrong types (a missing key says more than "not a mapping").
+ */
 function better(a: readonly Problem[], b: readonly Problem[]): boolean {
   const depth = (ps: readonly Problem[]) => Math.max(0, ...ps.map((p) => p.path.length));
-  return depth(a) > depth(b) || (depth(a) === depth(b) && a.length < b.length);
+  const types = (ps: readonly Problem[]) => ps.filter((p) => p.typeMismatch === true).length;
+  if (depth(a) !== depth(b)) return depth(a) > depth(b);
+  if (a.length !== b.length) return a.length < b.length;
+  return types(a) < types(b);
 }
 
 function explain(error: SchemaError, path: SpecPath, value: unknown, locator: Locator): Problem {
@@ -83,8 +91,10 @@ function explain(error: SchemaError, path: SpecPath, value: unknown, locator: Lo
   }
   const at = (message: string): Problem => ({ path, atKey: false, shown: path, message });
   switch (error.keyword) {
-    case "type":
-      return at(typeMessage(typesOf(params["type"] as string | string[]), value, locator.sourceText(path), path));
+    case "type": {
+      const message = typeMessage(typesOf(params["type"] as string | string[]), value, locator.sourceText(path), path);
+      return { path, atKey: false, shown: path, message, typeMismatch: true };
+    }
     case "additionalProperties": {
       const key = String(params["additionalProperty"]);
       const allowed = Object.keys(schema.properties ?? {});

@@ -1,6 +1,7 @@
-// The JSON Schema of the spec (schema/gopherfile.schema.json) and its compiled ajv validators.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+// The JSON Schema of the spec (schema/gopherfile.schema.json) and its precompiled validators.
+import type { ErrorObject } from "ajv";
 import schemaJson from "../../schema/gopherfile.schema.json" with { type: "json" };
+import { branches, validate } from "./generated/validate-spec.js";
 
 /** The parts of a schema node that error messages read. */
 export interface SchemaNode {
@@ -14,49 +15,31 @@ export interface SchemaNode {
   readonly patternErrorMessage?: string;
 }
 
-/** The schema as shipped in the repo; the same object ajv compiles, so error nodes are its nodes. */
+/** The schema as shipped in the repo, for tools and for reading help texts and examples. */
 export const SPEC_SCHEMA: SchemaNode & { readonly $id: string } = schemaJson;
 
 /** Ajv error objects as produced with `verbose: true`. */
 export type SchemaError = ErrorObject<string, Record<string, unknown>, unknown>;
 
-let ajv: Ajv | undefined;
-const branchValidators = new Map<string, ValidateFunction>();
-let pointers: Map<object, string> | undefined;
-
-function compiler(): Ajv {
-  if (ajv !== undefined) return ajv;
-  ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  // Annotations that editors (VS Code, yaml-language-server) show as messages; we read them too.
-  ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
-  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
-  ajv.addSchema(schemaJson);
-  return ajv;
-}
-
 /**
  * Validates plain data against the whole schema, returning every error (ajv `allErrors`).
- * The schema is compiled once per process, on first use.
+ * The validator is precompiled (scripts/gen-spec-validator.mjs), so nothing is compiled at run
+ * time; a test keeps it in step with the schema file.
  */
 export function validateAgainstSchema(data: unknown): readonly SchemaError[] {
-  const validate = compiler().getSchema(SPEC_SCHEMA.$id);
-  if (validate === undefined) throw new Error(`schema ${SPEC_SCHEMA.$id} did not compile`);
   return validate(data) ? [] : (validate.errors ?? []);
 }
 
 /**
- * Validates `data` against one branch of an `anyOf` node of the schema, so that the errors of
- * each alternative can be told apart. `node` must be a node of {@link SPEC_SCHEMA}.
+ * Validates `data` against one alternative of an `anyOf` node, so that the errors of each
+ * alternative can be told apart. `node` is a node of the schema, or a copy of one (the
+ * precompiled validators report copies as `parentSchema`).
  */
 export function validateBranch(node: SchemaNode, branch: number, data: unknown): readonly SchemaError[] {
   const pointer = `${pointerOf(node)}/anyOf/${branch}`;
-  let validate = branchValidators.get(pointer);
-  if (validate === undefined) {
-    validate = compiler().getSchema(`${SPEC_SCHEMA.$id}#${pointer}`);
-    if (validate === undefined) throw new Error(`no schema node at ${pointer}`);
-    branchValidators.set(pointer, validate);
-  }
-  return validate(data) ? [] : (validate.errors ?? []);
+  const validateOne = branches[pointer];
+  if (validateOne === undefined) throw new Error(`no precompiled validator for ${pointer}; run scripts/gen-spec-validator.mjs`);
+  return validateOne(data) ? [] : (validateOne.errors ?? []);
 }
 
 /** Follows a local `$ref` ("#/definitions/x") to its node; other nodes are returned as is. */
@@ -70,16 +53,20 @@ export function deref(node: SchemaNode): SchemaNode {
   return deref(current as SchemaNode);
 }
 
+let pointers: Map<string, string> | undefined;
+
+/** Finds a node by its content, since the one an error carries may be a copy of ours. */
 function pointerOf(node: SchemaNode): string {
   pointers ??= indexPointers(SPEC_SCHEMA, "", new Map());
-  const pointer = pointers.get(node);
+  const pointer = pointers.get(JSON.stringify(node));
   if (pointer === undefined) throw new Error("schema node is not part of SPEC_SCHEMA");
   return pointer;
 }
 
-function indexPointers(node: unknown, pointer: string, into: Map<object, string>): Map<object, string> {
+/** Indexes the nodes that have an anyOf (the only ones looked up) by their JSON text. */
+function indexPointers(node: unknown, pointer: string, into: Map<string, string>): Map<string, string> {
   if (typeof node !== "object" || node === null) return into;
-  into.set(node, pointer);
+  if ("anyOf" in node) into.set(JSON.stringify(node), pointer);
   for (const [key, child] of Object.entries(node)) {
     indexPointers(child, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, into);
   }

@@ -1,5 +1,5 @@
 // Reads the YAML text of a spec into plain data plus a Locator; YAML problems become SpecErrors.
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Node, type YAMLError } from "yaml";
+import { isAlias, isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLError } from "yaml";
 import { SpecError } from "./errors.js";
 import { Locator } from "./locate.js";
 import { formatPath, type SpecPath } from "./paths.js";
@@ -31,6 +31,8 @@ export function readYaml(text: string, file: string): YamlRead | YamlFailed {
   const problems = [...doc.errors, ...doc.warnings];
   const errors = problems.map((p) => toSpecError(p, doc.contents ?? undefined, locator));
   if (problems.some((p) => p.code !== "DUPLICATE_KEY")) return { ok: false, errors };
+  const unusable = shapeErrors(doc, locator);
+  if (unusable.length > 0) return { ok: false, errors: [...errors, ...unusable] };
   try {
     return { ok: true, data: doc.toJS({ maxAliasCount: 100 }), locator, errors };
   } catch (e: unknown) {
@@ -79,6 +81,35 @@ const HINTS = {
   BLOCK_AS_IMPLICIT_KEY: "put the nested mapping on its own indented lines, or quote the value",
   MULTILINE_IMPLICIT_KEY: "quote the value, or check for a missing ':'",
 } as const;
+
+/**
+ * Valid YAML that has no plain-data meaning: keys that are lists or mappings, and aliases inside
+ * the value they refer to (which would make the data contain itself).
+ */
+function shapeErrors(doc: Document.Parsed, locator: Locator): SpecError[] {
+  const errors: SpecError[] = [];
+  const visit = (node: unknown): void => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      const [start, end] = node.range ?? [0, 0];
+      if (target?.range != null && target.range[0] <= start && end <= target.range[2]) {
+        errors.push(new SpecError(locator.offset(start), "", `alias *${node.source} is inside the value it refers to; a value cannot contain itself`));
+      }
+    } else if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (isMap(key) || isSeq(key)) {
+          errors.push(new SpecError(locator.offset(key.range?.[0] ?? 0), "", "a key must be a plain name, not a list or mapping"));
+        }
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(doc.contents);
+  return errors;
+}
 
 /** Finds the mapping key that starts at `offset`, with the path of its mapping. */
 function findKeyAt(node: Node | undefined, offset: number, path: SpecPath): { name: string; parent: SpecPath } | undefined {

@@ -1,0 +1,222 @@
+// The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
+import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
+import { binaryFromGo, type Binary, type Image, type SpecPath } from "../../spec/index.js";
+import { defaultGoImage } from "../go-mod.js";
+import { buildBinary, type BuiltBinary } from "./build.js";
+import { lint, vet } from "./checks.js";
+import { gated } from "./gate.js";
+import { assembleImage } from "./images.js";
+import { SpecLocations } from "./locations.js";
+import { names } from "./names.js";
+import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult, UserError } from "./request.js";
+import { defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
+import { testedPackages, testRuns } from "./tests.js";
+import { toolchain } from "./toolchain.js";
+
+interface NamedBinary {
+  readonly binary: Binary;
+  readonly path: SpecPath;
+}
+
+/**
+ * Compiles one target. Pure apart from `request.images` (image configs): the same request gives
+ * the same graph, and so byte-identical LLB. User mistakes come back as errors with positions.
+ */
+export async function compile(request: CompileRequest): Promise<CompileOutcome> {
+  const { spec: parsed, facts } = request;
+  const spec = parsed.spec;
+  const errors: UserError[] = [];
+  const locations = new SpecLocations(parsed, request.specFile, request.specText);
+
+  const binaries = resolveBinaries(request, errors);
+  const images = resolveImages(request, binaries, errors);
+  const imageNames = images.map((i) => i.name);
+  const target = request.target ?? defaultTarget(spec, imageNames);
+  const valid = targetNames(imageNames);
+  if (!valid.includes(target)) {
+    errors.push(request.target === undefined ? parsed.errorAt(["default"], unknownTargetMessage(target, valid)) : parsed.errorAt([], unknownTargetMessage(target, valid)));
+  }
+  const platforms = resolvePlatforms(request, errors);
+  const goImageRef = request.goImageOverride ?? spec.go.image ?? goImageFromVersion(request, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  if (goImageRef === undefined) throw new Error("go image unresolved without an error");
+
+  const imageCheck = parseImageRef(goImageRef);
+  if (!imageCheck.ok) return { ok: false, errors: [parsed.errorAt(["go", "image"], imageCheck.message)] };
+  const goImage = imageSource(goImageRef, { platform: request.buildPlatform, location: locations.at(["go"]) });
+  const tc = toolchain({
+    spec,
+    facts,
+    imageRef: goImageRef,
+    imageConfig: await request.images.resolve(goImageRef, request.buildPlatform),
+    image: goImage,
+    excludes: request.excludes,
+    sessionId: request.sessionId,
+    buildPlatform: request.buildPlatform,
+    locations,
+  });
+  const tests = testRuns(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations);
+  const testGates = tests.map((t) => t.state);
+  const gates = spec.tests.gate ? testGates : [];
+  const single = (kind: CompiledTarget["kind"], state: State): CompileOutcome => ({
+    ok: true,
+    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings: [] },
+  });
+
+  switch (target) {
+    case "test":
+      return single("test", gated(scratch(), testGates, "test"));
+    case "vet":
+      return single("vet", vet(tc, locations));
+    case "lint": {
+      if (spec.lint.golangci === undefined) return single("lint", vet(tc, locations));
+      return single("lint", lint(tc, spec.lint.golangci, locations));
+    }
+  }
+
+  if (binaries.length === 0) {
+    return { ok: false, errors: [parsed.errorAt(["binaries"], "the module has no main package to build; declare binaries: in the spec, or build --target test")] };
+  }
+  const builds = new Map<string, BuiltBinary>();
+  const built = (b: NamedBinary, p: Platform): BuiltBinary => {
+    const key = `${b.binary.name} ${formatPlatform(p)}`;
+    let out = builds.get(key);
+    if (out === undefined) {
+      out = buildBinary(tc, b.binary, p, locations, b.path);
+      builds.set(key, out);
+    }
+    return out;
+  };
+
+  const multiPlatform = platforms.length > 1;
+  if (target === "binaries") {
+    const results: PlatformResult[] = platforms.map((p) => {
+      let action: FileAction = FileAction.empty;
+      for (const b of binaries) action = action.copy(built(b, p).state, `/${b.binary.output}`, `/${b.binary.output}`);
+      const collected = scratch().withPlatform(p).file(action, { name: names.binaries(p), platform: p });
+      return { platform: p, state: gated(collected, gates, `binaries ${formatPlatform(p)}`) };
+    });
+    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [] } };
+  }
+
+  const image = images.find((i) => i.name === target);
+  if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
+  const byName = new Map(binaries.map((b) => [b.binary.name, b]));
+  const wanted = image.binaries === "all" ? binaries : image.binaries.flatMap((n) => byName.get(n) ?? []);
+  const results: PlatformResult[] = [];
+  const warnings: string[] = [];
+  for (const p of platforms) {
+    const assembled = await assembleImage({
+      image,
+      binaries: wanted.map((b) => built(b, p)),
+      platform: p,
+      toolchain: tc,
+      gates,
+      runnable: request.runnablePlatforms.some((r) => samePlatform(r, p)),
+      resolver: request.images,
+      locations,
+    });
+    results.push(assembled.result);
+    warnings.push(...assembled.warnings);
+  }
+  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings } };
+}
+
+/** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */
+function resolveBinaries(request: CompileRequest, errors: UserError[]): NamedBinary[] {
+  const { spec: parsed, facts } = request;
+  const spec = parsed.spec;
+  const mains = facts.packages.filter((p) => p.isMain);
+  if (spec.binaries === "auto") {
+    return mains.map((p) => ({ binary: binaryFromGo(spec.go, p.binary ?? p.name, p.dir), path: ["binaries"] }));
+  }
+  const out: NamedBinary[] = [];
+  for (const binary of Object.values(spec.binaries)) {
+    const path: SpecPath = ["binaries", binary.name, "package"];
+    const dir = relativePackage(binary.package, facts.modulePath);
+    if (dir !== undefined && !mains.some((p) => p.dir === dir)) {
+      const known = mains.map((p) => p.dir).join(", ");
+      errors.push(parsed.errorAt(path, `no main package at ${binary.package} in module ${facts.modulePath}; main packages are: ${known === "" ? "none" : known}`));
+    }
+    out.push({ binary, path: ["binaries", binary.name] });
+  }
+  return out;
+}
+
+/** `./cmd/x`, `cmd/x` or `<module>/cmd/x` as the module-relative `./cmd/x`; undefined for other modules' packages. */
+function relativePackage(pkg: string, modulePath: string): string | undefined {
+  let rel: string;
+  if (pkg === modulePath) rel = "";
+  else if (pkg.startsWith(`${modulePath}/`)) rel = pkg.slice(modulePath.length + 1);
+  else if (pkg.startsWith("./") || pkg === "." || !pkg.includes(".")) rel = pkg;
+  else return undefined;
+  const parts = rel.split("/").filter((s) => s !== "" && s !== ".");
+  return parts.length === 0 ? "." : `./${parts.join("/")}`;
+}
+
+/** Declared images, or, for a spec without images, one scratch image when the module has exactly one binary. */
+function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[], errors: UserError[]): Image[] {
+  const parsed = request.spec;
+  const spec = parsed.spec;
+  if (spec.images === "auto") {
+    const only = binaries.length === 1 ? binaries[0] : undefined;
+    if (only === undefined) return [];
+    return [
+      { name: only.binary.name, base: "scratch", binaries: [only.binary.name], env: {}, ports: [], labels: {}, certificates: false, zoneinfo: false, checks: [] },
+    ];
+  }
+  const names = binaries.map((b) => b.binary.name);
+  const images = Object.values(spec.images);
+  if (spec.binaries === "auto") {
+    for (const image of images) {
+      if (image.binaries === "all") continue;
+      image.binaries.forEach((name, i) => {
+        if (!names.includes(name)) {
+          errors.push(parsed.errorAt(["images", image.name, "binaries", i], unknownBinary(name, names)));
+        }
+      });
+    }
+  }
+  return images;
+}
+
+function unknownBinary(name: string, names: readonly string[]): string {
+  return `unknown binary '${name}': the module's main packages give ${names.length === 0 ? "no binaries" : names.map((n) => `'${n}'`).join(", ")}`;
+}
+
+/** --platform wins, then the spec's platforms, then the build platform. */
+function resolvePlatforms(request: CompileRequest, errors: UserError[]): Platform[] {
+  if (request.platforms.length > 0) return dedupe(request.platforms);
+  const spec = request.spec.spec;
+  if (spec.platforms.length === 0) return [request.buildPlatform];
+  const out: Platform[] = [];
+  spec.platforms.forEach((text, i) => {
+    const p = parsePlatform(text);
+    if (p.ok) out.push(p.value);
+    else errors.push(request.spec.errorAt(["platforms", i], p.message));
+  });
+  return dedupe(out);
+}
+
+function goImageFromVersion(request: CompileRequest, errors: UserError[]): string | undefined {
+  const version = request.spec.spec.go.version ?? request.facts.goVersion;
+  if (version === undefined) {
+    errors.push(request.spec.errorAt(["go"], `${request.facts.moduleDir === "" ? "" : `${request.facts.moduleDir}/`}go.mod has no go line; set go.version or go.image in the spec`));
+    return undefined;
+  }
+  return defaultGoImage(version);
+}
+
+function samePlatform(a: Platform, b: Platform): boolean {
+  return a.os === b.os && a.architecture === b.architecture && (a.variant ?? "") === (b.variant ?? "");
+}
+
+function dedupe(platforms: readonly Platform[]): Platform[] {
+  const seen = new Set<string>();
+  return platforms.filter((p) => {
+    const key = formatPlatform(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,14 @@
+// Progress names that read like a good Dockerfile's: `[build server linux/arm64] go build ./cmd/server`.
+import { formatPlatform, type Platform } from "../../llb/index.js";
+
+export const names = {
+  deps: (): string => "[deps] go mod download",
+  build: (binary: string, pkg: string, p: Platform): string => `[build ${binary} ${formatPlatform(p)}] go build ${pkg}`,
+  test: (pkg: string): string => `[test ${pkg}] go test`,
+  vet: (): string => "[vet] go vet ./...",
+  lint: (image: string): string => `[lint] ${image}`,
+  image: (image: string, p: Platform): string => `[image ${image} ${formatPlatform(p)}] assemble`,
+  check: (image: string, check: string, p: Platform): string => `[check ${image} ${formatPlatform(p)}] ${check}`,
+  binaries: (p: Platform): string => `[binaries ${formatPlatform(p)}] collect`,
+  gate: (what: string): string => `[gate ${what}] tests and checks passed`,
+};

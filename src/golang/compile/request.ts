@@ -1,0 +1,64 @@
+// What the compiler takes and gives: small interfaces so the frontend, the CLI and tests share it.
+import type { Platform, State } from "../../llb/index.js";
+import type { ParsedSpec, SpecError } from "../../spec/index.js";
+import type { ContextError } from "../context-error.js";
+import type { ModuleFacts } from "../discover.js";
+import type { ImageConfig } from "../image-config.js";
+
+/**
+ * Looks up an image's config for a platform. Inside BuildKit this is the gateway's
+ * ResolveImageConfig; the CLI may answer `undefined` (no daemon), and tests give fixed configs.
+ */
+export interface ImageResolver {
+  resolve(ref: string, platform: Platform): Promise<ImageConfig | undefined>;
+}
+
+/** Everything a compilation depends on. Equal requests give byte-identical LLB. */
+export interface CompileRequest {
+  readonly spec: ParsedSpec;
+  /** Name and text of the spec file, for source maps. */
+  readonly specFile: string;
+  readonly specText: string;
+  readonly facts: ModuleFacts;
+  /** `--target`; undefined builds the spec's default. */
+  readonly target?: string | undefined;
+  /** `--platform` from the client; empty means the spec's, else the build platform. */
+  readonly platforms: readonly Platform[];
+  /** Where every Go step runs (the worker's platform). */
+  readonly buildPlatform: Platform;
+  /** Platforms the worker can run natively or emulated; image checks run only on these. */
+  readonly runnablePlatforms: readonly Platform[];
+  /** `.dockerignore` patterns, applied by BuildKit when it reads the context. */
+  readonly excludes: readonly string[];
+  /** The client session that owns the context directory. */
+  readonly sessionId?: string | undefined;
+  /** Overrides the Go toolchain image (build arg GOPHERFILE_GO_IMAGE), e.g. for a registry mirror. */
+  readonly goImageOverride?: string | undefined;
+  readonly images: ImageResolver;
+}
+
+/** One platform's result: the filesystem and, for images, its config. */
+export interface PlatformResult {
+  readonly platform: Platform;
+  readonly state: State;
+  readonly config?: ImageConfig;
+}
+
+export type TargetKind = "image" | "binaries" | "test" | "vet" | "lint";
+
+/** A compiled target. `multiPlatform` results are returned as refs keyed by platform. */
+export interface CompiledTarget {
+  readonly target: string;
+  readonly kind: TargetKind;
+  readonly results: readonly PlatformResult[];
+  readonly multiPlatform: boolean;
+  /** Things the user should know that do not stop the build (e.g. a check skipped for a foreign platform). */
+  readonly warnings: readonly string[];
+}
+
+/** A user error from the spec or from the build context. */
+export type UserError = SpecError | ContextError;
+
+export type CompileOutcome =
+  | { readonly ok: true; readonly value: CompiledTarget }
+  | { readonly ok: false; readonly errors: readonly UserError[] };

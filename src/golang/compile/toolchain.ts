@@ -1,0 +1,129 @@
+// The Go toolchain every step shares: image, environment, caches, the read-only source and the module download.
+import { FileAction, local, scratch, type Mount, type Platform, type State } from "../../llb/index.js";
+import type { Spec } from "../../spec/index.js";
+import type { ModuleFacts } from "../discover.js";
+import type { ImageConfig } from "../image-config.js";
+import type { SpecLocations } from "./locations.js";
+import { names } from "./names.js";
+
+/** Where the build context is mounted in every Go step. */
+export const SOURCE_ROOT = "/src";
+export const GOMODCACHE = "/go/pkg/mod";
+export const GOCACHE = "/root/.cache/go-build";
+
+/**
+ * Cache ids are stable and global to the daemon, so every project and every build shares one
+ * module cache and one build cache, exactly as `go` on a workstation does. Both are `shared`:
+ * cmd/go makes its module and build caches safe for concurrent processes (file locks and atomic
+ * renames), so parallel test and build vertices must not wait for each other (`locked`) or get
+ * empty copies (`private`).
+ */
+export const CACHE_IDS = { modules: "gopherfile-gomodcache", build: "gopherfile-gocache" } as const;
+
+/** Everything a Go step needs besides its own command. Immutable. */
+export interface Toolchain {
+  /** The Go image after the module download (the download's root output). */
+  readonly root: State;
+  /** The Go image itself, for files such as the CA bundle. */
+  readonly image: State;
+  readonly imageRef: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Working directory of go commands: the module directory under {@link SOURCE_ROOT}. */
+  readonly workdir: string;
+  /** Source (read-only bind) and both caches. */
+  readonly mounts: readonly Mount[];
+  readonly buildPlatform: Platform;
+}
+
+export interface ToolchainInput {
+  readonly spec: Spec;
+  readonly facts: ModuleFacts;
+  readonly imageRef: string;
+  readonly imageConfig: ImageConfig | undefined;
+  readonly image: State;
+  readonly excludes: readonly string[];
+  readonly sessionId?: string | undefined;
+  readonly buildPlatform: Platform;
+  readonly locations: SpecLocations;
+}
+
+/** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */
+export function toolchain(input: ToolchainInput): Toolchain {
+  const { spec, facts } = input;
+  const context = local("context", {
+    ...(input.excludes.length > 0 ? { exclude: input.excludes } : {}),
+    sharedKeyHint: "context",
+    ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+    name: "[context] load build context",
+  });
+  const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
+  const env = goEnv(spec, input.imageConfig);
+  const caches: Mount[] = [
+    { type: "cache", target: GOMODCACHE, id: CACHE_IDS.modules, sharing: "shared" },
+    { type: "cache", target: GOCACHE, id: CACHE_IDS.build, sharing: "shared" },
+  ];
+  const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
+  const root = facts.hasVendor ? input.image : download(input, context, workdir, env, caches);
+  return { root, image: input.image, imageRef: input.imageRef, env, workdir, mounts, buildPlatform: input.buildPlatform };
+}
+
+/**
+ * `go mod download` over a snapshot holding only go.mod, go.sum and the go.mod of each local
+ * replace: the copy's cache key is the content of those files, so editing a .go file never re-runs
+ * it. With a vendor directory there is nothing to download and this step is left out.
+ */
+function download(input: ToolchainInput, context: State, workdir: string, env: Readonly<Record<string, string>>, caches: readonly Mount[]): State {
+  const { facts, spec } = input;
+  const files = [
+    joinContext(facts.moduleDir, "go.mod"),
+    ...(facts.hasGoSum ? [joinContext(facts.moduleDir, "go.sum")] : []),
+    ...facts.localReplaces.map((r) => joinContext(r.dir, "go.mod")),
+  ];
+  let action: FileAction = FileAction.empty;
+  for (const f of [...new Set(files)].sort()) action = action.copy(context, `/${f}`, `/${f}`, { createDestPath: true });
+  const modFiles = scratch().file(action, { name: "[deps] go.mod and go.sum", location: input.locations.at(["module"]) });
+  const credentials: Mount[] =
+    spec.go.private.length > 0
+      ? [
+          // Credentials for private modules come only from the client's --secret id=netrc and --ssh.
+          { type: "secret", target: "/root/.netrc", id: "netrc", optional: true },
+          { type: "ssh", optional: true },
+        ]
+      : [];
+  return input.image
+    .run({
+      args: ["go", "mod", "download"],
+      cwd: workdir,
+      env,
+      mounts: [{ type: "bind", target: SOURCE_ROOT, source: modFiles, readonly: true }, ...caches, ...credentials],
+      platform: input.buildPlatform,
+      name: names.deps(),
+      location: input.locations.at(["module"]),
+    })
+    .root();
+}
+
+/**
+ * The environment of every Go step: the image's own (PATH, GOPATH…), then the caches, then the
+ * spec's `go.env`. VCS stamping is off because the context has no reliable VCS state, and the
+ * toolchain is pinned to the image's so a go.mod `toolchain` line never triggers a download.
+ */
+function goEnv(spec: Spec, config: ImageConfig | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of config?.config.Env ?? []) {
+    const at = entry.indexOf("=");
+    if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  env["PATH"] ??= "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  env["GOPATH"] ??= "/go";
+  env["GOMODCACHE"] = GOMODCACHE;
+  env["GOCACHE"] = GOCACHE;
+  env["GOTOOLCHAIN"] = "local";
+  env["GOFLAGS"] = "-buildvcs=false";
+  if (spec.go.private.length > 0) env["GOPRIVATE"] = spec.go.private.join(",");
+  return { ...env, ...spec.go.env };
+}
+
+function joinContext(dir: string, name: string): string {
+  return dir === "" ? name : `${dir}/${name}`;
+}

@@ -1,0 +1,58 @@
+// The one conversion both entry points run: spec text + a context reader → a compiled target.
+import { discoverModule } from "../golang/discover.js";
+import { compile, type CompileOutcome, type ImageResolver } from "../golang/compile/index.js";
+import type { ContextReader } from "../golang/context-reader.js";
+import type { Platform } from "../llb/index.js";
+import { parseSpec } from "../spec/index.js";
+
+/** Build args gopherfile itself reads; they are not spec arguments. */
+export const RESERVED_ARGS = { goImage: "GOPHERFILE_GO_IMAGE" } as const;
+
+export interface ConvertInput {
+  readonly specFile: string;
+  readonly specText: string;
+  readonly buildArgs: ReadonlyMap<string, string>;
+  readonly reader: ContextReader;
+  readonly excludes: readonly string[];
+  readonly target?: string | undefined;
+  readonly platforms: readonly Platform[];
+  readonly buildPlatform: Platform;
+  readonly runnablePlatforms: readonly Platform[];
+  readonly sessionId?: string | undefined;
+  readonly images: ImageResolver;
+}
+
+/**
+ * Parses the spec, discovers the module through `reader` and compiles the target. Every user
+ * error of a stage is returned together; later stages run only when earlier ones succeeded,
+ * because they depend on their results.
+ */
+export async function convert(input: ConvertInput): Promise<CompileOutcome> {
+  const buildArgs: Record<string, string> = {};
+  for (const [k, v] of input.buildArgs) if (!Object.values<string>(RESERVED_ARGS).includes(k)) buildArgs[k] = v;
+  const parsed = parseSpec(input.specText, input.specFile, { buildArgs });
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+
+  const facts = await discoverModule(input.reader, {
+    moduleDir: parsed.spec.module,
+    tags: parsed.spec.go.tags,
+    cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
+    ...(parsed.spec.go.version !== undefined ? { goVersion: parsed.spec.go.version } : {}),
+  });
+  if (!facts.ok) return { ok: false, errors: facts.errors };
+
+  return compile({
+    spec: parsed,
+    specFile: input.specFile,
+    specText: input.specText,
+    facts: facts.value,
+    target: input.target,
+    platforms: input.platforms,
+    buildPlatform: input.buildPlatform,
+    runnablePlatforms: input.runnablePlatforms,
+    excludes: input.excludes,
+    sessionId: input.sessionId,
+    goImageOverride: input.buildArgs.get(RESERVED_ARGS.goImage),
+    images: input.images,
+  });
+}
