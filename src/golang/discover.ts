@@ -3,7 +3,7 @@
 import { ContextError, type Checked } from "./context-error.js";
 import { cleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
 import { goodOSArchFile, type BuildTarget } from "./build-constraints.js";
-import { headerMatches, scanGoFileHeader, type GoFileHeader, type HeaderProblem } from "./go-file-header.js";
+import { constraintHolds, fileBuilds, scanGoFileHeader, type HeaderScan } from "./go-file-header.js";
 import { goVersionFor, parseGoMod, type GoMod, type ModPosition } from "./go-mod.js";
 
 /** One Go package of the main module. */
@@ -180,14 +180,18 @@ async function inspectPackage(
   for (const [files, isTest] of [[goFiles, false], [testFiles, true]] as const) {
     for (const file of files) {
       const path = joinContextPath(dir, file);
-      const h = await readHeader(io, path);
-      if (h === undefined) continue;
-      if ("message" in h) {
-        errors.push(new ContextError(h.inConstraint ? "build-constraint-invalid" : "go-file-invalid", path, h.line, h.col, h.message));
+      const scan = await readHeader(io, path, !target.cgo && !isTest);
+      if (scan === undefined) continue;
+      if (scan.kind === "error") {
+        // go/build reports a broken file only when it would have been built.
+        if (!constraintHolds(scan.constraint, target)) continue;
+        const p = scan.problem;
+        errors.push(new ContextError(p.inConstraint ? "build-constraint-invalid" : "go-file-invalid", path, p.line, p.col, p.message));
         return;
       }
-      // go/build ignores `package documentation` files and files excluded by constraints.
-      if (h.packageName === "documentation" || !headerMatches(h, target)) continue;
+      const h = scan.header;
+      // go/build ignores `package documentation` files, files excluded by constraints and, without cgo, cgo files.
+      if (h.packageName === "documentation" || !fileBuilds(h, target)) continue;
       name = isTest ? h.packageName.replace(/_test$/, "") : h.packageName;
       isMain = !isTest && name === "main";
       break;
@@ -199,14 +203,13 @@ async function inspectPackage(
   found.push({ dir: rel === "" ? "." : `./${rel}`, name, isMain, hasTests: testFiles.length > 0, testFiles });
 }
 
-async function readHeader(io: CountingReader, path: string): Promise<GoFileHeader | HeaderProblem | undefined> {
+async function readHeader(io: CountingReader, path: string, imports: boolean): Promise<Exclude<HeaderScan, { kind: "incomplete" }> | undefined> {
   for (const limit of HEADER_LIMITS) {
     const bytes = await io.readFile(path, limit);
     if (bytes === undefined) return undefined;
     const complete = limit === undefined || bytes.length < limit;
-    const scan = scanGoFileHeader(new TextDecoder().decode(bytes), complete);
-    if (scan.kind === "header") return scan.header;
-    if (scan.kind === "error") return scan.problem;
+    const scan = scanGoFileHeader(new TextDecoder().decode(bytes), complete, imports);
+    if (scan.kind !== "incomplete") return scan;
   }
   throw new Error(`unreachable: a complete read of ${path} cannot be incomplete`);
 }

@@ -19,22 +19,27 @@ export interface HeaderProblem {
   readonly inConstraint?: boolean;
 }
 
-/** What the head of a Go file says. `constraint` is undefined when the file has none (it always builds). */
+/**
+ * What the head of a Go file says. `constraint` is undefined when the file has none; `importsC`
+ * is undefined when imports were not scanned.
+ */
 export interface GoFileHeader {
   readonly packageName: string;
   readonly line: number;
   readonly col: number;
   readonly constraint: Constraint | undefined;
+  readonly importsC: boolean | undefined;
 }
 
 /**
  * Result of scanning a (possibly truncated) prefix of a Go file: the header, `incomplete` when
- * the prefix ends before the package name does (read more and scan again), or a user error.
+ * the prefix ends too early (read more and scan again), or a user error. An error still carries
+ * the file's constraint when it parsed, because go/build ignores broken files that do not build.
  */
 export type HeaderScan =
   | { readonly kind: "header"; readonly header: GoFileHeader }
   | { readonly kind: "incomplete" }
-  | { readonly kind: "error"; readonly problem: HeaderProblem };
+  | { readonly kind: "error"; readonly problem: HeaderProblem; readonly constraint: Constraint | undefined };
 
 const IDENT_START = /[\p{L}_]/u;
 const IDENT_PART = /[\p{L}\p{Nd}_]/u;
@@ -42,22 +47,40 @@ const IDENT_PART = /[\p{L}\p{Nd}_]/u;
 /**
  * Scans the first bytes of a Go file. `complete` says whether `text` is the whole file; when it
  * is not, a header that might continue past the end yields `incomplete` instead of an error.
+ * With `imports`, the import declarations are scanned too, to learn whether the file uses cgo.
  * Build-constraint rules follow go/build's parseFileHeader: one `//go:build` line in the leading
  * comments wins; otherwise every `// +build` line before the last blank line above the first
  * non-comment text must hold.
  */
-export function scanGoFileHeader(text: string, complete: boolean): HeaderScan {
+export function scanGoFileHeader(text: string, complete: boolean, imports = false): HeaderScan {
   const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const pkg = findPackageClause(src, complete);
-  if (pkg.kind !== "header") return pkg;
+  const lx = new Lexer(src, complete);
+  const pkg = packageClause(lx);
+  if (pkg === "incomplete") return { kind: "incomplete" };
   const constraint = findConstraint(src);
-  if (constraint !== undefined && "message" in constraint) return { kind: "error", problem: constraint };
-  return { kind: "header", header: { ...pkg.header, constraint } };
+  if (constraint !== undefined && "message" in constraint) return { kind: "error", problem: constraint, constraint: undefined };
+  if ("message" in pkg) return { kind: "error", problem: pkg, constraint };
+  let importsC: boolean | undefined;
+  if (imports) {
+    const c = importsCgo(lx);
+    if (c === "incomplete") return { kind: "incomplete" };
+    importsC = c;
+  }
+  return { kind: "header", header: { ...pkg, constraint, importsC } };
 }
 
-/** True when the file builds for the target under its constraint. */
-export function headerMatches(header: GoFileHeader, target: BuildTarget): boolean {
-  return header.constraint === undefined || evalConstraint(header.constraint, target);
+/**
+ * True when go/build would compile the file for the target: its constraint holds and, when it
+ * imports "C", cgo is enabled (with CGO_ENABLED=0 the go command ignores cgo files).
+ */
+export function fileBuilds(header: GoFileHeader, target: BuildTarget): boolean {
+  if (header.importsC === true && !target.cgo) return false;
+  return constraintHolds(header.constraint, target);
+}
+
+/** True when there is no constraint or it evaluates to true for the target. */
+export function constraintHolds(constraint: Constraint | undefined, target: BuildTarget): boolean {
+  return constraint === undefined || evalConstraint(constraint, target);
 }
 
 function findConstraint(src: string): Constraint | HeaderProblem | undefined {
@@ -117,55 +140,146 @@ function findConstraint(src: string): Constraint | HeaderProblem | undefined {
   return all;
 }
 
-function findPackageClause(src: string, complete: boolean): HeaderScan {
-  let i = 0;
-  let line = 1;
-  let col = 1;
-  const step = (): void => {
-    if (src[i] === "\n") {
-      line++;
-      col = 1;
-    } else col++;
-    i++;
-  };
-  const skipSpaceAndComments = (): "ok" | "incomplete" | HeaderProblem => {
+/** A tiny Go tokenizer over a prefix of the file: enough for the package clause and import paths. */
+class Lexer {
+  i = 0;
+  line = 1;
+  col = 1;
+  constructor(readonly src: string, readonly complete: boolean) {}
+
+  get atEnd(): boolean {
+    return this.i >= this.src.length;
+  }
+
+  peek(): string {
+    return this.src[this.i] ?? "";
+  }
+
+  step(): void {
+    if (this.src[this.i] === "\n") {
+      this.line++;
+      this.col = 1;
+    } else this.col++;
+    this.i++;
+  }
+
+  /** Skips blanks and comments; `incomplete` when the prefix ends inside a comment. */
+  skip(): "ok" | "incomplete" | HeaderProblem {
     for (;;) {
-      while (i < src.length && /\s/.test(src[i]!)) step();
-      if (src.startsWith("//", i)) {
-        while (i < src.length && src[i] !== "\n") step();
-      } else if (src.startsWith("/*", i)) {
-        const at = { line, col };
-        const close = src.indexOf("*/", i + 2);
-        if (close < 0) return complete ? { ...at, message: "comment not terminated; close it with */" } : "incomplete";
-        while (i < close + 2) step();
+      while (this.i < this.src.length && " \t\r\n".includes(this.src[this.i]!)) this.step();
+      if (this.src.startsWith("//", this.i)) {
+        while (this.i < this.src.length && this.src[this.i] !== "\n") this.step();
+      } else if (this.src.startsWith("/*", this.i)) {
+        const at = { line: this.line, col: this.col };
+        const close = this.src.indexOf("*/", this.i + 2);
+        if (close < 0) return this.complete ? { ...at, message: "comment not terminated; close it with */" } : "incomplete";
+        while (this.i < close + 2) this.step();
       } else return "ok";
     }
-  };
-  const word = (): string => {
-    const start = i;
-    if (i < src.length && IDENT_START.test(src[i]!)) {
-      step();
-      while (i < src.length && IDENT_PART.test(src[i]!)) step();
-    }
-    return src.slice(start, i);
-  };
-  const found = (): string => (i >= src.length ? "end of file" : `'${src.slice(i).split(/\s/, 1)[0]}'`);
-
-  let s = skipSpaceAndComments();
-  if (s !== "ok") return s === "incomplete" ? { kind: "incomplete" } : { kind: "error", problem: s };
-  const kwAt = { line, col };
-  const kw = word();
-  if (!complete && i >= src.length) return { kind: "incomplete" };
-  if (kw !== "package") {
-    if (kw !== "") i -= kw.length;
-    return { kind: "error", problem: { ...kwAt, message: `expected 'package', found ${kw === "" ? found() : `'${kw}'`}; start the file with a package clause` } };
   }
-  s = skipSpaceAndComments();
-  if (s !== "ok") return s === "incomplete" ? { kind: "incomplete" } : { kind: "error", problem: s };
-  const nameAt = { line, col };
-  const name = word();
-  if (!complete && i >= src.length) return { kind: "incomplete" };
-  if (name === "") return { kind: "error", problem: { ...nameAt, message: `expected package name, found ${found()}; write 'package name'` } };
-  if (name === "_") return { kind: "error", problem: { ...nameAt, message: "invalid package name _; choose a real name" } };
-  return { kind: "header", header: { packageName: name, ...nameAt, constraint: undefined } };
+
+  word(): string {
+    const start = this.i;
+    if (IDENT_START.test(this.peek())) {
+      this.step();
+      while (this.i < this.src.length && IDENT_PART.test(this.peek())) this.step();
+    }
+    return this.src.slice(start, this.i);
+  }
+
+  /** A string literal's contents, `incomplete` when cut off, undefined when there is none. */
+  stringLit(): string | "incomplete" | undefined {
+    const q = this.peek();
+    if (q !== '"' && q !== "`") return undefined;
+    this.step();
+    let out = "";
+    while (!this.atEnd && this.peek() !== q) {
+      if (q === '"' && this.peek() === "\n") return undefined;
+      if (q === '"' && this.peek() === "\\") {
+        out += this.peek();
+        this.step();
+      }
+      out += this.peek();
+      this.step();
+    }
+    if (this.atEnd) return this.complete ? undefined : "incomplete";
+    this.step();
+    return out;
+  }
+
+  /** The text at the cursor, for messages. */
+  found(): string {
+    return this.atEnd ? "end of file" : `'${this.src.slice(this.i).split(/\s/, 1)[0]}'`;
+  }
+}
+
+function packageClause(lx: Lexer): { packageName: string; line: number; col: number } | "incomplete" | HeaderProblem {
+  let s = lx.skip();
+  if (s !== "ok") return s;
+  const kwAt = { line: lx.line, col: lx.col };
+  const kw = lx.word();
+  if (!lx.complete && lx.atEnd) return "incomplete";
+  if (kw !== "package") {
+    const found = kw === "" ? lx.found() : `'${kw}'`;
+    return { ...kwAt, message: `expected 'package', found ${found}; start the file with a package clause` };
+  }
+  s = lx.skip();
+  if (s !== "ok") return s;
+  const nameAt = { line: lx.line, col: lx.col };
+  const name = lx.word();
+  if (!lx.complete && lx.atEnd) return "incomplete";
+  if (name === "") return { ...nameAt, message: `expected package name, found ${lx.found()}; write 'package name'` };
+  if (name === "_") return { ...nameAt, message: "invalid package name _; choose a real name" };
+  return { packageName: name, ...nameAt };
+}
+
+// Whether the import declarations after the package clause include "C". Malformed imports end
+// the scan quietly: the Go compiler reports them with better context than we could.
+function importsCgo(lx: Lexer): boolean | "incomplete" {
+  let found = false;
+  const spec = (): "ok" | "stop" | "incomplete" => {
+    if (lx.skip() !== "ok") return lx.complete ? "stop" : "incomplete";
+    if (lx.peek() === ".") lx.step();
+    else if (IDENT_START.test(lx.peek())) lx.word();
+    if (lx.skip() !== "ok") return lx.complete ? "stop" : "incomplete";
+    const path = lx.stringLit();
+    if (path === "incomplete") return path;
+    if (path === undefined) return !lx.complete && lx.atEnd ? "incomplete" : "stop";
+    if (path === "C") found = true;
+    return "ok";
+  };
+  for (;;) {
+    const s = lx.skip();
+    if (s === "incomplete") return s;
+    if (s !== "ok") return found;
+    if (lx.peek() === ";") {
+      lx.step();
+      continue;
+    }
+    const kw = lx.word();
+    if (!lx.complete && lx.atEnd) return "incomplete";
+    if (kw !== "import") return found;
+    if (lx.skip() !== "ok") return lx.complete ? found : "incomplete";
+    if (lx.peek() !== "(") {
+      const r = spec();
+      if (r !== "ok") return r === "incomplete" ? r : found;
+      continue;
+    }
+    lx.step();
+    for (;;) {
+      const t = lx.skip();
+      if (t === "incomplete") return t;
+      if (t !== "ok" || lx.atEnd) return lx.complete ? found : "incomplete";
+      if (lx.peek() === ")") {
+        lx.step();
+        break;
+      }
+      if (lx.peek() === ";") {
+        lx.step();
+        continue;
+      }
+      const r = spec();
+      if (r !== "ok") return r === "incomplete" ? r : found;
+    }
+  }
 }

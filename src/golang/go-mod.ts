@@ -80,7 +80,8 @@ export function parseGoMod(text: string, file = "go.mod"): Checked<GoMod> {
     go: undefined, toolchain: undefined, godebug: [], require: [], exclude: [], replace: [], retract: [], tool: [], ignore: [],
   };
 
-  const add = (verb: string, at: ModPosition, args: readonly ModToken[], line: ModLine, block: ModLine | undefined): void => {
+  const add = (verb: string, first: ModPosition, args: readonly ModToken[], line: ModLine, block: ModLine | undefined): void => {
+    const at: ModPosition = { line: first.line, col: first.col };
     const one = (usage: string): string | undefined => {
       if (args.length !== 1) {
         fail(args[1] ?? at, `${verb} expects exactly one argument; write '${usage}'`);

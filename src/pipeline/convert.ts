@@ -1,6 +1,6 @@
 // The one conversion both entry points run: spec text + a context reader → a compiled target.
 import { discoverModule } from "../golang/discover.js";
-import { compile, type CompileOutcome, type ImageResolver } from "../golang/compile/index.js";
+import { compile, type CompileOutcome, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
 import type { Platform } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
@@ -13,12 +13,11 @@ export interface ConvertInput {
   readonly specText: string;
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly reader: ContextReader;
-  readonly excludes: readonly string[];
+  readonly context: ContextSource;
   readonly target?: string | undefined;
   readonly platforms: readonly Platform[];
   readonly buildPlatform: Platform;
   readonly runnablePlatforms: readonly Platform[];
-  readonly sessionId?: string | undefined;
   readonly images: ImageResolver;
 }
 
@@ -50,8 +49,7 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     platforms: input.platforms,
     buildPlatform: input.buildPlatform,
     runnablePlatforms: input.runnablePlatforms,
-    excludes: input.excludes,
-    sessionId: input.sessionId,
+    context: input.context,
     goImageOverride: input.buildArgs.get(RESERVED_ARGS.goImage),
     images: input.images,
   });

@@ -31,7 +31,7 @@ export class Locator {
     this.file = file;
   }
 
-  /** Position of a byte offset in the text. */
+  /** Position of an offset into the text (UTF-16 code units, as the yaml parser counts). */
   offset(offset: number): SpecLocation {
     const { line, col } = this.#lines.linePos(offset);
     return { file: this.file, line, col };

@@ -124,9 +124,9 @@ function explain(error: SchemaError, path: SpecPath, value: unknown, locator: Lo
     case "not":
       return at(schema.errorMessage ?? `must be ${listValues(params["allowedValues"] ?? [params["allowedValue"]])}`);
     case "minItems":
-      return at("must not be empty; give at least one item, or remove the key");
+      return at(`must not be empty; give at least one item${orRemove(path)}`);
     case "minLength":
-      return at("must not be empty; give a value, or remove the key");
+      return at(`must not be empty; give a value${orRemove(path)}`);
     case "minimum":
       return at(`must be at least ${String(params["limit"])}`);
     case "maximum":
@@ -208,6 +208,11 @@ function flow(value: unknown): string {
 function listValues(values: unknown): string {
   const list = Array.isArray(values) ? values : [values];
   return list.map((v) => (typeof v === "string" ? `'${v}'` : String(v))).join(" or ");
+}
+
+/** Optional keys can be removed; list items cannot "be removed" to the same effect. */
+function orRemove(path: SpecPath): string {
+  return typeof path[path.length - 1] === "string" ? ", or remove the key" : "";
 }
 
 function startsWith(path: SpecPath, prefix: SpecPath): boolean {

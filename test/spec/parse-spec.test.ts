@@ -339,3 +339,36 @@ images:
     expect(formatSpecError(e)).toBe("Gopherfile.yaml:12:15: images.many.checks[1].run[0]: no such file; build it first");
   });
 });
+
+describe("parseSpec: hostile and odd input", () => {
+  it.each([
+    ["__proto__: {}\n"],
+    ["go: { env: { __proto__: a, constructor: b } }\n"],
+    ["a: &a [*a]\n"],
+    ["a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"],
+    ["? [a]\n: b\n"],
+    ["1: x\ntrue: y\nnull: z\n"],
+    ["%YAML 1.1\n---\nversion: 1\n"],
+    ["\uFEFFversion: 1\r\nimgaes: {}\r\n"],
+    ["images: { web: { binaries: [constructor] } }\nbinaries: { server: ./s }\n"],
+    ["just a string\n"],
+    ["[[[[[[[[[[]]]]]]]]]]\n"],
+    ["{{{{\n"],
+  ])("answers %j with a result, never an exception", (text) => {
+    const lines = text.split("\n").length;
+    const result = parseSpec(text, "G.yaml");
+    for (const e of result.ok ? [] : result.errors) {
+      expect(e.line).toBeGreaterThanOrEqual(1);
+      expect(e.line).toBeLessThanOrEqual(lines);
+      expect(e.message).toMatch(/^[a-z]/);
+    }
+    expect(result.ok || result.errors.length > 0).toBe(true);
+  });
+
+  it("does not mistake names of Object.prototype for declared binaries", () => {
+    const result = parseSpec("images: { web: { binaries: [constructor] } }\nbinaries: { server: ./s }\n", "G.yaml");
+    expect(result.ok ? [] : result.errors.map(formatSpecError)).toEqual([
+      "G.yaml:1:29: images.web.binaries[0]: unknown binary 'constructor'; declare it under binaries or remove it here",
+    ]);
+  });
+});

@@ -50,8 +50,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     imageRef: goImageRef,
     imageConfig: await request.images.resolve(goImageRef, request.buildPlatform),
     image: goImage,
-    excludes: request.excludes,
-    sessionId: request.sessionId,
+    context: request.context,
     buildPlatform: request.buildPlatform,
     locations,
   });

@@ -1,5 +1,5 @@
 // Public API of the compiler: spec + module facts → LLB states and image configs for one target.
 export { compile } from "./compile.js";
-export { CACHE_IDS, GOCACHE, GOMODCACHE, SOURCE_ROOT } from "./toolchain.js";
+export { CACHE_IDS, contextSource, GOCACHE, GOMODCACHE, SOURCE_ROOT, type ContextSource } from "./toolchain.js";
 export { BUILT_TARGETS } from "./targets.js";
 export type { CompiledTarget, CompileOutcome, CompileRequest, ImageResolver, PlatformResult, TargetKind, UserError } from "./request.js";

@@ -4,6 +4,7 @@ import type { ParsedSpec, SpecError } from "../../spec/index.js";
 import type { ContextError } from "../context-error.js";
 import type { ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
+import type { ContextSource } from "./toolchain.js";
 
 /**
  * Looks up an image's config for a platform. Inside BuildKit this is the gateway's
@@ -28,10 +29,8 @@ export interface CompileRequest {
   readonly buildPlatform: Platform;
   /** Platforms the worker can run natively or emulated; image checks run only on these. */
   readonly runnablePlatforms: readonly Platform[];
-  /** `.dockerignore` patterns, applied by BuildKit when it reads the context. */
-  readonly excludes: readonly string[];
-  /** The client session that owns the context directory. */
-  readonly sessionId?: string | undefined;
+  /** The client directory with the build context (`.dockerignore` patterns apply to it). */
+  readonly context: ContextSource;
   /** Overrides the Go toolchain image (build arg GOPHERFILE_GO_IMAGE), e.g. for a registry mirror. */
   readonly goImageOverride?: string | undefined;
   readonly images: ImageResolver;

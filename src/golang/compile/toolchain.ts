@@ -35,14 +35,34 @@ export interface Toolchain {
   readonly buildPlatform: Platform;
 }
 
+/** Which client directory holds the build context, and how BuildKit should read it. */
+export interface ContextSource {
+  /** The local's name (`context` unless the client says otherwise). */
+  readonly name: string;
+  readonly excludes: readonly string[];
+  readonly sessionId?: string | undefined;
+}
+
+/**
+ * The build context as one local source. Discovery and every Go step use this same op, so the
+ * daemon transfers the context once per build (ops are deduplicated by digest).
+ */
+export function contextSource(source: ContextSource): State {
+  return local(source.name, {
+    ...(source.excludes.length > 0 ? { exclude: source.excludes } : {}),
+    sharedKeyHint: source.name,
+    ...(source.sessionId ? { sessionId: source.sessionId } : {}),
+    name: "[context] load build context",
+  });
+}
+
 export interface ToolchainInput {
   readonly spec: Spec;
   readonly facts: ModuleFacts;
   readonly imageRef: string;
   readonly imageConfig: ImageConfig | undefined;
   readonly image: State;
-  readonly excludes: readonly string[];
-  readonly sessionId?: string | undefined;
+  readonly context: ContextSource;
   readonly buildPlatform: Platform;
   readonly locations: SpecLocations;
 }
@@ -50,12 +70,7 @@ export interface ToolchainInput {
 /** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */
 export function toolchain(input: ToolchainInput): Toolchain {
   const { spec, facts } = input;
-  const context = local("context", {
-    ...(input.excludes.length > 0 ? { exclude: input.excludes } : {}),
-    sharedKeyHint: "context",
-    ...(input.sessionId ? { sessionId: input.sessionId } : {}),
-    name: "[context] load build context",
-  });
+  const context = contextSource(input.context);
   const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
   const env = goEnv(spec, input.imageConfig);
   const caches: Mount[] = [

@@ -1,0 +1,89 @@
+// The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
+import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
+import type { GatewayClient } from "../gateway/index.js";
+import { contextSource, type CompiledTarget } from "../golang/compile/index.js";
+import { parseDockerignore } from "../golang/dockerignore.js";
+import { formatContextError } from "../golang/context-error.js";
+import { local, marshal, type Platform, type State } from "../llb/index.js";
+import { convert, formatUserErrors } from "../pipeline/index.js";
+import { GatewayContextReader } from "./gateway-context-reader.js";
+import { GatewayImageResolver } from "./image-resolver.js";
+
+/** The spec file name when the client names none (`docker build` sends "Dockerfile"). */
+const DEFAULT_SPEC_FILE = "Dockerfile";
+
+/** Builds the requested target of a Gopherfile. User mistakes resolve to `{ error }`, never a throw. */
+export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutcome> {
+  const { client, options, env } = ctx;
+  if (ctx.optionProblems.length > 0) return { error: ctx.optionProblems.map((p) => `${p.option}: ${p.message}`).join("\n") };
+  const filename = options.filename ?? DEFAULT_SPEC_FILE;
+  const sessionId = options.localSessionIds.get(options.contextName) ?? env.sessionId;
+  const specSession = options.localSessionIds.get(options.specName) ?? env.sessionId;
+
+  const [specText, ignoreText] = await Promise.all([
+    readOne(client, local(options.specName, { include: [filename], followPaths: [filename], sessionId: specSession, sharedKeyHint: options.specName, name: `[internal] load ${filename}` }), filename),
+    readOne(client, local(options.contextName, { include: [".dockerignore"], sessionId, sharedKeyHint: options.contextName, name: "[internal] load .dockerignore" }), ".dockerignore"),
+  ]);
+  if (specText === undefined) return { error: `${filename}: not found in the build context; pass the spec with -f <file>` };
+
+  let excludes: readonly string[] = [];
+  if (ignoreText !== undefined) {
+    const parsed = parseDockerignore(ignoreText);
+    if (!parsed.ok) return { error: parsed.errors.map(formatContextError).join("\n") };
+    excludes = parsed.value.patterns;
+  }
+
+  // Discovery reads the very context op the build mounts, so the client sends it once. (Include
+  // patterns would send less up front, but BuildKit v0.8 drops nested directories for `**/*.go`.)
+  const context = { name: options.contextName, excludes, sessionId };
+  const sourcesRef = await solveOne(client, contextSource(context), options.buildPlatform);
+
+  const outcome = await convert({
+    specFile: filename,
+    specText,
+    buildArgs: options.buildArgs,
+    reader: new GatewayContextReader(client, sourcesRef),
+    context,
+    target: options.target,
+    platforms: options.platforms,
+    buildPlatform: options.buildPlatform,
+    runnablePlatforms: env.workers[0]?.platforms ?? [options.buildPlatform],
+    images: new GatewayImageResolver(client, options.imageResolveMode),
+  });
+  if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
+  for (const w of outcome.value.warnings) ctx.log(`warning: ${w}`);
+  return { result: await solveTarget(client, outcome.value, options.buildPlatform) };
+}
+
+/** Solves every platform's state concurrently and shapes the result the exporters expect. */
+async function solveTarget(client: GatewayClient, target: CompiledTarget, buildPlatform: Platform): Promise<FrontendResult> {
+  const encoder = new TextEncoder();
+  const solved = await Promise.all(
+    target.results.map(async (r) => ({
+      platform: r.platform,
+      ref: (await client.solve({ definition: marshal(r.state, { platform: buildPlatform }) })).ref,
+      ...(r.config !== undefined ? { imageConfig: encoder.encode(JSON.stringify(r.config)) } : {}),
+    })),
+  );
+  const only = solved[0];
+  if (!target.multiPlatform && only !== undefined) {
+    return { kind: "single", ref: only.ref, platform: only.platform, ...(only.imageConfig ? { imageConfig: only.imageConfig } : {}) };
+  }
+  return { kind: "platforms", platforms: solved };
+}
+
+async function solveOne(client: GatewayClient, state: State, platform: Platform): Promise<string> {
+  const out = await client.solve({ definition: marshal(state, { platform }) });
+  if (out.ref === undefined || out.ref.id === "") throw new Error("buildkit returned no reference for a local source");
+  return out.ref.id;
+}
+
+/** Reads one small file sent by the client; undefined when it is absent. */
+async function readOne(client: GatewayClient, state: State, path: string): Promise<string | undefined> {
+  const out = await client.solve({ definition: marshal(state) });
+  const ref = out.ref?.id;
+  if (ref === undefined || ref === "") return undefined;
+  const reader = new GatewayContextReader(client, ref);
+  const bytes = await reader.readFile(path);
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+}
