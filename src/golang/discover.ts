@@ -61,23 +61,26 @@ export interface DiscoverOptions {
   readonly cgo?: boolean;
   /** The Go version that sets `go1.N` tags; default go.mod's (goVersionFor). */
   readonly goVersion?: string;
-  /** Reader calls in flight at once; default 16. */
+  /** Reader calls in flight at once; default 32 (see docs/discovery.md for the measurement). */
   readonly concurrency?: number;
 }
 
 /**
- * Header prefixes read per file. 4 KiB holds the package clause of 99% of files (license headers
- * included); long package docs need the second read. See docs/discovery.md for the measurements.
+ * Prefix sizes read per Go file until its header is complete. 4 KiB holds the package clause of
+ * over 99% of files (license headers included); long package docs need the second read. See
+ * docs/discovery.md for the measurements behind the numbers.
  */
 export const HEADER_LIMITS: readonly (number | undefined)[] = [4096, 65536, undefined];
 
 /**
  * Reads go.mod and walks the module through `reader`, following `go list ./...`: skips `vendor`,
  * `testdata`, directories starting with `.` or `_` and nested modules; ignores files starting
- * with `.` or `_`; honours GOOS/GOARCH file suffixes and `//go:build` lines. Cost: one readDir
- * per visited directory, one readFile for go.mod, one per local replace, and per package usually
- * one bounded readFile of a non-test file's header (more when that file is excluded by a build
- * constraint or its header exceeds 4 KiB). Test files are known from names alone.
+ * with `.` or `_`; honours GOOS/GOARCH file suffixes, `//go:build` lines and, without cgo, drops
+ * files importing "C". Cost: one readDir per visited directory, one readFile for go.mod, one per
+ * local replace, and per package usually one bounded readFile of a non-test file's header (more
+ * when that file does not build for the target or its header exceeds 4 KiB). Test files are known
+ * from names alone, so a package whose tests all carry a non-matching `//go:build` line still
+ * reports `hasTests`. Results do not depend on call order or timing.
  */
 export async function discoverModule(reader: ContextReader, options: DiscoverOptions = {}): Promise<Checked<ModuleFacts>> {
   const moduleDir = cleanContextPath(options.moduleDir ?? "");
@@ -86,7 +89,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     const at = `${options.moduleDir ?? ""}/go.mod`;
     return fail(new ContextError("go-mod-missing", at, 0, 0, "the module directory is outside the build context; point module: at a directory inside it"));
   }
-  const io = new CountingReader(reader, options.concurrency ?? 16);
+  const io = new CountingReader(reader, options.concurrency ?? 32);
   // The root listing does not depend on go.mod, so both round trips run at once.
   const rootListing = io.readDir(moduleDir).catch(() => undefined);
   const goModBytes = await io.readFile(goModPath);
@@ -120,13 +123,10 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     const children = entries.filter((e) => e.kind === "dir" && !skipDir(e.name)).map((e) => joinContextPath(dir, e.name));
     await Promise.all([inspectPackage(io, dir, moduleDir, entries, target, found, errors), ...children.map((c) => visit(c))]);
   };
-  const [, localReplaces] = await Promise.all([
-    (async () => visit(moduleDir, (await rootListing) ?? (await io.readDir(moduleDir))))(),
-    checkLocalReplaces(io, mod, moduleDir, errors),
-  ]);
+  const rootEntries = (await rootListing) ?? (await io.readDir(moduleDir));
+  const [, localReplaces] = await Promise.all([visit(moduleDir, rootEntries), checkLocalReplaces(io, mod, moduleDir, errors)]);
   if (errors.length > 0) return { ok: false, errors: errors.sort(byPosition) };
 
-  const rootEntries = (await rootListing) ?? [];
   const modulePath = mod.module.path;
   const packages = found
     .map((p) => {

@@ -43,7 +43,7 @@ export function cleanPath(p: string): string {
 
 /**
  * Checks a pattern the way patternmatcher.New does (filepath.Match's syntax rules), plus the
- * escapes Go's regexp would refuse when BuildKit later compiles it (`\\o`, `\\1`): returns a
+ * escapes Go's regexp would refuse when BuildKit later compiles it (`\o`, `\1`): returns a
  * lower-case reason when it is malformed, else undefined.
  */
 export function patternSyntaxError(pattern: string): string | undefined {
@@ -81,7 +81,7 @@ export function patternSyntaxError(pattern: string): string | undefined {
 }
 
 function unsupportedEscape(c: string): string {
-  return `unsupported escape \\${c}; remove the backslash or escape only punctuation`;
+  return `unsupported escape \\${c} (only punctuation may be escaped)`;
 }
 
 // What `\c` means once patternmatcher hands it to Go's regexp, in JavaScript syntax; undefined

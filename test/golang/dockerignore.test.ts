@@ -31,7 +31,7 @@ describe("parseDockerignore", () => {
       "app/.dockerignore:3:1: invalid pattern: character class is not closed with ]; fix or remove this line",
       "app/.dockerignore:4:1: invalid pattern: malformed character class; fix or remove this line",
       "app/.dockerignore:5:1: invalid pattern: pattern ends with a lone backslash; fix or remove this line",
-      "app/.dockerignore:6:1: invalid pattern: unsupported escape \\q; remove the backslash or escape only punctuation; fix or remove this line",
+      "app/.dockerignore:6:1: invalid pattern: unsupported escape \\q (only punctuation may be escaped); fix or remove this line",
     ]);
   });
 

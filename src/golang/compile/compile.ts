@@ -68,8 +68,9 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     case "vet":
       return single("vet", vet(tc, locations));
     case "lint": {
-      if (spec.lint.golangci === undefined) return single("lint", vet(tc, locations));
-      return single("lint", lint(tc, spec.lint.golangci, locations));
+      const checks = lint(tc, spec.lint, locations);
+      if (checks !== undefined) return single("lint", checks);
+      return { ok: false, errors: [parsed.errorAt(["lint"], "the lint target has nothing to run; set lint.vet: true or lint.golangci, or build --target vet")] };
     }
   }
 

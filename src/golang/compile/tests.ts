@@ -25,7 +25,7 @@ export function testRuns(tc: Toolchain, tests: Tests, packages: readonly string[
     pkg,
     state: tc.root
       .run({
-        args: ["go", "test", ...flags, pkg],
+        args: ["go", "test", ...tc.tagFlags, ...flags, pkg],
         cwd: tc.workdir,
         env: tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env,
         mounts: tc.mounts,

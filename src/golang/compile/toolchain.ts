@@ -32,6 +32,8 @@ export interface Toolchain {
   readonly workdir: string;
   /** Source (read-only bind) and both caches. */
   readonly mounts: readonly Mount[];
+  /** `-tags=…` for go test and go vet (empty without go.tags), so they see the files go build compiles. */
+  readonly tagFlags: readonly string[];
   readonly buildPlatform: Platform;
 }
 
@@ -79,7 +81,8 @@ export function toolchain(input: ToolchainInput): Toolchain {
   ];
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
   const root = facts.hasVendor ? input.image : download(input, context, workdir, env, caches);
-  return { root, image: input.image, imageRef: input.imageRef, env, workdir, mounts, buildPlatform: input.buildPlatform };
+  const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
+  return { root, image: input.image, imageRef: input.imageRef, env, workdir, mounts, tagFlags, buildPlatform: input.buildPlatform };
 }
 
 /**
@@ -120,8 +123,9 @@ function download(input: ToolchainInput, context: State, workdir: string, env: R
 
 /**
  * The environment of every Go step: the image's own (PATH, GOPATH…), then the caches, then the
- * spec's `go.env`. VCS stamping is off because the context has no reliable VCS state, and the
- * toolchain is pinned to the image's so a go.mod `toolchain` line never triggers a download.
+ * spec's `go.env`. VCS stamping is off because the context has no reliable VCS state, the
+ * toolchain is pinned to the image's so a go.mod `toolchain` line never triggers a download, and
+ * workspaces are off so the build is the spec's module alone.
  */
 function goEnv(spec: Spec, config: ImageConfig | undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -135,6 +139,8 @@ function goEnv(spec: Spec, config: ImageConfig | undefined): Record<string, stri
   env["GOCACHE"] = GOCACHE;
   env["GOTOOLCHAIN"] = "local";
   env["GOFLAGS"] = "-buildvcs=false";
+  // A go.work in the context would pull other modules into the build; the spec names one module.
+  env["GOWORK"] = "off";
   if (spec.go.private.length > 0) env["GOPRIVATE"] = spec.go.private.join(",");
   return { ...env, ...spec.go.env };
 }

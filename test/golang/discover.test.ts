@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from "vitest";
+
+import { formatContextError } from "../../src/golang/context-error.js";
+import type { ContextReader } from "../../src/golang/context-reader.js";
+import { binaryName, discoverModule, type DiscoverOptions, type ModuleFacts } from "../../src/golang/discover.js";
+import { FsContextReader, openFsContext } from "../../src/golang/fs-context-reader.js";
+import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { MODULE } from "./module-fixture.js";
+import { writeTree, type Tree } from "./temp-tree.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function fsReader(tree: Tree, excludes: readonly string[] = []): FsContextReader {
+  const { root, cleanup } = writeTree(tree);
+  cleanups.push(cleanup);
+  return new FsContextReader(root, excludes);
+}
+
+async function facts(reader: ContextReader, options: DiscoverOptions = {}): Promise<ModuleFacts> {
+  const r = await discoverModule(reader, options);
+  if (!r.ok) throw new Error(r.errors.map(formatContextError).join("\n"));
+  return r.value;
+}
+
+async function errors(reader: ContextReader, options: DiscoverOptions = {}): Promise<string[]> {
+  const r = await discoverModule(reader, options);
+  if (r.ok) throw new Error("expected errors");
+  return r.errors.map(formatContextError);
+}
+
+describe("discoverModule", () => {
+  it("finds main and tested packages like go list ./...", async () => {
+    const f = await facts(fsReader(MODULE));
+    expect(f.packages).toEqual([
+      { dir: ".", importPath: "example.com/app", name: "main", isMain: true, hasTests: true, testFiles: ["main_test.go"], binary: "app" },
+      { dir: "./cmd/client", importPath: "example.com/app/cmd/client", name: "main", isMain: true, hasTests: false, testFiles: [], binary: "client" },
+      {
+        dir: "./cmd/server", importPath: "example.com/app/cmd/server", name: "main", isMain: true, hasTests: true,
+        testFiles: ["server_test.go"], binary: "server",
+      },
+      { dir: "./docs", importPath: "example.com/app/docs", name: "docs", isMain: false, hasTests: false, testFiles: [], binary: undefined },
+      { dir: "./gen", importPath: "example.com/app/gen", name: "gen", isMain: false, hasTests: false, testFiles: [], binary: undefined },
+      {
+        dir: "./internal/util", importPath: "example.com/app/internal/util", name: "util", isMain: false, hasTests: true,
+        testFiles: ["ext_test.go", "util_test.go"], binary: undefined,
+      },
+      {
+        dir: "./pkg/onlytests", importPath: "example.com/app/pkg/onlytests", name: "onlytests", isMain: false, hasTests: true,
+        testFiles: ["a_test.go"], binary: undefined,
+      },
+    ]);
+  });
+
+  it("reports module facts from go.mod and the module root", async () => {
+    const f = await facts(fsReader(MODULE));
+    expect(f.moduleDir).toBe("");
+    expect(f.modulePath).toBe("example.com/app");
+    expect(f.goVersion).toBe("1.23.4");
+    expect(f.goMod.go?.version).toBe("1.22");
+    expect(f.hasGoSum).toBe(true);
+    expect(f.hasVendor).toBe(true);
+    expect(f.nestedModules).toEqual(["nested"]);
+    expect(f.localReplaces).toEqual([]);
+  });
+
+  it("honours build tags and cgo", async () => {
+    const withTools = await facts(fsReader(MODULE), { tags: ["tools"] });
+    expect(withTools.packages.map((p) => p.dir)).toContain("./tools");
+    const withCgo = await facts(fsReader(MODULE), { cgo: true });
+    expect(withCgo.packages.find((p) => p.dir === "./cgo")).toMatchObject({ isMain: true, binary: "cgo" });
+    const windows = await facts(fsReader(MODULE), { goos: "windows" });
+    expect(windows.packages.find((p) => p.dir === "./pkg/winonly")).toMatchObject({ name: "winonly" });
+  });
+
+  it("uses release tags of the Go version it builds with", async () => {
+    const tree: Tree = { "go.mod": "module m\ngo 1.21\n", "new/x.go": "//go:build go1.22\n\npackage x\n" };
+    expect((await facts(fsReader(tree))).packages).toEqual([]);
+    expect((await facts(fsReader(tree), { goVersion: "1.23" })).packages.map((p) => p.dir)).toEqual(["./new"]);
+  });
+
+  it("skips dockerignored directories, since BuildKit does not send them", async () => {
+    const { root, cleanup } = writeTree({ ...MODULE, ".dockerignore": "cmd/client\n*.md\n" });
+    cleanups.push(cleanup);
+    const ctx = await openFsContext(root);
+    if (!ctx.ok) throw new Error("bad .dockerignore");
+    const dirs = (await facts(ctx.value.reader)).packages.map((p) => p.dir);
+    expect(dirs).toContain("./cmd/server");
+    expect(dirs).not.toContain("./cmd/client");
+  });
+
+  it("finds the same facts through the in-memory and the filesystem readers", async () => {
+    const tree = Object.fromEntries(Object.entries(MODULE).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    const a = await facts(new MemoryContextReader(tree));
+    const b = await facts(fsReader(MODULE));
+    expect(a).toEqual(b);
+  });
+
+  it("works on a module in a subdirectory and checks local replaces", async () => {
+    const reader = new MemoryContextReader({
+      "app/go.mod": "module example.com/app\ngo 1.22\nreplace example.com/lib => ../lib\n",
+      "app/main.go": "package main\n",
+      "app/sub/s.go": "package sub\n",
+      "lib/go.mod": "module example.com/lib\n",
+      "lib/lib.go": "package lib\n",
+    });
+    const f = await facts(reader, { moduleDir: "./app/" });
+    expect(f.moduleDir).toBe("app");
+    expect(f.packages.map((p) => [p.dir, p.importPath])).toEqual([
+      [".", "example.com/app"],
+      ["./sub", "example.com/app/sub"],
+    ]);
+    expect(f.localReplaces).toEqual([{ oldPath: "example.com/lib", dir: "lib", line: 3, col: 1 }]);
+  });
+
+  it("reports local replaces outside the context or missing from it", async () => {
+    const reader = new MemoryContextReader({
+      "app/go.mod": "module m\nreplace a.com/x => ../../x\nreplace a.com/y => ./y\nreplace a.com/z => /abs/z\n",
+      "app/main.go": "package main\n",
+    });
+    expect(await errors(reader, { moduleDir: "app" })).toEqual([
+      "app/go.mod:2:1: replacement directory ../../x is outside the build context; move it inside the context or widen the context",
+      "app/go.mod:3:1: replacement directory ./y has no go.mod in the build context; check the path and .dockerignore",
+      "app/go.mod:4:1: replacement directory /abs/z is outside the build context; move it inside the context or widen the context",
+    ]);
+  });
+
+  it("reports a missing go.mod and go.mod errors", async () => {
+    expect(await errors(new MemoryContextReader({ "main.go": "package main\n" }))).toEqual([
+      "go.mod: go.mod not found in the build context; check module: in the spec and .dockerignore",
+    ]);
+    expect(await errors(new MemoryContextReader({ "go.mod": "module m\ngo one\n" }))).toEqual([
+      "go.mod:2:4: invalid go version 'one'; write it like 1.23 or 1.23.4",
+    ]);
+  });
+
+  it("reports Go files without a package clause, unless constraints exclude them", async () => {
+    const reader = new MemoryContextReader({
+      "go.mod": "module m\n",
+      "bad/x.go": "// oops\nfunc main() {}\n",
+      "tmpl/t.go": "// +build ignore\n\n{{.Package}}\n",
+      "tag/t.go": "//go:build linux &&\n\npackage tag\n",
+    });
+    expect(await errors(reader)).toEqual([
+      "bad/x.go:2:1: expected 'package', found 'func'; start the file with a package clause",
+      "tag/t.go:1:20: invalid //go:build line: unexpected end of expression; fix the expression",
+    ]);
+  });
+
+  it("does not follow symlinked directories", async () => {
+    const reader = fsReader({ "go.mod": "module m\n", "real/r.go": "package real\n", "alias": { symlink: "real" } });
+    expect((await facts(reader)).packages.map((p) => p.dir)).toEqual(["./real"]);
+  });
+});
+
+describe("binaryName", () => {
+  it("names binaries like go build", () => {
+    expect(binaryName("example.com/app/cmd/server")).toBe("server");
+    expect(binaryName("example.com/app/v2")).toBe("app");
+    expect(binaryName("example.com/app/v10")).toBe("app");
+    expect(binaryName("example.com/app/v1")).toBe("v1");
+    expect(binaryName("example.com/app/v0")).toBe("v0");
+    expect(binaryName("app")).toBe("app");
+  });
+});
