@@ -4,7 +4,23 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary, type DescFile } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { file_fsutil_types_stat } from "../../src/proto/fsutil/types/stat_pb.js";
+import { file_google_rpc_status } from "../../src/proto/google/rpc/status_pb.js";
+import { file_moby_buildkit_v1_apicaps_caps } from "../../src/proto/moby/buildkit/v1/apicaps/caps_pb.js";
+import { file_moby_buildkit_v1_frontend_gateway } from "../../src/proto/moby/buildkit/v1/frontend/gateway_pb.js";
+import { file_moby_buildkit_v1_types_worker } from "../../src/proto/moby/buildkit/v1/types/worker_pb.js";
+import { file_pb_ops } from "../../src/proto/pb/ops_pb.js";
+
+const GENERATED_FILES = [
+  file_pb_ops,
+  file_moby_buildkit_v1_frontend_gateway,
+  file_moby_buildkit_v1_apicaps_caps,
+  file_moby_buildkit_v1_types_worker,
+  file_fsutil_types_stat,
+  file_google_rpc_status,
+];
 import { DefinitionSchema } from "../../src/proto/pb/ops_pb.js";
 import { encodeCanonical, image, marshal } from "../../src/llb/index.js";
 import { corpus } from "./corpus.js";
@@ -77,10 +93,24 @@ describe("conformance with BuildKit's Go pb package", () => {
 
   it("matches BuildKit's descriptors for every message, enum and service in proto/", () => {
     const fds = join(work, "fds.binpb");
-    const built = run(join(repo, "node_modules/.bin/buf"), ["build", "--as-file-descriptor-set", "-o", fds], repo);
-    expect(built.status, built.out).toBe(0);
+    // The descriptors embedded in the generated code are what we ship, so those are compared.
+    writeFileSync(fds, toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: descriptorProtos(GENERATED_FILES) })));
     const r = run(bin, ["descriptors", fds], repo);
     expect(r.out).toMatch(/checked \d+ messages, enums and services/);
     expect(r.status, r.out).toBe(0);
   });
 });
+
+/** Every generated file and its imports (google/protobuf/*), each once, imports first. */
+function descriptorProtos(files: readonly DescFile[]): FileDescriptorProto[] {
+  const seen = new Set<string>();
+  const out: FileDescriptorProto[] = [];
+  const visit = (f: DescFile): void => {
+    if (seen.has(f.name)) return;
+    seen.add(f.name);
+    f.dependencies.forEach(visit);
+    out.push(f.proto);
+  };
+  files.forEach(visit);
+  return out;
+}

@@ -1,6 +1,6 @@
 // The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
 import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
-import { binaryFromGo, type Binary, type Image, type SpecPath } from "../../spec/index.js";
+import { binaryFromGo, sortSpecErrors, suggest, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
 import { defaultGoImage } from "../go-mod.js";
 import { buildBinary, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
@@ -8,7 +8,7 @@ import { gated } from "./gate.js";
 import { assembleImage } from "./images.js";
 import { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
-import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult, UserError } from "./request.js";
+import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult } from "./request.js";
 import { defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
 import { testedPackages, testRuns } from "./tests.js";
 import { toolchain } from "./toolchain.js";
@@ -25,7 +25,7 @@ interface NamedBinary {
 export async function compile(request: CompileRequest): Promise<CompileOutcome> {
   const { spec: parsed, facts } = request;
   const spec = parsed.spec;
-  const errors: UserError[] = [];
+  const errors: SpecError[] = [];
   const locations = new SpecLocations(parsed, request.specFile, request.specText);
 
   const binaries = resolveBinaries(request, errors);
@@ -38,7 +38,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   }
   const platforms = resolvePlatforms(request, errors);
   const goImageRef = request.goImageOverride ?? spec.go.image ?? goImageFromVersion(request, errors);
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
   if (goImageRef === undefined) throw new Error("go image unresolved without an error");
 
   const imageCheck = parseImageRef(goImageRef);
@@ -123,7 +123,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */
-function resolveBinaries(request: CompileRequest, errors: UserError[]): NamedBinary[] {
+function resolveBinaries(request: CompileRequest, errors: SpecError[]): NamedBinary[] {
   const { spec: parsed, facts } = request;
   const spec = parsed.spec;
   const mains = facts.packages.filter((p) => p.isMain);
@@ -131,7 +131,9 @@ function resolveBinaries(request: CompileRequest, errors: UserError[]): NamedBin
     return mains.map((p) => ({ binary: binaryFromGo(spec.go, p.binary ?? p.name, p.dir), path: ["binaries"] }));
   }
   const out: NamedBinary[] = [];
-  for (const binary of Object.values(spec.binaries)) {
+  // Sorted by name: the order of a YAML map must not change the graph (copy order is part of a FileOp's digest).
+  const declared = Object.values(spec.binaries).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const binary of declared) {
     const path: SpecPath = ["binaries", binary.name, "package"];
     const dir = relativePackage(binary.package, facts.modulePath);
     if (dir !== undefined && !mains.some((p) => p.dir === dir)) {
@@ -155,7 +157,7 @@ function relativePackage(pkg: string, modulePath: string): string | undefined {
 }
 
 /** Declared images, or, for a spec without images, one scratch image when the module has exactly one binary. */
-function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[], errors: UserError[]): Image[] {
+function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[], errors: SpecError[]): Image[] {
   const parsed = request.spec;
   const spec = parsed.spec;
   if (spec.images === "auto") {
@@ -181,11 +183,14 @@ function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[]
 }
 
 function unknownBinary(name: string, names: readonly string[]): string {
-  return `unknown binary '${name}': the module's main packages give ${names.length === 0 ? "no binaries" : names.map((n) => `'${n}'`).join(", ")}`;
+  const given = names.length === 0 ? "no binaries" : names.map((n) => `'${n}'`).join(", ");
+  const guess = suggest(name, names);
+  if (guess !== undefined) return `unknown binary '${name}'; did you mean '${guess}'? the module's main packages give ${given}`;
+  return `unknown binary '${name}': the module's main packages give ${given}; name one of them, or declare it under binaries:`;
 }
 
 /** --platform wins, then the spec's platforms, then the build platform. */
-function resolvePlatforms(request: CompileRequest, errors: UserError[]): Platform[] {
+function resolvePlatforms(request: CompileRequest, errors: SpecError[]): Platform[] {
   if (request.platforms.length > 0) return dedupe(request.platforms);
   const spec = request.spec.spec;
   if (spec.platforms.length === 0) return [request.buildPlatform];
@@ -198,7 +203,7 @@ function resolvePlatforms(request: CompileRequest, errors: UserError[]): Platfor
   return dedupe(out);
 }
 
-function goImageFromVersion(request: CompileRequest, errors: UserError[]): string | undefined {
+function goImageFromVersion(request: CompileRequest, errors: SpecError[]): string | undefined {
   const version = request.spec.spec.go.version ?? request.facts.goVersion;
   if (version === undefined) {
     errors.push(request.spec.errorAt(["go"], `${request.facts.moduleDir === "" ? "" : `${request.facts.moduleDir}/`}go.mod has no go line; set go.version or go.image in the spec`));

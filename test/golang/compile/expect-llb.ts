@@ -59,6 +59,8 @@ export function expectToolchain(graph: Graph, workdir = "/src"): void {
     expect(step.env["GOMODCACHE"], label).toBe("/go/pkg/mod");
     expect(step.env["GOCACHE"], label).toBe("/root/.cache/go-build");
     expect(step.env["GOTOOLCHAIN"], label).toBe("local");
+    // A go.work in the context must not change what the module builds.
+    expect(step.env["GOWORK"], label).toBe("off");
     // Credentials belong to the download alone.
     if (step.node.name !== DEPS) expect(step.mounts.filter((m) => m.type === "secret" || m.type === "ssh"), label).toEqual([]);
   }

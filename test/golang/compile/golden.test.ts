@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { expectGolden } from "./golden-json.js";
 import { buildExecs, expectDownloadKeyedOn, expectResultWaitsFor, expectToolchain, goSteps, graphs, imageSources, only, testExecs } from "./expect-llb.js";
 import { copies, execView, fileBase, mountAt } from "./graph.js";
-import { AMD64, ARM64, ARMV7, compileOk, renderTarget } from "./helpers.js";
+import { AMD64, ARM64, ARMV7, compileOk, fixtureSpec, renderTarget } from "./helpers.js";
 import { ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";
 
 const GOLANG_122 = "docker-image://docker.io/library/golang:1.22";
@@ -104,7 +104,8 @@ binaries:
     // go.env reaches every Go step, the download and the tests included.
     for (const step of goSteps(g)) expect(step.env["GOPROXY"], step.node.name).toBe("https://proxy.example.com");
     const collect = g.named("[binaries linux/amd64] collect");
-    expect(copies(collect).map((c) => c.copy.dest)).toEqual(["/shop-server", "/client"]);
+    // Declared binaries are taken in name order, not in the order the YAML map lists them.
+    expect(copies(collect).map((c) => c.copy.dest)).toEqual(["/client", "/shop-server"]);
   });
 
   it("go.tags reach go test as well as go build", async () => {
@@ -234,4 +235,27 @@ describe("golden: targets", () => {
     expect(t.kind).toBe("lint");
     expect(goSteps(only(graphs(t))).map((s) => s.args.join(" "))).toEqual(["go mod download", "go vet ./..."]);
   });
+});
+
+describe("fixtures with their own Gopherfile", () => {
+  // The modules the end-to-end tests build: their LLB must have the same shape the goldens pin.
+  const tested: Record<string, readonly string[]> = {
+    "cache-edit": ["./calc"],
+    "client-server": ["./internal/greet"],
+    "parallel-tests": [".", "./pkg01", "./pkg02"],
+    "static-image": [],
+  };
+  for (const [fixture, packages] of Object.entries(tested)) {
+    it(fixture, async () => {
+      const t = await compileOk({ spec: fixtureSpec(fixture), fixture });
+      expect(t.results.length).toBeGreaterThan(0);
+      for (const g of graphs(t)) {
+        expectToolchain(g);
+        expectDownloadKeyedOn(g, ["go.mod"]);
+        expect([...testExecs(g).keys()]).toEqual(packages);
+        const waitsFor = [...testExecs(g).values()].map((e) => e.node);
+        if (waitsFor.length > 0) expectResultWaitsFor(g, waitsFor);
+      }
+    });
+  }
 });

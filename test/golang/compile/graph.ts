@@ -88,7 +88,7 @@ export class Graph {
     return hits[0]!;
   }
 
-  /** Ops whose name starts with `prefix`, in Definition order. */
+  /** Ops whose name starts with `prefix`, in Definition order (which is not part of the contract: sort before comparing). */
   startingWith(prefix: string): GraphOp[] {
     return this.ops.filter((o) => o.name.startsWith(prefix));
   }

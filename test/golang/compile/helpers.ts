@@ -1,7 +1,7 @@
 // Test helper: runs the real pipeline (parse → discover → compile) on a spec and a fixed context, then marshals it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { create, fromBinary, type JsonValue } from "@bufbuild/protobuf";
+import { fromBinary, type JsonValue } from "@bufbuild/protobuf";
 import type { CompiledTarget, CompileOutcome, ImageResolver } from "../../../src/golang/compile/index.js";
 import type { ContextReader } from "../../../src/golang/context-reader.js";
 import { openFsContext } from "../../../src/golang/fs-context-reader.js";
@@ -149,11 +149,6 @@ export function bytesWithoutSource(def: Definition): Uint8Array {
   const copy = fromBinary(DefinitionSchema, bytesOf(def));
   copy.Source = undefined;
   return encodeCanonical(DefinitionSchema, copy);
-}
-
-/** An empty Definition carrying only `def`'s source map, so two maps compare as bytes. */
-export function sourceOnly(def: Definition): Uint8Array {
-  return encodeCanonical(DefinitionSchema, create(DefinitionSchema, def.Source !== undefined ? { Source: def.Source } : {}));
 }
 
 /** The whole compiled target as reviewable JSON: target facts, and per platform its config and LLB. */

@@ -1,0 +1,107 @@
+// User errors the compiler finds (they need the module's facts), with the exact text a user reads.
+import { describe, expect, it } from "vitest";
+import { compileErrors, compileOk } from "./helpers.js";
+import { LIBRARY_ONLY, NO_GO_LINE, ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";
+
+// Positions below are counted by hand from the spec texts (1-based line:col), not copied from output.
+
+describe("compile errors", () => {
+  it("an unknown --target lists the valid targets and suggests the closest", async () => {
+    const spec = `${SYNTAX}binaries:
+  server: ./cmd/server
+  client: ./cmd/client
+images:
+  server: { binaries: [server] }
+  client: { binaries: [client] }
+`;
+    // The target comes from the command line, so the error points at the spec as a whole (its first key).
+    expect(await compileErrors({ spec, tree: TWO_MAINS, target: "servr" })).toBe(
+      "Gopherfile.yaml:2:1: unknown target 'servr': did you mean 'server'? valid targets are 'server', 'client', 'binaries', 'test', 'vet', 'lint'",
+    );
+    expect(await compileErrors({ spec, tree: TWO_MAINS, target: "deploy" })).toBe(
+      "Gopherfile.yaml:2:1: unknown target 'deploy': valid targets are 'server', 'client', 'binaries', 'test', 'vet', 'lint'",
+    );
+  });
+
+  it("an unknown default target, when the images come from the module, points at default:", async () => {
+    const spec = `${SYNTAX}tests: { gate: false }\ndefault: helo\n`;
+    expect(await compileErrors({ spec, tree: ONE_MAIN })).toBe(
+      "Gopherfile.yaml:3:10: default: unknown target 'helo': did you mean 'hello'? valid targets are 'hello', 'binaries', 'test', 'vet', 'lint'",
+    );
+  });
+
+  it("an image naming a binary the module does not have, when binaries are auto, is reported at the name", async () => {
+    const spec = `${SYNTAX}images:\n  shop:\n    binaries: [server, clinet, worker]\n`;
+    expect(await compileErrors({ spec, tree: TWO_MAINS })).toBe(
+      [
+        "Gopherfile.yaml:4:24: images.shop.binaries[1]: unknown binary 'clinet'; did you mean 'client'? the module's main packages give 'client', 'server'",
+        "Gopherfile.yaml:4:32: images.shop.binaries[2]: unknown binary 'worker': the module's main packages give 'client', 'server'; name one of them, or declare it under binaries:",
+      ].join("\n"),
+    );
+  });
+
+  it("a declared binary whose package is not a main package is reported at its package, for every such binary, in file order", async () => {
+    const spec = `${SYNTAX}binaries:
+  server: ./cmd/server
+  store: ./internal/store
+  api:
+    package: example.com/shop/internal/api
+`;
+    expect(await compileErrors({ spec, tree: TWO_MAINS })).toBe(
+      [
+        "Gopherfile.yaml:4:10: binaries.store.package: no main package at ./internal/store in module example.com/shop; main packages are: ./cmd/client, ./cmd/server",
+        "Gopherfile.yaml:6:14: binaries.api.package: no main package at example.com/shop/internal/api in module example.com/shop; main packages are: ./cmd/client, ./cmd/server",
+      ].join("\n"),
+    );
+  });
+
+  it("a package of another module is left to go build", async () => {
+    const spec = `${SYNTAX}binaries:\n  tool: golang.org/x/tools/cmd/stringer\n`;
+    const t = await compileOk({ spec, tree: TWO_MAINS, target: "binaries" });
+    expect(t.kind).toBe("binaries");
+  });
+
+  it("a go.mod without a go line needs go.version or go.image", async () => {
+    // No go: key: the error points at the spec's first key.
+    expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\n`, tree: NO_GO_LINE })).toBe(
+      "Gopherfile.yaml:2:1: go: go.mod has no go line; set go.version or go.image in the spec",
+    );
+    // A go: section without a version: the error points at its key.
+    expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\ngo:\n  ldflags: ""\n`, tree: NO_GO_LINE })).toBe(
+      "Gopherfile.yaml:3:1: go: go.mod has no go line; set go.version or go.image in the spec",
+    );
+    // An empty spec has nothing to point at but its start; a module in a directory is named by its go.mod path.
+    const inApp = Object.fromEntries(Object.entries(NO_GO_LINE).map(([k, v]) => [`app/${k}`, v]));
+    expect(await compileErrors({ spec: `${SYNTAX}module: app\n`, tree: inApp })).toBe(
+      "Gopherfile.yaml:2:1: go: app/go.mod has no go line; set go.version or go.image in the spec",
+    );
+    expect(await compileErrors({ spec: SYNTAX, tree: NO_GO_LINE })).toBe("Gopherfile.yaml:1:1: go: go.mod has no go line; set go.version or go.image in the spec");
+    // Either setting is enough.
+    await expect(compileOk({ spec: `${SYNTAX}go: { version: "1.22" }\n`, tree: NO_GO_LINE })).resolves.toMatchObject({ kind: "image" });
+    await expect(compileOk({ spec: `${SYNTAX}go: { image: "golang:1.22" }\n`, tree: NO_GO_LINE })).resolves.toMatchObject({ kind: "image" });
+  });
+
+  it("a module without a main package cannot build the default target, but can be tested", async () => {
+    const spec = `${SYNTAX}tests: { flags: [-count=1] }\n`;
+    expect(await compileErrors({ spec, tree: LIBRARY_ONLY })).toBe(
+      "Gopherfile.yaml:2:1: binaries: the module has no main package to build; declare binaries: in the spec, or build --target test",
+    );
+    await expect(compileOk({ spec, tree: LIBRARY_ONLY, target: "test" })).resolves.toMatchObject({ kind: "test" });
+  });
+
+  it("a lint target with nothing to run says how to enable something", async () => {
+    expect(await compileErrors({ spec: `${SYNTAX}lint: { vet: false }\n`, tree: ONE_MAIN, target: "lint" })).toBe(
+      "Gopherfile.yaml:2:7: lint: the lint target has nothing to run; set lint.vet: true or lint.golangci, or build --target vet",
+    );
+  });
+
+  it("errors of different kinds are reported together, sorted by position", async () => {
+    const spec = `${SYNTAX}images:\n  shop:\n    binaries: [sever]\n`;
+    expect(await compileErrors({ spec, tree: { ...NO_GO_LINE, "cmd/server/main.go": "package main\n" }, target: "shop" })).toBe(
+      [
+        "Gopherfile.yaml:2:1: go: go.mod has no go line; set go.version or go.image in the spec",
+        "Gopherfile.yaml:4:16: images.shop.binaries[0]: unknown binary 'sever'; did you mean 'server'? the module's main packages give 'old', 'server'",
+      ].join("\n"),
+    );
+  });
+});
