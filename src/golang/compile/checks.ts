@@ -8,7 +8,7 @@ import { GOCACHE, type Toolchain } from "./toolchain.js";
 
 /** `go vet ./...` over the module; the result is an empty directory that exists only if vet passed. */
 export function vet(tc: Toolchain, locations: SpecLocations): State {
-  return gated(scratch(), [vetRun(tc, locations)], "vet");
+  return gated(scratch(), [vetRun(tc, locations)], names.gate("vet"));
 }
 
 /**
@@ -17,7 +17,7 @@ export function vet(tc: Toolchain, locations: SpecLocations): State {
  */
 export function lint(tc: Toolchain, spec: Lint, locations: SpecLocations): State | undefined {
   const runs = [...(spec.vet ? [vetRun(tc, locations)] : []), ...(spec.golangci !== undefined ? [golangciRun(tc, spec.golangci, locations)] : [])];
-  return runs.length === 0 ? undefined : gated(scratch(), runs, "lint");
+  return runs.length === 0 ? undefined : gated(scratch(), runs, names.gate("lint"));
 }
 
 function vetRun(tc: Toolchain, locations: SpecLocations): State {

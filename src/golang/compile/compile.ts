@@ -64,7 +64,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
 
   switch (target) {
     case "test":
-      return single("test", gated(scratch(), testGates, "test"));
+      return single("test", gated(scratch(), testGates, names.gate("test")));
     case "vet":
       return single("vet", vet(tc, locations));
     case "lint": {
@@ -94,7 +94,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       let action: FileAction = FileAction.empty;
       for (const b of binaries) action = action.copy(built(b, p).state, `/${b.binary.output}`, `/${b.binary.output}`);
       const collected = scratch().withPlatform(p).file(action, { name: names.binaries(p), platform: p });
-      return { platform: p, state: gated(collected, gates, `binaries ${formatPlatform(p)}`) };
+      return { platform: p, state: gated(collected, gates, names.gate(`binaries ${formatPlatform(p)}`)) };
     });
     return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [] } };
   }

@@ -66,7 +66,7 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
     checks.push(runCheck(assembled, config, check.run, names.check(image.name, check.name, platform), platform, locations, ["images", image.name, "checks", i]));
   });
 
-  const state = gated(assembled, [...input.gates, ...checks], `image ${image.name} ${formatPlatform(platform)}`);
+  const state = gated(assembled, [...input.gates, ...checks], names.gate(`image ${image.name} ${formatPlatform(platform)}`));
   return { result: { platform, state, config }, warnings };
 }
 

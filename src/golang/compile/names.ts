@@ -10,5 +10,5 @@ export const names = {
   image: (image: string, p: Platform): string => `[image ${image} ${formatPlatform(p)}] assemble`,
   check: (image: string, check: string, p: Platform): string => `[check ${image} ${formatPlatform(p)}] ${check}`,
   binaries: (p: Platform): string => `[binaries ${formatPlatform(p)}] collect`,
-  gate: (what: string): string => `[gate ${what}] tests and checks passed`,
+  gate: (what: string): string => `[gate ${what}] wait for tests and checks`,
 };
