@@ -4,13 +4,13 @@ import { binaryFromGo, sortSpecErrors, suggest, type Binary, type Image, type Sp
 import { defaultGoImage } from "../go-mod.js";
 import { buildBinary, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
-import { gated } from "./gate.js";
+import { gated, waitFor } from "./gate.js";
 import { assembleImage } from "./images.js";
 import { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult } from "./request.js";
 import { defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
-import { testedPackages, testRuns } from "./tests.js";
+import { rawReports, testedPackages, testPlan } from "./tests.js";
 import { toolchain } from "./toolchain.js";
 
 interface NamedBinary {
@@ -54,17 +54,21 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     buildPlatform: request.buildPlatform,
     locations,
   });
-  const tests = testRuns(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations);
-  const testGates = tests.map((t) => t.state);
-  const gates = spec.tests.gate ? testGates : [];
-  const single = (kind: CompiledTarget["kind"], state: State): CompileOutcome => ({
+  const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations);
+  const verdict = tests.verdict === undefined ? [] : [tests.verdict];
+  const gates = spec.tests.gate ? verdict : [];
+  const at = parsed.locate(["tests"]);
+  const testInfo = { plan: tests, gated: false, location: `${at.file}:${at.line}:${at.col}` };
+  const single = (kind: CompiledTarget["kind"], state: State, gatedOnTests = false): CompileOutcome => ({
     ok: true,
-    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings: [] },
+    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings: [], tests: { ...testInfo, gated: gatedOnTests } },
   });
 
   switch (target) {
     case "test":
-      return single("test", gated(scratch(), testGates, names.gate("test")));
+      return single("test", gated(scratch(), verdict, names.gate("test")), verdict.length > 0);
+    case "test-report":
+      return single("test-report", rawReports(tests.runs));
     case "vet":
       return single("vet", vet(tc, locations));
     case "lint": {
@@ -93,10 +97,10 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     const results: PlatformResult[] = platforms.map((p) => {
       let action: FileAction = FileAction.empty;
       for (const b of binaries) action = action.copy(built(b, p).state, `/${b.binary.output}`, `/${b.binary.output}`);
-      const collected = scratch().withPlatform(p).file(action, { name: names.binaries(p), platform: p });
-      return { platform: p, state: gated(collected, gates, names.gate(`binaries ${formatPlatform(p)}`)) };
+      const collected = scratch().withPlatform(p).file(waitFor(action, gates), { name: names.binaries(p), platform: p });
+      return { platform: p, state: collected };
     });
-    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [] } };
+    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [], tests: { ...testInfo, gated: gates.length > 0 } } };
   }
 
   const image = images.find((i) => i.name === target);
@@ -119,7 +123,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     results.push(assembled.result);
     warnings.push(...assembled.warnings);
   }
-  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings } };
+  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 } } };
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */

@@ -1,9 +1,9 @@
 // Images: binaries laid on scratch or a base image, with config, optional CA bundle and zoneinfo, and checks run inside.
-import { FileAction, formatPlatform, image as imageSource, scratch, type Platform, type State } from "../../llb/index.js";
+import { FileAction, formatPlatform, image as imageSource, scratch, type Platform, type SourceLocation, type State } from "../../llb/index.js";
 import type { Image } from "../../spec/index.js";
 import { imageConfig, type ImageConfig } from "../image-config.js";
 import type { BuiltBinary } from "./build.js";
-import { gated } from "./gate.js";
+import { waitFor } from "./gate.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import type { ImageResolver, PlatformResult } from "./request.js";
@@ -34,11 +34,10 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
   const base = isScratch ? scratch().withPlatform(platform) : imageSource(image.base, { platform, location: at });
   const baseConfig = isScratch ? undefined : await input.resolver.resolve(image.base, platform);
 
-  let action: FileAction = FileAction.empty;
-  for (const b of input.binaries) action = action.copy(b.state, `/${b.binary.output}`, `/${b.binary.output}`);
-  if (image.certificates) action = action.copy(input.toolchain.image, CA_BUNDLE, CA_BUNDLE, { createDestPath: true });
-  if (image.zoneinfo) action = action.copy(input.toolchain.image, ZONEINFO, ZONEINFO, { createDestPath: true });
-  const assembled = base.file(action, { name: names.image(image.name, platform), location: at, platform });
+  // The files the image gets on top of its base, each from the state that holds it.
+  const files: { readonly from: State; readonly path: string }[] = input.binaries.map((b) => ({ from: b.state, path: `/${b.binary.output}` }));
+  if (image.certificates) files.push({ from: input.toolchain.image, path: CA_BUNDLE });
+  if (image.zoneinfo) files.push({ from: input.toolchain.image, path: ZONEINFO });
 
   const only = input.binaries.length === 1 ? input.binaries[0] : undefined;
   const config = imageConfig(
@@ -63,41 +62,48 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
       warnings.push(`image ${image.name}: check "${check.name}" skipped for ${formatPlatform(platform)}: the builder cannot run that platform`);
       return;
     }
-    checks.push(runCheck(assembled, config, check.run, names.check(image.name, check.name, platform), platform, locations, ["images", image.name, "checks", i]));
+    const name = names.check(image.name, check.name, platform);
+    checks.push(runCheck(base, files, config, check.run, name, platform, locations.at(["images", image.name, "checks", i])));
   });
 
-  const state = gated(assembled, [...input.gates, ...checks], names.gate(`image ${image.name} ${formatPlatform(platform)}`));
+  // One FileOp lays the files on the base and waits for the tests and checks: one layer, no empty ones.
+  let action: FileAction = FileAction.empty;
+  for (const f of files) action = action.copy(f.from, f.path, f.path, { createDestPath: true });
+  action = waitFor(action, [...input.gates, ...checks]);
+  const state = base.file(action, { name: names.image(image.name, platform), location: at, platform });
   return { result: { platform, state, config }, warnings };
 }
 
-/** Runs a check inside the image as it will ship: its env, user and working directory, no network. */
+/**
+ * Runs a check in the image as it will ship, without waiting for it to be assembled: the base with
+ * each of the image's files bind-mounted read-only at its path, the image's env, user and working
+ * directory, and no network. So checks run alongside the assembly and the image keeps one layer.
+ */
 function runCheck(
-  assembled: State,
+  base: State,
+  files: readonly { readonly from: State; readonly path: string }[],
   config: ImageConfig,
   args: readonly string[],
   name: string,
   platform: Platform,
-  locations: SpecLocations,
-  path: readonly (string | number)[],
+  location: SourceLocation,
 ): State {
   const env: Record<string, string> = {};
   for (const entry of config.config.Env ?? []) {
     const at = entry.indexOf("=");
     if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
   }
-  return assembled
+  return base
     .run({
       args,
       env,
       cwd: config.config.WorkingDir ?? "/",
       ...(config.config.User !== undefined ? { user: config.config.User } : {}),
+      mounts: files.map((f) => ({ type: "bind" as const, target: f.path, source: f.from, selector: f.path, readonly: true })),
       network: "none",
       platform,
       name,
-      location: locations.at(path),
+      location,
     })
     .root();
 }
-
-/** The image config's platform-independent part is the same across platforms; keep configs typed. */
-export type { ImageConfig };

@@ -4,6 +4,7 @@ import type { ParsedSpec, SpecError } from "../../spec/index.js";
 import type { ContextError } from "../context-error.js";
 import type { ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
+import type { TestPlan } from "./tests.js";
 import type { ContextSource } from "./toolchain.js";
 
 /**
@@ -43,7 +44,16 @@ export interface PlatformResult {
   readonly config?: ImageConfig;
 }
 
-export type TargetKind = "image" | "binaries" | "test" | "vet" | "lint";
+export type TargetKind = "image" | "binaries" | "test" | "test-report" | "vet" | "lint";
+
+/** The build's test runs, for frontends that read outcomes (reports, precise failure messages). */
+export interface TestInfo {
+  readonly plan: TestPlan;
+  /** True when the target's result exists only if every test passed. */
+  readonly gated: boolean;
+  /** Where the spec's tests section is (`Gopherfile.yaml:12:1`), for messages about failing tests. */
+  readonly location: string;
+}
 
 /** A compiled target. `multiPlatform` results are returned as refs keyed by platform. */
 export interface CompiledTarget {
@@ -53,6 +63,7 @@ export interface CompiledTarget {
   readonly multiPlatform: boolean;
   /** Things the user should know that do not stop the build (e.g. a check skipped for a foreign platform). */
   readonly warnings: readonly string[];
+  readonly tests: TestInfo;
 }
 
 /** A user error from the spec or from the build context. */

@@ -2,7 +2,7 @@
 import { suggest, type Spec } from "../../spec/index.js";
 
 /** Built-in targets this version builds, in the order they are listed to users. */
-export const BUILT_TARGETS = ["binaries", "test", "vet", "lint"] as const;
+export const BUILT_TARGETS = ["binaries", "test", "test-report", "vet", "lint"] as const;
 
 /** All target names of a spec whose images are known: images first, then the built-in ones. */
 export function targetNames(imageNames: readonly string[]): string[] {

@@ -1,44 +1,130 @@
-// One `go test` vertex per package with tests; they share nothing but the caches, so they run concurrently.
+// One `go test` vertex per package with tests, recording its outcome; a verdict vertex turns the outcomes into a gate.
+import { FileAction, scratch, type Mount, type State } from "../../llb/index.js";
 import type { Tests } from "../../spec/index.js";
 import type { GoPackage } from "../discover.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import type { Toolchain } from "./toolchain.js";
-import type { State } from "../../llb/index.js";
 
-/** A test vertex: its root output is what the gate waits for. */
+/** Where a test vertex writes its outcome, and the files it writes there. */
+export const REPORT_DIR = "/report";
+export const REPORT_FILES = {
+  /** stdout of `go test -json`: the test2json stream (plus build output on older Go). */
+  stream: "test2json.json",
+  stderr: "stderr.txt",
+  /** `go test`'s exit status, in decimal. */
+  exitCode: "exit-code",
+  /** Unix seconds when the run ended: tells a result replayed from cache from a fresh one. */
+  finishedAt: "finished-at",
+  /** The package as the spec names it (`./pkg02`). */
+  pkg: "package",
+} as const;
+
+/** A package's test vertex. `report` is its outcome directory; `fresh` is the same vertex, bypassing the cache. */
 export interface TestRun {
   readonly pkg: string;
-  readonly state: State;
+  readonly report: State;
+  readonly fresh: State;
 }
 
 /**
- * Runs `go test` for each package on the build platform. Results come from Go's own test cache
- * (GOCACHE is a shared cache mount), so a vertex that must re-run because the source changed
- * still reports unchanged packages as `(cached)` in a fraction of the time.
+ * The tests of a build: one run per package and the verdict that fails when any run failed.
+ * `verdict` is what images, binaries and the `test` target wait for.
  */
-export function testRuns(tc: Toolchain, tests: Tests, packages: readonly string[], locations: SpecLocations): TestRun[] {
-  const flags = [...tests.flags];
+export interface TestPlan {
+  readonly runs: readonly TestRun[];
+  readonly verdict: State | undefined;
+}
+
+// `go test` must not fail the vertex: every package runs to completion and its outcome is kept,
+// so one build reports every failure. The verdict, not the run, decides whether the build fails.
+const RECORD = [
+  'printf "%s" "$GOPHERFILE_PACKAGE" > "$R/package"',
+  'go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"',
+  'echo $? > "$R/exit-code"',
+  'date +%s > "$R/finished-at"',
+].join("; ");
+
+// Lists every failed package, then exits 1 if there was one. The frontend replaces this log
+// with a message naming the failing tests; the verdict keeps plain `buildctl` users safe too.
+const VERDICT = [
+  "failed=0",
+  'for d in /reports/*; do code=$(cat "$d/exit-code"); if [ "$code" != 0 ]; then failed=1; echo "FAIL $(cat "$d/package") (go test exit code $code)"; grep -h -e "--- FAIL" -e "FAIL" "$d/test2json.json" | head -n 20; fi; done',
+  'exit "$failed"',
+].join("; ");
+
+/**
+ * Runs `go test -json` for each package on the build platform, each in its own vertex so they run
+ * concurrently. Results also come from Go's own test cache (GOCACHE is a shared cache mount), so a
+ * vertex that re-runs because the source changed reports unchanged packages as cached quickly.
+ */
+export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[], locations: SpecLocations): TestPlan {
+  const flags = [...tc.tagFlags, ...tests.flags];
   if (tests.timeout !== undefined) flags.push(`-timeout=${tests.timeout}`);
   if (tests.race) flags.push("-race");
-  return packages.map((pkg) => ({
-    pkg,
-    state: tc.root
-      .run({
-        args: ["go", "test", ...tc.tagFlags, ...flags, pkg],
-        cwd: tc.workdir,
-        env: tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env,
-        mounts: tc.mounts,
-        platform: tc.buildPlatform,
-        name: names.test(pkg),
-        location: locations.at(["tests"]),
-      })
-      .root(),
-  }));
+  const runs = packages.map((pkg): TestRun => {
+    const run = (ignoreCache: boolean): State =>
+      tc.root
+        .run({
+          args: ["/bin/sh", "-c", RECORD, "go-test", ...flags, pkg],
+          cwd: tc.workdir,
+          env: { ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env), GOPHERFILE_PACKAGE: pkg, R: REPORT_DIR },
+          mounts: [...tc.mounts, { type: "bind", target: REPORT_DIR, source: scratch() }],
+          platform: tc.buildPlatform,
+          name: names.test(pkg),
+          location: locations.at(["tests"]),
+          ...(ignoreCache ? { ignoreCache: true } : {}),
+        })
+        .output(REPORT_DIR);
+    return { pkg, report: run(false), fresh: run(true) };
+  });
+  return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations) };
+}
+
+function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocations): State {
+  const width = String(runs.length).length;
+  const mounts: Mount[] = runs.map((r, i) => ({ type: "bind", target: `/reports/${String(i).padStart(width, "0")}`, source: r.report, readonly: true }));
+  return tc.image
+    .run({
+      args: ["/bin/sh", "-c", VERDICT],
+      env: { PATH: tc.env["PATH"] ?? "/usr/bin:/bin" },
+      mounts,
+      network: "none",
+      platform: tc.buildPlatform,
+      name: names.verdict(runs.length),
+      location: locations.at(["tests"]),
+    })
+    .root();
+}
+
+/**
+ * The raw reports as one directory: `<package>/test2json.json`, `stderr.txt` and `exit-code` per
+ * package (`./pkg02` → `pkg02/`, the root package → `root/`). The frontend adds junit.xml and summary.txt.
+ */
+export function rawReports(runs: readonly TestRun[]): State {
+  let action: FileAction = FileAction.empty;
+  for (const r of runs) {
+    const dir = `/${reportDirName(r.pkg)}`;
+    for (const f of [REPORT_FILES.stream, REPORT_FILES.stderr, REPORT_FILES.exitCode]) {
+      action = action.copy(r.report, `/${f}`, `${dir}/${f}`, { createDestPath: true });
+    }
+  }
+  return runs.length === 0 ? scratch() : scratch().file(action, { name: names.reports(runs.length) });
+}
+
+/** The report folder of a package: its path without `./`, or `root` for the module root. */
+export function reportDirName(pkg: string): string {
+  const clean = pkg.replace(/^\.\//, "").replace(/\/+$/, "");
+  return clean === "" || clean === "." ? "root" : clean;
 }
 
 /** The packages to test: the spec's list, or every discovered package that has test files. */
 export function testedPackages(tests: Tests, packages: readonly GoPackage[]): string[] {
   if (tests.packages !== "auto") return [...tests.packages];
   return packages.filter((p) => p.hasTests).map((p) => p.dir);
+}
+
+/** The `test-report` result: the raw reports plus the JUnit file and summary made from them. */
+export function reportWithSummary(raw: State, junitXml: string, summary: string): State {
+  return raw.file(FileAction.empty.mkfile("/junit.xml", 0o644, junitXml).mkfile("/summary.txt", 0o644, summary), { name: "[test-report] junit.xml and summary.txt" });
 }
