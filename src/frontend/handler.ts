@@ -1,13 +1,15 @@
 // The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
 import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
 import type { GatewayClient } from "../gateway/index.js";
-import { contextSource, type CompiledTarget } from "../golang/compile/index.js";
+import { contextSource, reportWithSummary, type CompiledTarget } from "../golang/compile/index.js";
+import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
-import { local, marshal, type Platform, type State } from "../llb/index.js";
+import { local, marshal, scratch, type Platform, type State } from "../llb/index.js";
 import { convert, formatUserErrors } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
+import { runTests } from "./test-outcomes.js";
 
 /** The spec file name when the client names none (`docker build` sends "Dockerfile"). */
 const DEFAULT_SPEC_FILE = "Dockerfile";
@@ -51,8 +53,43 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     images: new GatewayImageResolver(client, options.imageResolveMode),
   });
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
-  for (const w of outcome.value.warnings) ctx.log(`warning: ${w}`);
-  return { result: await solveTarget(client, outcome.value, options.buildPlatform) };
+  const compiled = outcome.value;
+  for (const w of compiled.warnings) ctx.log(`warning: ${w}`);
+  const platform = options.buildPlatform;
+
+  if (compiled.kind === "test-report") {
+    // The report target succeeds whatever the tests say: CI needs the reports most when they fail.
+    const tests = await runTests(client, compiled.tests.plan, platform, STARTED_AT_SECONDS, true);
+    const results = tests.runs.map(parseTestRun);
+    const raw = compiled.results[0]?.state ?? scratch();
+    const report = reportWithSummary(raw, junitXml(results), summaryText(results));
+    return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, platform) };
+  }
+  if (!compiled.tests.gated) return { result: await solveTarget(client, compiled, platform) };
+
+  // Tests and the target are solved together (the target waits for the tests' verdict in its
+  // graph anyway); reading the outcomes lets a failure name its tests instead of showing a log.
+  const target = settle(solveTarget(client, compiled, platform));
+  const tests = await runTests(client, compiled.tests.plan, platform, STARTED_AT_SECONDS, false);
+  const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
+  if (failure !== undefined) return { error: failure };
+  let built = await target;
+  // A stale failure in the cache made the first verdict fail; the tests have since passed.
+  if (!built.ok && tests.reran) built = await settle(solveTarget(client, compiled, platform));
+  if (!built.ok) throw built.error;
+  return { result: built.value };
+}
+
+/** When this process started, in Unix seconds: test outcomes older than this came from the cache. */
+const STARTED_AT_SECONDS = Math.floor(Date.now() / 1000 - process.uptime());
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 /** Solves every platform's state concurrently and shapes the result the exporters expect. */
