@@ -25,17 +25,32 @@ export async function runTests(
   withStreams: boolean,
 ): Promise<TestOutcomes> {
   let reran = false;
-  const runs = await Promise.all(
+  const outcomes = await Promise.all(
     plan.runs.map(async (run) => {
       let outcome = await solveAndRead(client, run, "report", platform, withStreams);
       if (outcome.exitCode !== 0 && outcome.finishedAt < startedAtSeconds) {
         reran = true;
         outcome = await solveAndRead(client, run, "fresh", platform, withStreams);
       }
-      return outcome.run;
+      return outcome;
     }),
   );
+  // A failure message counts every test, so the passing packages' streams are needed after all.
+  const failed = outcomes.some((o) => o.exitCode !== 0);
+  const runs = await Promise.all(
+    outcomes.map(async (o) => (failed && !withStreams && o.exitCode === 0 ? { ...o.run, ...(await readStreams(client, o.ref)) } : o.run)),
+  );
   return { runs, reran };
+}
+
+async function readStreams(client: GatewayClient, ref: string): Promise<{ stream: string; stderr: string }> {
+  const reader = new GatewayContextReader(client, ref);
+  const text = async (file: string): Promise<string> => {
+    const bytes = await reader.readFile(file);
+    return bytes === undefined ? "" : new TextDecoder().decode(bytes);
+  };
+  const [stream, stderr] = await Promise.all([text(REPORT_FILES.stream), text(REPORT_FILES.stderr)]);
+  return { stream, stderr };
 }
 
 async function solveAndRead(
@@ -44,7 +59,7 @@ async function solveAndRead(
   which: "report" | "fresh",
   platform: Platform,
   withStreams: boolean,
-): Promise<{ run: PackageRun; exitCode: number; finishedAt: number }> {
+): Promise<{ run: PackageRun; exitCode: number; finishedAt: number; ref: string }> {
   const solved = await client.solve({ definition: marshal(run[which], { platform }) });
   const ref = solved.ref?.id;
   if (ref === undefined || ref === "") throw new Error(`buildkit returned no result for the tests of ${run.pkg}`);
@@ -57,10 +72,11 @@ async function solveAndRead(
   const exitCode = Number.parseInt(exitText.trim(), 10);
   const code = Number.isNaN(exitCode) ? 1 : exitCode;
   const needStreams = withStreams || code !== 0;
-  const [stream, stderr] = needStreams ? await Promise.all([text(REPORT_FILES.stream), text(REPORT_FILES.stderr)]) : ["", ""];
+  const streams = needStreams ? await readStreams(client, ref) : { stream: "", stderr: "" };
   return {
-    run: { pkg: run.pkg, stream, stderr, exitCode: code },
+    run: { pkg: run.pkg, ...streams, exitCode: code },
     exitCode: code,
     finishedAt: Number.parseInt(finishedText.trim(), 10) || 0,
+    ref,
   };
 }

@@ -19,6 +19,10 @@ export interface FrontendContext {
   readonly optionProblems: readonly OptionProblem[];
   /** Writes a diagnostic line to stderr (BuildKit's log, never the user's build output). */
   log(line: string): void;
+  /** Milliseconds since the process started, when the process can tell (for start-up measurements). */
+  uptimeMs(): number | undefined;
+  /** When the first request (Ping) was sent, in milliseconds since the process started. */
+  readonly firstRequestAtMs: number | undefined;
 }
 
 /** A frontend's build: resolves with a result or with the user-facing error message. */
@@ -31,6 +35,8 @@ export interface FrontendIO {
   readonly arch: string;
   readonly stdio: StdioStreams;
   exit(code: number): void;
+  /** Milliseconds since the process started. */
+  readonly uptimeMs?: () => number;
   /** Overrides the connection (default: a Duplex over stdio). */
   readonly connect?: () => Duplex;
 }
@@ -42,6 +48,7 @@ export function processIO(): FrontendIO {
     arch: process.arch,
     stdio: process,
     exit: (code) => process.exit(code),
+    uptimeMs: () => process.uptime() * 1000,
   };
 }
 
@@ -66,7 +73,9 @@ export async function runFrontend(handler: FrontendHandler, io: FrontendIO = pro
   };
 
   let client: GatewayClient;
+  let firstRequestAtMs: number | undefined;
   try {
+    firstRequestAtMs = io.uptimeMs?.();
     client = await GatewayClient.connect(transport);
   } catch (err) {
     log(`cannot reach buildkit over stdin/stdout: ${describe(err)}; run this image as a frontend with '# syntax=<image>'`);
@@ -80,7 +89,8 @@ export async function runFrontend(handler: FrontendHandler, io: FrontendIO = pro
   const env = readGatewayEnv(io.env);
   for (const problem of env.problems) log(problem);
   const { options, problems } = readFrontendOptions(env, io.arch);
-  const outcome = await runHandler(handler, { client, env, options, optionProblems: problems, log });
+  const uptimeMs = (): number | undefined => io.uptimeMs?.();
+  const outcome = await runHandler(handler, { client, env, options, optionProblems: problems, log, uptimeMs, firstRequestAtMs });
 
   try {
     await sendReturn(client, outcome, log);

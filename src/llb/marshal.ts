@@ -24,6 +24,11 @@ export interface MarshalOptions {
    * it such ops carry no platform and the daemon uses its worker's default.
    */
   readonly platform?: Platform;
+  /**
+   * Marks every op "ignore cache" (what `--no-cache` asks for): BuildKit runs them again instead of
+   * reusing earlier results. Op digests do not change; only the metadata does.
+   */
+  readonly ignoreCache?: boolean;
 }
 
 /**
@@ -36,7 +41,7 @@ export interface MarshalOptions {
 export function marshal(state: State, opts: MarshalOptions = {}): Definition {
   const out = state.out;
   if (!out) return create(DefinitionSchema, {});
-  const m = new Marshaller(opts.platform);
+  const m = new Marshaller(opts.platform, opts.ignoreCache ?? false);
   m.visit(out.vertex);
   const last = encodeCanonical(OpSchema, create(OpSchema, { inputs: [m.input(out)] }));
   const lastDigest = digestOf(last);
@@ -67,7 +72,10 @@ class Marshaller implements BuildContext {
   readonly #done = new Map<Vertex, Encoded>();
   readonly #seen = new Set<string>();
 
-  constructor(readonly platform: Platform | undefined) {}
+  constructor(
+    readonly platform: Platform | undefined,
+    readonly ignoreCache: boolean,
+  ) {}
 
   input(output: Output): Input {
     const enc = this.#done.get(output.vertex);
@@ -102,7 +110,8 @@ class Marshaller implements BuildContext {
     const digest = digestOf(bytes);
     this.#done.set(v, { digest });
     const prev = this.metadata.get(digest);
-    this.metadata.set(digest, prev ? mergeMetadata(prev, built.metadata) : built.metadata);
+    const metadata = this.ignoreCache ? { ...built.metadata, ignoreCache: true } : built.metadata;
+    this.metadata.set(digest, prev ? mergeMetadata(prev, metadata) : metadata);
     this.sources.add(digest, built.locations);
     if (this.#seen.has(digest)) return;
     this.#seen.add(digest);

@@ -6,7 +6,7 @@ import type { Platform } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
 
 /** Build args gopherfile itself reads; they are not spec arguments. */
-export const RESERVED_ARGS = { goImage: "GOPHERFILE_GO_IMAGE" } as const;
+export const RESERVED_ARGS = { goImage: "GOPHERFILE_GO_IMAGE", timings: "GOPHERFILE_DEBUG_TIMINGS" } as const;
 
 export interface ConvertInput {
   readonly specFile: string;
