@@ -16,17 +16,23 @@ images:
 `;
     // The target comes from the command line, so the error points at the spec as a whole (its first key).
     expect(await compileErrors({ spec, tree: TWO_MAINS, target: "servr" })).toBe(
-      "Gopherfile.yaml:2:1: unknown target 'servr': did you mean 'server'? valid targets are 'server', 'client', 'binaries', 'test', 'vet', 'lint'",
+      "Gopherfile.yaml:2:1: unknown target 'servr': did you mean 'server'? valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'",
     );
     expect(await compileErrors({ spec, tree: TWO_MAINS, target: "deploy" })).toBe(
-      "Gopherfile.yaml:2:1: unknown target 'deploy': valid targets are 'server', 'client', 'binaries', 'test', 'vet', 'lint'",
+      "Gopherfile.yaml:2:1: unknown target 'deploy': valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'",
+    );
+  });
+
+  it("a misspelled test-report target is suggested like any other", async () => {
+    expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\n`, tree: ONE_MAIN, target: "test-reports" })).toBe(
+      "Gopherfile.yaml:2:1: unknown target 'test-reports': did you mean 'test-report'? valid targets are 'hello', 'binaries', 'test', 'test-report', 'vet', 'lint'",
     );
   });
 
   it("an unknown default target, when the images come from the module, points at default:", async () => {
     const spec = `${SYNTAX}tests: { gate: false }\ndefault: helo\n`;
     expect(await compileErrors({ spec, tree: ONE_MAIN })).toBe(
-      "Gopherfile.yaml:3:10: default: unknown target 'helo': did you mean 'hello'? valid targets are 'hello', 'binaries', 'test', 'vet', 'lint'",
+      "Gopherfile.yaml:3:10: default: unknown target 'helo': did you mean 'hello'? valid targets are 'hello', 'binaries', 'test', 'test-report', 'vet', 'lint'",
     );
   });
 

@@ -1,7 +1,7 @@
 // Test helper: assertions every compiled graph must satisfy, written out so a golden refresh cannot hide a regression.
 import { expect } from "vitest";
 import type { CompiledTarget } from "../../../src/golang/compile/index.js";
-import { copies, execView, fileBase, Graph, mountAt, type ExecView, type GraphOp } from "./graph.js";
+import { copies, execView, fileBase, Graph, mountAt, type CopyView, type ExecView, type GraphOp } from "./graph.js";
 import { definitions } from "./helpers.js";
 
 export const DEPS_FILES = "[deps] go.mod and go.sum";
@@ -19,14 +19,30 @@ export function only<T>(items: readonly T[]): T {
   return items[0] as T;
 }
 
-/** Go steps: execs whose command is `go …` (not checks, not the linter). */
-export function goSteps(graph: Graph): ExecView[] {
-  return graph.execs().filter((e) => e.args[0] === "go");
+/** Whether `e` is a package's test vertex: `/bin/sh -c <record> go-test <flags…> <pkg>`. */
+export function isTestRun(e: ExecView): boolean {
+  return e.args[0] === "/bin/sh" && e.args[1] === "-c" && e.args[3] === "go-test";
 }
 
-/** The `go test` execs keyed by package, sorted by package (Definition order is not part of the contract). */
+/** Go steps: execs that run the go command, directly or (tests) through the shell that records the outcome. */
+export function goSteps(graph: Graph): ExecView[] {
+  return graph.execs().filter((e) => e.args[0] === "go" || isTestRun(e));
+}
+
+/** The go subcommand a Go step runs: `mod`, `build`, `vet`, or `test` for a test vertex. */
+export function goCommand(e: ExecView): string {
+  return isTestRun(e) ? "test" : (e.args[1] ?? "");
+}
+
+/** What a test vertex hands to `go test -json`: the spec's flags, then the package. */
+export function goTestArgs(e: ExecView): readonly string[] {
+  if (!isTestRun(e)) throw new Error(`${e.node.name} is not a test vertex: ${e.args.join(" ")}`);
+  return e.args.slice(4);
+}
+
+/** The test vertices keyed by package, sorted by package (Definition order is not part of the contract). */
 export function testExecs(graph: Graph): Map<string, ExecView> {
-  const tests = goSteps(graph).filter((e) => e.args[1] === "test").map((e) => [e.args[e.args.length - 1] ?? "", e] as const);
+  const tests = goSteps(graph).filter(isTestRun).map((e) => [e.args[e.args.length - 1] ?? "", e] as const);
   return new Map(tests.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -96,4 +112,90 @@ export function imageSources(graph: Graph): string[] {
 export function expectResultWaitsFor(graph: Graph, ops: readonly GraphOp[]): void {
   expect(ops.length).toBeGreaterThan(0);
   for (const op of ops) expect(graph.dependsOn(graph.result, op), `result waits for ${op.name}`).toBe(true);
+}
+
+/** Where a test vertex writes its outcome; written out here rather than imported, so a rename is caught. */
+export const REPORT = "/report";
+/** The files a test vertex records in {@link REPORT}. */
+export const RECORDED = ["package", "test2json.json", "stderr.txt", "exit-code", "finished-at"] as const;
+
+/**
+ * A package's test vertex: a shell runs `go test -json` with `args` (the spec's flags, then the
+ * package last), writes stdout, stderr, the exit code, the end time and the package into a writable
+ * bind of scratch at /report (a vertex output), and ends with a command other than `go test`, so a
+ * failing package never fails the vertex. Returns the output index of /report.
+ */
+export function expectTestRun(e: ExecView, pkg: string, args: readonly string[]): number {
+  const label = e.node.name;
+  expect(label).toBe(`[test ${pkg}] go test`);
+  expect(e.args.slice(0, 2), label).toEqual(["/bin/sh", "-c"]);
+  expect(e.args[3], label).toBe("go-test");
+  expect(goTestArgs(e), label).toEqual(args);
+  expect(args[args.length - 1], label).toBe(pkg);
+  expect({ R: e.env["R"], GOPHERFILE_PACKAGE: e.env["GOPHERFILE_PACKAGE"] }, label).toEqual({ R: REPORT, GOPHERFILE_PACKAGE: pkg });
+  const commands = (e.args[2] ?? "").split("; ");
+  const run = commands.findIndex((c) => c.startsWith("go test"));
+  expect(commands[run], label).toBe('go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"');
+  // $? must be read right after go test, and something else must run last.
+  expect(commands[run + 1], label).toBe('echo $? > "$R/exit-code"');
+  expect(run + 1, label).toBeLessThan(commands.length - 1);
+  for (const f of RECORDED) expect(commands.some((c) => c.includes(`> "$R/${f}"`)), `${label} records ${f}`).toBe(true);
+  const report = mountAt(e, REPORT);
+  expect({ type: report.type, readonly: report.readonly, source: report.source }, label).toEqual({ type: "bind", readonly: false, source: undefined });
+  expect(report.output, label).toBeGreaterThan(0);
+  return report.output;
+}
+
+/**
+ * The verdict of `runs`: one exec in the Go image on the build platform, without network, that
+ * mounts each run's /report output read-only at `/reports/<n>` (n zero-padded to one width) and
+ * nothing else but its root.
+ */
+export function expectVerdict(graph: Graph, runs: readonly ExecView[], name: string): ExecView {
+  const verdict = execView(graph.named(name));
+  expect(verdict.args.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+  expect({ platform: verdict.platform, networkNone: verdict.networkNone }).toEqual({ platform: "linux/amd64", networkNone: true });
+  const root = mountAt(verdict, "/").source;
+  expect(root?.op.op.case === "source" && root.op.op.value.identifier).toMatch(/^docker-image:\/\/.*golang/);
+  const reports = verdict.mounts.filter((m) => m.dest !== "/");
+  expect(reports).toHaveLength(runs.length);
+  const width = String(runs.length).length;
+  for (const m of reports) {
+    expect(m.dest).toMatch(new RegExp(`^/reports/\\d{${width}}$`));
+    expect({ type: m.type, readonly: m.readonly }, m.dest).toEqual({ type: "bind", readonly: true });
+  }
+  expect(new Set(reports.map((m) => m.dest)).size).toBe(runs.length);
+  const mounted = reports.map((m) => `${m.source?.digest ?? "scratch"}:${m.sourceOutput ?? -1}`).sort();
+  expect(mounted).toEqual(runs.map((r) => `${r.node.digest}:${mountAt(r, REPORT).output}`).sort());
+  return verdict;
+}
+
+/**
+ * The result op waits for the verdict itself (a copy of nothing from it, so no layer is added), the
+ * verdict waits for every run, and the verdict alone reads the runs: a failing package cannot stop
+ * the result except through the verdict.
+ */
+export function expectGatedOnVerdict(graph: Graph, verdict: ExecView, runs: readonly ExecView[]): void {
+  expect(runs.length).toBeGreaterThan(0);
+  for (const r of runs) expect(graph.dependsOn(verdict.node, r.node), `verdict waits for ${r.node.name}`).toBe(true);
+  const waits = copies(graph.result).filter((c) => c.from?.digest === verdict.node.digest);
+  expect(waits.map((c) => c.copy), `${graph.result.name} waits for the verdict`).toEqual([expect.objectContaining(GATE_COPY)]);
+  const runDigests = new Set(runs.map((r) => r.node.digest));
+  const readers = graph.ops.filter((o) => o.inputs.some((i) => runDigests.has(i.digest)));
+  expect(readers.map((o) => o.name)).toEqual([verdict.node.name]);
+}
+
+/** A copy that matches no file: how a result waits for a vertex without taking anything from it. */
+export const GATE_COPY = { src: "/.gopherfile-gate-*", dest: "/", allowWildcard: true, allowEmptyWildcard: true } as const;
+
+/** The copies of a file op that bring content (not {@link GATE_COPY} waits). */
+export function contentCopies(node: GraphOp): CopyView[] {
+  return copies(node).filter((c) => c.copy.src !== GATE_COPY.src);
+}
+
+/** The names (or source identifiers) of the ops a file op waits for with {@link GATE_COPY}, sorted. */
+export function waitsFor(node: GraphOp): string[] {
+  const waits = copies(node).filter((c) => c.copy.src === GATE_COPY.src);
+  for (const w of waits) expect(w.copy).toMatchObject(GATE_COPY);
+  return waits.map((c) => c.from?.name ?? "scratch").sort();
 }

@@ -1,8 +1,8 @@
 // Golden spec → LLB cases for images: base image and config, CA bundle and zoneinfo, checks inside the image.
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "./golden-json.js";
-import { buildExecs, expectResultWaitsFor, expectToolchain, graphs, imageSources, only, testExecs } from "./expect-llb.js";
-import { copies, execView, fileBase, mountAt } from "./graph.js";
+import { buildExecs, contentCopies, expectGatedOnVerdict, expectResultWaitsFor, expectToolchain, expectVerdict, graphs, imageSources, only, testExecs, waitsFor } from "./expect-llb.js";
+import { execView, fileBase, mountAt } from "./graph.js";
 import { AMD64, ARM64, compileOk, FakeImageResolver, renderTarget } from "./helpers.js";
 import { ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";
 
@@ -44,9 +44,13 @@ default: server
     const base = fileBase(assemble);
     expect(base?.op.op.value).toMatchObject({ identifier: `docker-image://${DISTROLESS}:latest` });
     expect(base?.op.platform).toMatchObject({ OS: "linux", Architecture: "amd64" });
-    expect(copies(assemble).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([["[build server linux/amd64] go build ./cmd/server", "/server", "/server"]]);
+    expect(contentCopies(assemble).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([["[build server linux/amd64] go build ./cmd/server", "/server", "/server"]]);
     expect(buildExecs(g).map((b) => b.node.name)).toEqual(["[build server linux/amd64] go build ./cmd/server"]);
-    expectResultWaitsFor(g, [assemble, ...[...testExecs(g).values()].map((e) => e.node)]);
+    // The assembly is the result and waits for the verdict over both tested packages.
+    expect(g.result.digest).toBe(assemble.digest);
+    expect(waitsFor(assemble)).toEqual(["[test] verdict of 2 packages"]);
+    const runs = [...testExecs(g).values()];
+    expectGatedOnVerdict(g, expectVerdict(g, runs, "[test] verdict of 2 packages"), runs);
 
     expect(t.results[0]?.config).toEqual({
       architecture: "amd64",
@@ -71,7 +75,7 @@ default: server
     const g = only(graphs(t));
     const assemble = g.named("[image tools linux/amd64] assemble");
     expect(fileBase(assemble)?.op.op.value).toMatchObject({ identifier: "docker-image://docker.io/library/alpine:3.20" });
-    expect(copies(assemble).map((c) => c.copy.dest).sort()).toEqual(["/client", "/server"]);
+    expect(contentCopies(assemble).map((c) => c.copy.dest).sort()).toEqual(["/client", "/server"]);
     expect(t.results[0]?.config?.config).toEqual({ Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/bin/sh"] });
   });
 });
@@ -84,14 +88,15 @@ describe("golden: certificates and zoneinfo", () => {
     const g = only(graphs(t));
     const assemble = g.named("[image hello linux/amd64] assemble");
     expect(fileBase(assemble)).toBeUndefined();
-    const copied = copies(assemble).map((c) => ({
+    const copied = contentCopies(assemble).map((c) => ({
       from: c.from?.op.op.case === "source" ? c.from.op.op.value.identifier : c.from?.name,
       src: c.copy.src,
       dest: c.copy.dest,
       createDestPath: c.copy.createDestPath,
     }));
     expect(copied).toEqual([
-      { from: "[build hello linux/amd64] go build ./cmd/hello", src: "/hello", dest: "/hello", createDestPath: false },
+      // Every file the image gets is copied the same way, the binary included (since the one-layer assembly).
+      { from: "[build hello linux/amd64] go build ./cmd/hello", src: "/hello", dest: "/hello", createDestPath: true },
       { from: GOLANG, src: "/etc/ssl/certs/ca-certificates.crt", dest: "/etc/ssl/certs/ca-certificates.crt", createDestPath: true },
       { from: GOLANG, src: "/usr/local/go/lib/time/zoneinfo.zip", dest: "/usr/local/go/lib/time/zoneinfo.zip", createDestPath: true },
     ]);
@@ -126,17 +131,34 @@ images:
       ["[check hello linux/amd64] /hello --version", ["/hello", "--version"]],
       ["[check hello linux/amd64] config parses", ["/hello", "check-config"]],
     ]);
+    const build = execView(amd!.named("[build hello linux/amd64] go build ./cmd/hello"));
     for (const c of checks) {
-      // Inside the image as it ships: its root, user, workdir and env, on its platform, without network.
-      expect(mountAt(c, "/").source?.digest).toBe(assemble.digest);
-      expect(c.mounts).toHaveLength(1);
+      // Inside the image as it ships, without waiting for its assembly: the base (scratch here) with the
+      // binary mounted read-only where the image has it, the image's user, workdir and env, on its platform, without network.
+      expect(mountAt(c, "/").source).toBeUndefined();
+      expect(c.mounts).toHaveLength(2);
+      const bin = mountAt(c, "/hello");
+      expect({ type: bin.type, readonly: bin.readonly, source: bin.source?.digest, sourceOutput: bin.sourceOutput, selector: bin.selector }).toEqual({
+        type: "bind",
+        readonly: true,
+        source: build.node.digest,
+        sourceOutput: mountAt(build, "/out").output,
+        selector: "/hello",
+      });
+      expect(amd!.dependsOn(c.node, assemble)).toBe(false);
       expect({ user: c.user, cwd: c.cwd, platform: c.platform, networkNone: c.networkNone }).toEqual({ user: "65532", cwd: "/work", platform: "linux/amd64", networkNone: true });
       expect(c.env).toEqual({ PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", MODE: "check" });
     }
-    expectResultWaitsFor(amd!, [...checks.map((c) => c.node), testExecs(amd!).get("./greet")!.node]);
+    // The assembly is the result and waits for both checks and the verdict.
+    expect(amd!.result.digest).toBe(assemble.digest);
+    expect(waitsFor(assemble)).toEqual(["[check hello linux/amd64] /hello --version", "[check hello linux/amd64] config parses", "[test] verdict of 1 package"]);
+    const amdRuns = [...testExecs(amd!).values()];
+    expectGatedOnVerdict(amd!, expectVerdict(amd!, amdRuns, "[test] verdict of 1 package"), amdRuns);
     // The arm64 image has no check vertex, but still waits for the tests.
     expect(arm!.execs().filter((e) => e.args[0] === "/hello")).toEqual([]);
-    expectResultWaitsFor(arm!, [testExecs(arm!).get("./greet")!.node]);
+    expect(waitsFor(arm!.result)).toEqual(["[test] verdict of 1 package"]);
+    const armRuns = [...testExecs(arm!).values()];
+    expectGatedOnVerdict(arm!, expectVerdict(arm!, armRuns, "[test] verdict of 1 package"), armRuns);
   });
 
   it("runs the foreign platform's checks when the worker can emulate it", async () => {

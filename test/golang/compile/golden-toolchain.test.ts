@@ -1,23 +1,63 @@
 // Golden spec → LLB cases for the toolchain: tests, vendoring, private modules, module directory, Go image choice.
 import { describe, expect, it } from "vitest";
+import { marshal } from "../../../src/llb/index.js";
 import { expectGolden } from "./golden-json.js";
-import { DEPS, DEPS_FILES, expectDownloadKeyedOn, expectResultWaitsFor, expectToolchain, goSteps, graphs, imageSources, only, testExecs } from "./expect-llb.js";
-import { execView, mountAt } from "./graph.js";
-import { compileOk, FakeImageResolver, renderTarget } from "./helpers.js";
+import {
+  DEPS,
+  DEPS_FILES,
+  expectDownloadKeyedOn,
+  expectGatedOnVerdict,
+  expectResultWaitsFor,
+  expectTestRun,
+  expectToolchain,
+  expectVerdict,
+  goCommand,
+  goSteps,
+  goTestArgs,
+  graphs,
+  imageSources,
+  only,
+  testExecs,
+  waitsFor,
+} from "./expect-llb.js";
+import { execView, Graph, mountAt } from "./graph.js";
+import { BUILD_PLATFORM, compileOk, FakeImageResolver, renderTarget } from "./helpers.js";
 import { ONE_MAIN, SUBDIR, SYNTAX, TOOLCHAIN_LINE, TWO_MAINS, VENDORED } from "./modules.js";
 
 describe("golden: tests", () => {
-  it("tests.gate: false leaves the tests out of the image", async () => {
+  it("tests.gate: false leaves the tests and the verdict out of the image and the binaries", async () => {
     const spec = `${SYNTAX}tests: { gate: false }\n`;
     const t = await compileOk({ spec, tree: ONE_MAIN });
     expectGolden("tests-gate-off", renderTarget(t));
-    const g = only(graphs(t));
-    expect(testExecs(g).size).toBe(0);
+    // The plan still has the run (the frontend may report on it), but the image is not gated on it.
+    expect({ packages: t.tests.plan.runs.map((r) => r.pkg), gated: t.tests.gated, location: t.tests.location }).toEqual({
+      packages: ["./greet"],
+      gated: false,
+      location: "Gopherfile.yaml:2:8",
+    });
+    const run = only(t.tests.plan.runs);
+    const verdict = t.tests.plan.verdict;
+    if (verdict === undefined) throw new Error("a plan with a run has a verdict");
+    // Nothing in the graph is the run's or the verdict's op, so nothing depends on them.
+    const outside = [run.report, run.fresh, verdict].map((s) => Graph.of(marshal(s, { platform: BUILD_PLATFORM })).result.digest);
+    for (const [label, built] of [["image", t], ["binaries", await compileOk({ spec, tree: ONE_MAIN, target: "binaries" })]] as const) {
+      const g = only(graphs(built));
+      expect(g.ops.filter((o) => outside.includes(o.digest)).map((o) => o.name), label).toEqual([]);
+      expect(g.ops.filter((o) => o.name.startsWith("[test")).map((o) => o.name), label).toEqual([]);
+      expect(waitsFor(g.result), label).toEqual([]);
+      expect(built.tests.gated, label).toBe(false);
+    }
     // Without a gate the result is the assembled image itself.
-    expect(g.result.name).toBe("[image hello linux/amd64] assemble");
-    // --target test still runs them.
-    const tests = testExecs(only(graphs(await compileOk({ spec, tree: ONE_MAIN, target: "test" }))));
+    expect(only(graphs(t)).result.name).toBe("[image hello linux/amd64] assemble");
+    // --target test still runs them, and fails when they fail: it waits for the verdict.
+    const test = await compileOk({ spec, tree: ONE_MAIN, target: "test" });
+    const g = only(graphs(test));
+    const tests = testExecs(g);
     expect([...tests.keys()]).toEqual(["./greet"]);
+    expect(test.tests.gated).toBe(true);
+    expectGatedOnVerdict(g, expectVerdict(g, [...tests.values()], "[test] verdict of 1 package"), [...tests.values()]);
+    // The same run and verdict the plan holds: the frontend can read the outcome of what was built.
+    expect([tests.get("./greet")?.node.digest, g.named("[test] verdict of 1 package").digest]).toEqual([outside[0], outside[2]]);
   });
 
   it("tests.packages, flags and timeout give one go test per listed package", async () => {
@@ -28,19 +68,25 @@ describe("golden: tests", () => {
     expectToolchain(g);
     const tests = testExecs(g);
     // Exactly the listed packages: ./internal/api has tests but is not listed; ./internal/util has none but is.
-    expect([...tests.entries()].map(([pkg, e]) => [pkg, e.args, e.node.name])).toEqual([
-      ["./internal/store", ["go", "test", "-count=1", "-v", "-timeout=90s", "./internal/store"], "[test ./internal/store] go test"],
-      ["./internal/util", ["go", "test", "-count=1", "-v", "-timeout=90s", "./internal/util"], "[test ./internal/util] go test"],
-    ]);
-    expectResultWaitsFor(g, [...tests.values()].map((e) => e.node));
+    expect([...tests.keys()]).toEqual(["./internal/store", "./internal/util"]);
+    expectTestRun(tests.get("./internal/store")!, "./internal/store", ["-count=1", "-v", "-timeout=90s", "./internal/store"]);
+    expectTestRun(tests.get("./internal/util")!, "./internal/util", ["-count=1", "-v", "-timeout=90s", "./internal/util"]);
+    const verdict = expectVerdict(g, [...tests.values()], "[test] verdict of 2 packages");
+    expectGatedOnVerdict(g, verdict, [...tests.values()]);
+    expect({ packages: t.tests.plan.runs.map((r) => r.pkg), location: t.tests.location }).toEqual({
+      packages: ["./internal/store", "./internal/util"],
+      location: "Gopherfile.yaml:2:1",
+    });
   });
 
   it("tests.race adds -race and turns cgo on for the tests only", async () => {
     const t = await compileOk({ spec: `${SYNTAX}tests: { race: true }\n`, tree: ONE_MAIN });
     const g = only(graphs(t));
     const test = testExecs(g).get("./greet");
-    expect(test?.args).toEqual(["go", "test", "-race", "./greet"]);
+    expect(test === undefined ? [] : goTestArgs(test)).toEqual(["-race", "./greet"]);
     expect(test?.env["CGO_ENABLED"]).toBe("1");
+    // The verdict only reads files: it needs neither cgo nor the Go toolchain's env.
+    expect(execView(g.named("[test] verdict of 1 package")).env).toEqual({ PATH: "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" });
     expect(execView(g.named("[build hello linux/amd64] go build ./cmd/hello")).env["CGO_ENABLED"]).toBe("0");
   });
 });
@@ -54,7 +100,7 @@ describe("golden: module sources", () => {
     expect(g.ops.filter((o) => o.name === DEPS || o.name === DEPS_FILES)).toEqual([]);
     // Every Go step runs straight on the Go image.
     for (const step of goSteps(g)) expect(mountAt(step, "/").source?.op.op.value).toMatchObject({ identifier: "docker-image://docker.io/library/golang:1.22" });
-    expect(goSteps(g).map((s) => s.args[1])).toEqual(["build", "test"]);
+    expect(goSteps(g).map(goCommand).sort()).toEqual(["build", "test"]);
   });
 
   it("go.private sets GOPRIVATE and mounts netrc and ssh on the download only", async () => {

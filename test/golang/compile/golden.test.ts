@@ -1,7 +1,24 @@
 // Golden spec → LLB cases for defaults, binaries, platforms and targets; key properties are asserted beside each golden.
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "./golden-json.js";
-import { buildExecs, expectDownloadKeyedOn, expectResultWaitsFor, expectToolchain, goSteps, graphs, imageSources, only, testExecs } from "./expect-llb.js";
+import {
+  buildExecs,
+  contentCopies,
+  expectDownloadKeyedOn,
+  expectGatedOnVerdict,
+  expectResultWaitsFor,
+  expectTestRun,
+  expectToolchain,
+  expectVerdict,
+  goCommand,
+  goSteps,
+  goTestArgs,
+  graphs,
+  imageSources,
+  only,
+  testExecs,
+  waitsFor,
+} from "./expect-llb.js";
 import { copies, execView, fileBase, mountAt } from "./graph.js";
 import { AMD64, ARM64, ARMV7, compileOk, fixtureSpec, renderTarget } from "./helpers.js";
 import { ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";
@@ -27,17 +44,33 @@ describe("golden: defaults", () => {
     // Scratch: the assemble op has no base and copies only the binary from the build's /out.
     const assemble = g.named("[image hello linux/amd64] assemble");
     expect(fileBase(assemble)).toBeUndefined();
-    const [copy] = copies(assemble);
-    expect(copies(assemble)).toHaveLength(1);
-    expect({ from: copy?.from?.digest, src: copy?.copy.src, dest: copy?.copy.dest }).toEqual({ from: build.node.digest, src: "/hello", dest: "/hello" });
+    const copy = only(contentCopies(assemble));
+    expect({ from: copy.from?.digest, fromOutput: copy.fromOutput, src: copy.copy.src, dest: copy.copy.dest }).toEqual({
+      from: build.node.digest,
+      fromOutput: mountAt(build, "/out").output,
+      src: "/hello",
+      dest: "/hello",
+    });
+    // The image is one op (one layer): the assembly itself waits for the tests, with no gate op after it.
+    expect(g.result.digest).toBe(assemble.digest);
+    expect(waitsFor(assemble)).toEqual(["[test] verdict of 1 package"]);
     expect(mountAt(build, "/out")).toMatchObject({ type: "bind", readonly: false, source: undefined });
 
-    // One test vertex for the one tested package, and the image waits for it.
+    // One test vertex for the one tested package, a verdict over it, and the image waits for the verdict.
     const tests = testExecs(g);
     expect([...tests.keys()]).toEqual(["./greet"]);
-    expect(tests.get("./greet")?.args).toEqual(["go", "test", "./greet"]);
-    expectResultWaitsFor(g, [...tests.values()].map((e) => e.node));
-    expect(g.dependsOn(assemble, tests.get("./greet")!.node)).toBe(false);
+    expectTestRun(tests.get("./greet")!, "./greet", ["./greet"]);
+    const verdict = expectVerdict(g, [...tests.values()], "[test] verdict of 1 package");
+    expect(only(verdict.mounts.filter((m) => m.dest !== "/")).dest).toBe("/reports/0");
+    expectGatedOnVerdict(g, verdict, [...tests.values()]);
+    // The build does not wait for the tests: only the assembly does.
+    expect(g.dependsOn(build.node, verdict.node)).toBe(false);
+    // The frontend learns which runs gate the image, and where the spec's tests section would be (an empty spec: its start).
+    expect({ packages: t.tests.plan.runs.map((r) => r.pkg), gated: t.tests.gated, location: t.tests.location }).toEqual({
+      packages: ["./greet"],
+      gated: true,
+      location: "Gopherfile.yaml:1:1",
+    });
 
     const config = t.results[0]?.config;
     expect(config?.config.Entrypoint).toEqual(["/hello"]);
@@ -57,12 +90,17 @@ describe("golden: defaults", () => {
     const builds = buildExecs(g);
     expect(builds.map((b) => b.args.slice(-3))).toEqual([["-o", "/out/client", "./cmd/client"], ["-o", "/out/server", "./cmd/server"]]);
     const collect = g.named("[binaries linux/amd64] collect");
-    expect(copies(collect).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([
+    expect(contentCopies(collect).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([
       ["[build client linux/amd64] go build ./cmd/client", "/client", "/client"],
       ["[build server linux/amd64] go build ./cmd/server", "/server", "/server"],
     ]);
     expect([...testExecs(g).keys()]).toEqual(["./internal/greet"]);
-    expectResultWaitsFor(g, [collect, ...[...testExecs(g).values()].map((e) => e.node)]);
+    const runs = [...testExecs(g).values()];
+    // The collect op is the result and waits for the verdict itself.
+    expect(g.result.digest).toBe(collect.digest);
+    expect(waitsFor(collect)).toEqual(["[test] verdict of 1 package"]);
+    expectGatedOnVerdict(g, expectVerdict(g, runs, "[test] verdict of 1 package"), runs);
+    expect(t.tests.gated).toBe(true);
   });
 });
 
@@ -102,17 +140,23 @@ binaries:
     // The binary's own env stays with the binary.
     expect(client.env["CGO_ENABLED"]).toBe("0");
     // go.env reaches every Go step, the download and the tests included.
+    expect(goSteps(g).map(goCommand).sort()).toEqual(["build", "build", "mod", "test", "test"]);
     for (const step of goSteps(g)) expect(step.env["GOPROXY"], step.node.name).toBe("https://proxy.example.com");
     const collect = g.named("[binaries linux/amd64] collect");
     // Declared binaries are taken in name order, not in the order the YAML map lists them.
-    expect(copies(collect).map((c) => c.copy.dest)).toEqual(["/client", "/shop-server"]);
+    expect(contentCopies(collect).map((c) => c.copy.dest)).toEqual(["/client", "/shop-server"]);
+    expect(waitsFor(collect)).toEqual(["[test] verdict of 2 packages"]);
   });
 
   it("go.tags reach go test as well as go build", async () => {
     const t = await compileOk({ spec, tree: TWO_MAINS, target: "test" });
     const tests = testExecs(only(graphs(t)));
     expect([...tests.keys()]).toEqual(["./internal/api", "./internal/store"]);
-    for (const e of tests.values()) expect(e.args).toContain("-tags=netgo");
+    // go.tags only: a binary's own tags (osusergo) and build flags stay with the binary.
+    for (const [pkg, e] of tests) expectTestRun(e, pkg, ["-tags=netgo", pkg]);
+    // The tags come first, then tests.flags, as go test's own flags; the package is always last.
+    const withFlags = testExecs(only(graphs(await compileOk({ spec: `${spec}tests: { flags: [-count=1], timeout: 30s }\n`, tree: TWO_MAINS, target: "test" }))));
+    expect(goTestArgs(withFlags.get("./internal/api")!)).toEqual(["-tags=netgo", "-count=1", "-timeout=30s", "./internal/api"]);
   });
 });
 
@@ -137,8 +181,12 @@ describe("golden: platforms", () => {
       // Tests run once, natively: they do not depend on the target platform.
       expect(testExecs(g).get("./greet")?.env["GOARCH"]).toBeUndefined();
     });
-    // Every platform shares the download and the test vertex (same digests), so BuildKit runs them once.
-    const [a, b, c] = graphs(t).map((g) => [g.named("[deps] go mod download").digest, testExecs(g).get("./greet")?.node.digest]);
+    // Every platform shares the download, the test vertex and the verdict (same digests), so BuildKit runs them once.
+    const [a, b, c] = graphs(t).map((g) => [
+      g.named("[deps] go mod download").digest,
+      testExecs(g).get("./greet")?.node.digest,
+      g.named("[test] verdict of 1 package").digest,
+    ]);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
   });
@@ -162,21 +210,27 @@ describe("golden: targets", () => {
     expect(t.results[0]?.config?.config.Entrypoint).toEqual(["/client"]);
   });
 
-  it("--target test runs one go test per package with tests and builds nothing (fixture parallel-tests)", async () => {
+  it("--target test runs one go test per package with tests, and a verdict over them, and builds nothing (fixture parallel-tests)", async () => {
     const t = await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test" });
     expectGolden("target-test", renderTarget(t));
     expect({ target: t.target, kind: t.kind }).toEqual({ target: "test", kind: "test" });
+    expect({ gated: t.tests.gated, packages: t.tests.plan.runs.map((r) => r.pkg) }).toEqual({ gated: true, packages: [".", "./pkg01", "./pkg02"] });
     const g = only(graphs(t));
     expectToolchain(g);
     const tests = testExecs(g);
     expect([...tests.keys()]).toEqual([".", "./pkg01", "./pkg02"]);
+    for (const [pkg, e] of tests) expectTestRun(e, pkg, [pkg]);
     expect(buildExecs(g)).toEqual([]);
-    expectResultWaitsFor(g, [...tests.values()].map((e) => e.node));
+    const verdict = expectVerdict(g, [...tests.values()], "[test] verdict of 3 packages");
+    expect(verdict.mounts.map((m) => m.dest).sort()).toEqual(["/", "/reports/0", "/reports/1", "/reports/2"]);
+    expectGatedOnVerdict(g, verdict, [...tests.values()]);
     // Test vertices do not depend on each other, so they run concurrently.
     for (const a of tests.values()) for (const b of tests.values()) if (a !== b) expect(g.dependsOn(a.node, b.node)).toBe(false);
-    // The result is an empty directory: the gate copies nothing onto scratch.
+    // The result is an empty directory: the gate copies nothing onto scratch, and only from the verdict.
     expect(fileBase(g.result)).toBeUndefined();
-    for (const c of copies(g.result)) expect(c.copy).toMatchObject({ src: "/.gopherfile-gate-*", allowWildcard: true, allowEmptyWildcard: true });
+    expect(g.result.name).toBe("[gate test] wait for tests and checks");
+    expect(contentCopies(g.result)).toEqual([]);
+    expect(waitsFor(g.result)).toEqual(["[test] verdict of 3 packages"]);
   });
 
   it("--target vet runs go vet over the module only", async () => {
@@ -239,13 +293,13 @@ describe("golden: targets", () => {
 
 describe("fixtures with their own Gopherfile", () => {
   // The modules the end-to-end tests build: their LLB must have the same shape the goldens pin.
-  const tested: Record<string, readonly string[]> = {
-    "cache-edit": ["./calc"],
-    "client-server": ["./internal/greet"],
-    "parallel-tests": [".", "./pkg01", "./pkg02"],
-    "static-image": [],
+  const tested: Record<string, { packages: readonly string[]; verdict?: string }> = {
+    "cache-edit": { packages: ["./calc"], verdict: "[test] verdict of 1 package" },
+    "client-server": { packages: ["./internal/greet"], verdict: "[test] verdict of 1 package" },
+    "parallel-tests": { packages: [".", "./pkg01", "./pkg02"], verdict: "[test] verdict of 3 packages" },
+    "static-image": { packages: [] },
   };
-  for (const [fixture, packages] of Object.entries(tested)) {
+  for (const [fixture, { packages, verdict }] of Object.entries(tested)) {
     it(fixture, async () => {
       const t = await compileOk({ spec: fixtureSpec(fixture), fixture });
       expect(t.results.length).toBeGreaterThan(0);
@@ -253,8 +307,10 @@ describe("fixtures with their own Gopherfile", () => {
         expectToolchain(g);
         expectDownloadKeyedOn(g, ["go.mod"]);
         expect([...testExecs(g).keys()]).toEqual(packages);
-        const waitsFor = [...testExecs(g).values()].map((e) => e.node);
-        if (waitsFor.length > 0) expectResultWaitsFor(g, waitsFor);
+        const runs = [...testExecs(g).values()];
+        for (const [pkg, e] of testExecs(g)) expect(goTestArgs(e)[goTestArgs(e).length - 1]).toBe(pkg);
+        if (verdict !== undefined) expectGatedOnVerdict(g, expectVerdict(g, runs, verdict), runs);
+        else expect(g.ops.filter((o) => o.name.startsWith("[test")).map((o) => o.name)).toEqual([]);
       }
     });
   }

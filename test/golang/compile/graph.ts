@@ -6,6 +6,7 @@ import {
   NetMode,
   type Definition,
   type FileActionCopy,
+  type FileActionMkFile,
   type Mount,
   type Op,
 } from "../../../src/proto/pb/ops_pb.js";
@@ -17,6 +18,8 @@ export interface GraphOp {
   /** The progress name (`llb.customname`), or "" when the op has none. */
   readonly name: string;
   readonly inputs: readonly GraphOp[];
+  /** Whether the op's metadata asks BuildKit to run it even when a cache entry exists. */
+  readonly ignoreCache: boolean;
 }
 
 /** A mount of an exec, with its input resolved to the op that provides it (undefined: scratch or none). */
@@ -25,6 +28,12 @@ export interface MountView {
   readonly type: "bind" | "cache" | "tmpfs" | "secret" | "ssh";
   readonly readonly: boolean;
   readonly source: GraphOp | undefined;
+  /** Which output of `source` is mounted (an exec's mount outputs are numbered after its root). */
+  readonly sourceOutput: number | undefined;
+  /** The exec's output index for this mount, -1 when the mount has none. */
+  readonly output: number;
+  /** The path inside the source that is mounted ("" for its root). */
+  readonly selector: string;
   readonly cacheId?: string;
   readonly sharing?: "shared" | "private" | "locked";
   readonly secretId?: string;
@@ -46,7 +55,17 @@ export interface ExecView {
 /** A copy action of a file op, with its source op resolved. */
 export interface CopyView {
   readonly from: GraphOp | undefined;
+  /** Which output of `from` is copied from. */
+  readonly fromOutput: number | undefined;
   readonly copy: FileActionCopy;
+}
+
+/** A mkfile action of a file op, with its data decoded as UTF-8. */
+export interface MkfileView {
+  readonly path: string;
+  readonly mode: number;
+  readonly text: string;
+  readonly action: FileActionMkFile;
 }
 
 /** Read-only view over one Definition. */
@@ -54,10 +73,13 @@ export class Graph {
   readonly ops: readonly GraphOp[];
   /** The op whose output is the Definition's result. */
   readonly result: GraphOp;
+  /** Which output of {@link result} is the Definition's result. */
+  readonly resultOutput: number;
 
-  private constructor(ops: readonly GraphOp[], result: GraphOp) {
+  private constructor(ops: readonly GraphOp[], result: GraphOp, resultOutput: number) {
     this.ops = ops;
     this.result = result;
+    this.resultOutput = resultOutput;
   }
 
   static of(def: Definition): Graph {
@@ -72,13 +94,13 @@ export class Graph {
         if (found === undefined) throw new Error(`input ${i.digest} of ${digest} is not marshalled before it`);
         return found;
       });
-      const node: GraphOp = { digest, op: d.op, name: d.metadata?.description[CUSTOM_NAME_KEY] ?? "", inputs };
+      const node: GraphOp = { digest, op: d.op, name: d.metadata?.description[CUSTOM_NAME_KEY] ?? "", inputs, ignoreCache: d.metadata?.ignoreCache ?? false };
       byDigest.set(digest, node);
       ops.push(node);
     }
     const result = decoded.result === undefined ? undefined : byDigest.get(decoded.result.digest);
-    if (result === undefined) throw new Error("the definition has no result op");
-    return new Graph(ops, result);
+    if (result === undefined || decoded.result === undefined) throw new Error("the definition has no result op");
+    return new Graph(ops, result, decoded.result.index);
   }
 
   /** The one op whose name is exactly `name`; throws when there is none or several. */
@@ -146,7 +168,17 @@ export function copies(node: GraphOp): CopyView[] {
   if (node.op.op.case !== "file") throw new Error(`${node.name} is not a file op`);
   return node.op.op.value.actions.flatMap((a) => {
     if (a.action.case !== "copy") return [];
-    return [{ from: inputAt(node, a.secondaryInput), copy: a.action.value }];
+    return [{ from: inputAt(node, a.secondaryInput), fromOutput: outputAt(node, a.secondaryInput), copy: a.action.value }];
+  });
+}
+
+/** The mkfile actions of a file op, in action order. */
+export function mkfiles(node: GraphOp): MkfileView[] {
+  if (node.op.op.case !== "file") throw new Error(`${node.name} is not a file op`);
+  return node.op.op.value.actions.flatMap((a) => {
+    if (a.action.case !== "mkfile") return [];
+    const m = a.action.value;
+    return [{ path: m.path, mode: m.mode, text: new TextDecoder().decode(m.data), action: m }];
   });
 }
 
@@ -168,9 +200,14 @@ function inputAt(node: GraphOp, index: bigint): GraphOp | undefined {
   return index < 0n ? undefined : node.inputs[Number(index)];
 }
 
+function outputAt(node: GraphOp, index: bigint): number | undefined {
+  const input = index < 0n ? undefined : node.op.inputs[Number(index)];
+  return input === undefined ? undefined : Number(input.index);
+}
+
 function mountView(node: GraphOp, m: Mount): MountView {
   const type = ({ [MountType.BIND]: "bind", [MountType.CACHE]: "cache", [MountType.TMPFS]: "tmpfs", [MountType.SECRET]: "secret", [MountType.SSH]: "ssh" } as const)[m.mountType];
-  const base = { dest: m.dest, type, readonly: m.readonly, source: inputAt(node, m.input) };
+  const base = { dest: m.dest, type, readonly: m.readonly, source: inputAt(node, m.input), sourceOutput: outputAt(node, m.input), output: Number(m.output), selector: m.selector };
   if (m.cacheOpt !== undefined) {
     const sharing = ({ [CacheSharingOpt.SHARED]: "shared", [CacheSharingOpt.PRIVATE]: "private", [CacheSharingOpt.LOCKED]: "locked" } as const)[m.cacheOpt.sharing];
     return { ...base, cacheId: m.cacheOpt.ID, sharing };

@@ -151,13 +151,15 @@ export function bytesWithoutSource(def: Definition): Uint8Array {
   return encodeCanonical(DefinitionSchema, copy);
 }
 
-/** The whole compiled target as reviewable JSON: target facts, and per platform its config and LLB. */
+/** The whole compiled target as reviewable JSON: target facts, its tests, and per platform its config and LLB. */
 export function renderTarget(target: CompiledTarget): JsonValue {
   return {
     target: target.target,
     kind: target.kind,
     multiPlatform: target.multiPlatform,
     warnings: [...target.warnings],
+    // What the frontend reads to report on tests; the runs themselves appear in the LLB when they are built.
+    tests: { packages: target.tests.plan.runs.map((r) => r.pkg), gated: target.tests.gated, location: target.tests.location },
     results: target.results.map((r) => ({
       platform: formatPlatform(r.platform),
       ...(r.config !== undefined ? { config: JSON.parse(JSON.stringify(r.config)) as JsonValue } : {}),

@@ -65,7 +65,7 @@ go:
 args: { UNUSED: nobody reads this, COMMIT: none, VERSION: v0.0.0+unknown }
 `;
 
-const TARGETS = ["bundle", "server", "binaries", "test", "vet", "lint"] as const;
+const TARGETS = ["bundle", "server", "binaries", "test", "test-report", "vet", "lint"] as const;
 
 async function defs(c: Case): Promise<Definition[]> {
   return definitions(await compileOk(c));

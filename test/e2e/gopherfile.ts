@@ -1,0 +1,229 @@
+// Builds copies of the Go fixtures with the gopherfile frontend through each client path, and runs what they produce.
+import { randomUUID } from "node:crypto";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { buildctlBuild, buildxBuild, dockerBuild, type BuildResult, type Expectation } from "./build-paths.js";
+import { formatCommand, run, tail, type RunResult } from "./run.js";
+import { DOCKER, IMAGES, REGISTRY, clientEnv } from "./testbed.js";
+
+export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
+export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
+
+/** The frontend image built from this checkout by `scripts/build-frontend.sh`: in dockerd's store and in the registry. */
+export const FRONTEND_IMAGE = process.env["GOPHERFILE_FRONTEND_IMAGE"] || `${REGISTRY}/gopherfile/gopherfile:dev`;
+
+/** The build arg every build passes: the Go image cannot be pulled from Docker Hub here. */
+export const GO_IMAGE_ARG = "GOPHERFILE_GO_IMAGE";
+
+/**
+ * How a Gopherfile reaches BuildKit: `docker build` on Docker 20.10 (`# syntax=` → dockerfile.v0 → gateway),
+ * `buildctl --frontend gateway.v0 --opt source=<image>`, `buildctl --frontend dockerfile.v0` forwarding
+ * on the `# syntax=` line, and `docker buildx build` through the remote builder.
+ */
+export type GopherfilePath = "docker" | "buildctl" | "buildctl-dockerfile" | "buildx";
+
+export const PATH_NAMES: Readonly<Record<GopherfilePath, string>> = {
+  docker: "docker build (Docker 20.10, # syntax)",
+  buildctl: "buildctl --frontend gateway.v0 (BuildKit v0.32)",
+  "buildctl-dockerfile": "buildctl --frontend dockerfile.v0 + # syntax (BuildKit v0.32)",
+  buildx: "docker buildx build (remote builder, BuildKit v0.32)",
+};
+
+/** Identifies this test process's images and files, so runs never see each other's results. */
+export const RUN_ID = randomUUID().slice(0, 8);
+
+let frontendImageBuilt: Promise<void> | undefined;
+
+/**
+ * Builds and pushes the frontend image from this checkout once per process (a cached rebuild takes
+ * under a second), so the e2e tests always exercise the current `src/`.
+ */
+export function ensureFrontendImage(): Promise<void> {
+  frontendImageBuilt ??= (async () => {
+    const result = await run("bash", [join(REPO_ROOT, "scripts", "build-frontend.sh"), FRONTEND_IMAGE], { timeoutMs: 600_000 });
+    if (result.exitCode !== 0) throw new Error(`building the frontend image failed:\n${tail(result.stderr)}\n${tail(result.stdout)}`);
+  })();
+  return frontendImageBuilt;
+}
+
+/** A fixture copied into a temp directory, with its spec's `# syntax=` line pointing at {@link FRONTEND_IMAGE}. */
+export interface Workspace {
+  /** The build context: the copied fixture. */
+  readonly dir: string;
+  /** `<dir>/Gopherfile.yaml`. */
+  readonly spec: string;
+  /** A fresh path beside the context (never inside it, so outputs never change the context). */
+  out(name: string): string;
+  /** Rewrites a file of the context; throws when `change` leaves it as it was, so an edit cannot silently miss. */
+  edit(path: string, change: (text: string) => string): Promise<void>;
+  /** Deletes the copy and everything beside it. */
+  remove(): Promise<void>;
+}
+
+/** Copies `test/fixtures/<fixture>` and replaces the spec's first line with `# syntax=<syntax>`. */
+export async function copyFixture(fixture: string, syntax: string = FRONTEND_IMAGE): Promise<Workspace> {
+  const root = await mkdtemp(join(tmpdir(), `gopherfile-e2e-${fixture}-`));
+  const dir = join(root, "context");
+  await cp(join(FIXTURES, fixture), dir, { recursive: true });
+  const spec = join(dir, "Gopherfile.yaml");
+  const workspace: Workspace = {
+    dir,
+    spec,
+    out: (name) => join(root, `out-${name}`),
+    async edit(path, change) {
+      const file = join(dir, path);
+      const before = await readFile(file, "utf8");
+      const after = change(before);
+      if (after === before) throw new Error(`editing ${path} of ${fixture} changed nothing; the fixture no longer has what the test edits`);
+      await writeFile(file, after);
+    },
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
+  await workspace.edit("Gopherfile.yaml", (text) => {
+    if (!text.startsWith("# syntax=")) throw new Error(`${fixture}/Gopherfile.yaml must start with a # syntax= line`);
+    return text.replace(/^# syntax=.*/, `# syntax=${syntax}`);
+  });
+  return workspace;
+}
+
+/** One Gopherfile build; the Go image build arg is always added. */
+export interface GopherfileBuild {
+  readonly target?: string;
+  /** One platform, e.g. `linux/amd64`; it overrides the spec's `platforms`. */
+  readonly platform?: string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Export the result's filesystem here (`-o type=local,dest=…`). */
+  readonly outputDir?: string;
+  /**
+   * Make an image with this reference (see {@link imageRef}): docker tags it in dockerd's store,
+   * buildctl and buildx push it to the registry. Then {@link pullImage} makes it runnable on dockerd.
+   */
+  readonly image?: string;
+  /** buildx only: `--load -t <ref>`, the remote builder's result loaded into the test bed's dockerd. */
+  readonly load?: string;
+  /** `--no-cache`. */
+  readonly noCache?: boolean;
+  /** Replaces `--progress plain` where the client supports it (BuildKit v0.32 clients: `rawjson`). */
+  readonly progress?: "plain" | "rawjson";
+  /** Default "success". */
+  readonly expect?: Expectation;
+}
+
+/** Runs one build of `workspace` through `path`; throws (with the log tail) when it does not do what `expect` says. */
+export function buildOn(path: GopherfilePath, workspace: Workspace, build: GopherfileBuild): Promise<BuildResult> {
+  const common = {
+    context: workspace.dir,
+    file: workspace.spec,
+    buildArgs: { [GO_IMAGE_ARG]: IMAGES.golang, ...build.buildArgs },
+    ...(build.target === undefined ? {} : { target: build.target }),
+    ...(build.platform === undefined ? {} : { platform: build.platform }),
+    ...(build.outputDir === undefined ? {} : { outputDir: build.outputDir }),
+    ...(build.expect === undefined ? {} : { expect: build.expect }),
+    ...(build.noCache === true ? { noCache: true } : {}),
+  };
+  if (build.load !== undefined && path !== "buildx") throw new Error(`--load is a buildx option, not one of ${path}`);
+  const push = build.image === undefined ? {} : { output: `type=image,name=${build.image},push=true` };
+  const progress = build.progress === "rawjson" ? ["--progress", "rawjson"] : [];
+  switch (path) {
+    case "docker":
+      if (build.progress === "rawjson") throw new Error("docker build 20.10 has no rawjson progress");
+      return dockerBuild({ ...common, ...(build.image === undefined ? {} : { tag: build.image }) });
+    case "buildctl":
+      return buildctlBuild({ ...common, ...push, frontend: "gateway.v0", source: FRONTEND_IMAGE, extraArgs: progress });
+    case "buildctl-dockerfile":
+      return buildctlBuild({ ...common, ...push, frontend: "dockerfile.v0", extraArgs: progress });
+    case "buildx":
+      return buildxBuild({ ...common, ...push, ...(build.load === undefined ? {} : { load: true, tag: build.load }), extraArgs: progress });
+  }
+}
+
+/** A reference for an image a test builds, unique to this process and path: `127.0.0.1:5000/e2e/<name>:<path>-<run>`. */
+export function imageRef(name: string, path: GopherfilePath): string {
+  return `${REGISTRY}/e2e/${name}:${path}-${RUN_ID}`;
+}
+
+/** Runs the test bed's Docker 20.10 client; throws with its output unless it exits 0. */
+export async function docker(args: readonly string[], options: { readonly allowFailure?: boolean } = {}): Promise<RunResult> {
+  const result = await run(DOCKER, args, { env: clientEnv(), timeoutMs: 300_000 });
+  if (result.exitCode !== 0 && options.allowFailure !== true) {
+    throw new Error(`$ ${formatCommand(result.command)} exited ${result.exitCode}\n${tail(result.stderr)}`);
+  }
+  return result;
+}
+
+/** Brings an image a build pushed into dockerd's store (docker builds are there already). */
+export async function pullImage(path: GopherfilePath, ref: string): Promise<void> {
+  if (path !== "docker") await docker(["pull", "--quiet", ref]);
+}
+
+/** `docker run --rm --network none <ref> args…` on the test bed's dockerd; never throws for a non-zero exit. */
+export function runImage(ref: string, args: readonly string[]): Promise<RunResult> {
+  return docker(["run", "--rm", "--network", "none", ref, ...args], { allowFailure: true });
+}
+
+/** The parts of `docker image inspect` the tests read. */
+export interface ImageInspect {
+  readonly Size: number;
+  readonly RootFS: { readonly Layers?: readonly string[] };
+  readonly Config: { readonly Entrypoint?: readonly string[] | null; readonly Cmd?: readonly string[] | null };
+}
+
+/** `docker image inspect`; undefined when dockerd has no image with that reference. */
+export async function inspectImage(ref: string): Promise<ImageInspect | undefined> {
+  const result = await docker(["image", "inspect", ref], { allowFailure: true });
+  if (result.exitCode !== 0) {
+    if (/no such image/i.test(result.stderr)) return undefined;
+    throw new Error(`docker image inspect ${ref} failed: ${result.stderr.trim()}`);
+  }
+  const parsed = JSON.parse(result.stdout) as ImageInspect[];
+  return parsed[0];
+}
+
+/** Removes images from dockerd's store, ignoring ones that are not there. */
+export async function removeImages(refs: readonly string[]): Promise<void> {
+  if (refs.length > 0) await docker(["image", "rm", "--force", ...refs], { allowFailure: true });
+}
+
+/** Whether the registry holds a manifest for `ref` (a `127.0.0.1:5000/…:tag` reference). */
+export async function registryHasImage(ref: string): Promise<boolean> {
+  const name = ref.slice(REGISTRY.length + 1, ref.lastIndexOf(":"));
+  const tag = ref.slice(ref.lastIndexOf(":") + 1);
+  const response = await fetch(`http://${REGISTRY}/v2/${name}/manifests/${tag}`, {
+    method: "HEAD",
+    headers: { Accept: "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json" },
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (response.status !== 200 && response.status !== 404) throw new Error(`registry answered ${response.status} for ${ref}`);
+  return response.status === 200;
+}
+
+/** Every file under `dir`, as sorted `/`-separated relative paths; [] when `dir` does not exist. */
+export async function listFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Prints how long each build of a file took, so slow paths show up in the e2e log. */
+export class BuildTimer {
+  private readonly rows: string[] = [];
+
+  record(label: string, result: BuildResult): BuildResult {
+    this.rows.push(`${(result.durationMs / 1000).toFixed(1).padStart(6)}s  ${result.path.padEnd(8)}  ${label}`);
+    return result;
+  }
+
+  print(title: string): void {
+    const total = this.rows.reduce((sum, row) => sum + Number(row.trim().split("s")[0]), 0);
+    console.log(`${title}: ${this.rows.length} builds, ${total.toFixed(1)}s in builds\n${this.rows.join("\n")}`);
+  }
+}
