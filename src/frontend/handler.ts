@@ -67,17 +67,15 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   }
   if (!compiled.tests.gated) return { result: await solveTarget(client, compiled, platform) };
 
-  // Tests and the target are solved together (the target waits for the tests' verdict in its
-  // graph anyway); reading the outcomes lets a failure name its tests instead of showing a log.
-  const target = settle(solveTarget(client, compiled, platform));
+  // Solves are lazy: the target is built when BuildKit exports it, after Return. So the work that
+  // does not wait for the tests (builds, checks) is evaluated now, alongside the tests, and the
+  // export reuses it. Reading the outcomes first lets a failure name its tests instead of a log.
+  const early = Promise.all(compiled.independent.map((s) => settle(client.solve({ definition: marshal(s, { platform }), evaluate: true }))));
   const tests = await runTests(client, compiled.tests.plan, platform, STARTED_AT_SECONDS, false);
   const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
   if (failure !== undefined) return { error: failure };
-  let built = await target;
-  // A stale failure in the cache made the first verdict fail; the tests have since passed.
-  if (!built.ok && tests.reran) built = await settle(solveTarget(client, compiled, platform));
-  if (!built.ok) throw built.error;
-  return { result: built.value };
+  for (const solved of await early) if (!solved.ok) throw solved.error;
+  return { result: await solveTarget(client, compiled, platform) };
 }
 
 /** When this process started, in Unix seconds: test outcomes older than this came from the cache. */

@@ -57,11 +57,10 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations);
   const verdict = tests.verdict === undefined ? [] : [tests.verdict];
   const gates = spec.tests.gate ? verdict : [];
-  const at = parsed.locate(["tests"]);
-  const testInfo = { plan: tests, gated: false, location: `${at.file}:${at.line}:${at.col}` };
+  const testInfo = { plan: tests, gated: false, location: testsLocation(request) };
   const single = (kind: CompiledTarget["kind"], state: State, gatedOnTests = false): CompileOutcome => ({
     ok: true,
-    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings: [], tests: { ...testInfo, gated: gatedOnTests } },
+    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings: [], tests: { ...testInfo, gated: gatedOnTests }, independent: [] },
   });
 
   switch (target) {
@@ -100,7 +99,8 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       const collected = scratch().withPlatform(p).file(waitFor(action, gates), { name: names.binaries(p), platform: p });
       return { platform: p, state: collected };
     });
-    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [], tests: { ...testInfo, gated: gates.length > 0 } } };
+    const independent = [...builds.values()].map((b) => b.state);
+    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [], tests: { ...testInfo, gated: gates.length > 0 }, independent } };
   }
 
   const image = images.find((i) => i.name === target);
@@ -109,6 +109,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const wanted = image.binaries === "all" ? binaries : image.binaries.flatMap((n) => byName.get(n) ?? []);
   const results: PlatformResult[] = [];
   const warnings: string[] = [];
+  const independent: State[] = [];
   for (const p of platforms) {
     const assembled = await assembleImage({
       image,
@@ -122,8 +123,10 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     });
     results.push(assembled.result);
     warnings.push(...assembled.warnings);
+    independent.push(...assembled.checks);
   }
-  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 } } };
+  independent.unshift(...[...builds.values()].map((b) => b.state));
+  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent } };
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */
@@ -228,4 +231,11 @@ function dedupe(platforms: readonly Platform[]): Platform[] {
     seen.add(key);
     return true;
   });
+}
+
+/** `Gopherfile.yaml:12:1` for the spec's tests section, or just the file when the spec has none. */
+function testsLocation(request: CompileRequest): string {
+  if (!/^tests\s*:/m.test(request.specText)) return request.specFile;
+  const at = request.spec.locate(["tests"]);
+  return `${at.file}:${at.line}:${at.col}`;
 }

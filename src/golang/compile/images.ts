@@ -26,8 +26,8 @@ export interface ImageInput {
   readonly locations: SpecLocations;
 }
 
-/** One platform of one image: its filesystem (gated) and config, plus warnings. */
-export async function assembleImage(input: ImageInput): Promise<{ result: PlatformResult; warnings: string[] }> {
+/** One platform of one image: its filesystem (gated) and config, warnings, and its checks (which do not wait for tests). */
+export async function assembleImage(input: ImageInput): Promise<{ result: PlatformResult; warnings: string[]; checks: State[] }> {
   const { image, platform, locations } = input;
   const at = locations.at(["images", image.name]);
   const isScratch = image.base === "scratch";
@@ -71,7 +71,7 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
   for (const f of files) action = action.copy(f.from, f.path, f.path, { createDestPath: true });
   action = waitFor(action, [...input.gates, ...checks]);
   const state = base.file(action, { name: names.image(image.name, platform), location: at, platform });
-  return { result: { platform, state, config }, warnings };
+  return { result: { platform, state, config }, warnings, checks };
 }
 
 /**

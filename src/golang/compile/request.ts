@@ -64,6 +64,11 @@ export interface CompiledTarget {
   /** Things the user should know that do not stop the build (e.g. a check skipped for a foreign platform). */
   readonly warnings: readonly string[];
   readonly tests: TestInfo;
+  /**
+   * Work in the result that does not wait for the tests (builds, image checks). A frontend that
+   * inspects test outcomes before returning starts these at once, so builds and tests overlap.
+   */
+  readonly independent: readonly State[];
 }
 
 /** A user error from the spec or from the build context. */

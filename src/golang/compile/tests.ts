@@ -39,6 +39,7 @@ export interface TestPlan {
 // `go test` must not fail the vertex: every package runs to completion and its outcome is kept,
 // so one build reports every failure. The verdict, not the run, decides whether the build fails.
 const RECORD = [
+  'R="$GOPHERFILE_REPORT"',
   'printf "%s" "$GOPHERFILE_PACKAGE" > "$R/package"',
   'go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"',
   'echo $? > "$R/exit-code"',
@@ -62,13 +63,14 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
   const flags = [...tc.tagFlags, ...tests.flags];
   if (tests.timeout !== undefined) flags.push(`-timeout=${tests.timeout}`);
   if (tests.race) flags.push("-race");
-  const runs = packages.map((pkg): TestRun => {
+  // Sorted, so the order packages are listed in the spec never changes the graph.
+  const runs = [...new Set(packages)].sort().map((pkg): TestRun => {
     const run = (ignoreCache: boolean): State =>
       tc.root
         .run({
           args: ["/bin/sh", "-c", RECORD, "go-test", ...flags, pkg],
           cwd: tc.workdir,
-          env: { ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env), GOPHERFILE_PACKAGE: pkg, R: REPORT_DIR },
+          env: { ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env), GOPHERFILE_PACKAGE: pkg, GOPHERFILE_REPORT: REPORT_DIR },
           mounts: [...tc.mounts, { type: "bind", target: REPORT_DIR, source: scratch() }],
           platform: tc.buildPlatform,
           name: names.test(pkg),
@@ -99,7 +101,7 @@ function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocatio
 
 /**
  * The raw reports as one directory: `<package>/test2json.json`, `stderr.txt` and `exit-code` per
- * package (`./pkg02` → `pkg02/`, the root package → `root/`). The frontend adds junit.xml and summary.txt.
+ * package (`./pkg02` → `pkg02/`, the root package → `_root/`). The frontend adds junit.xml and summary.txt.
  */
 export function rawReports(runs: readonly TestRun[]): State {
   let action: FileAction = FileAction.empty;
@@ -112,10 +114,13 @@ export function rawReports(runs: readonly TestRun[]): State {
   return runs.length === 0 ? scratch() : scratch().file(action, { name: names.reports(runs.length) });
 }
 
-/** The report folder of a package: its path without `./`, or `root` for the module root. */
+/**
+ * The report folder of a package: its path without `./`, or `_root` for the module root (`go`
+ * ignores directories starting with `_`, so no package can have that folder).
+ */
 export function reportDirName(pkg: string): string {
   const clean = pkg.replace(/^\.\//, "").replace(/\/+$/, "");
-  return clean === "" || clean === "." ? "root" : clean;
+  return clean === "" || clean === "." ? "_root" : clean;
 }
 
 /** The packages to test: the spec's list, or every discovered package that has test files. */

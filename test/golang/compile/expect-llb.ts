@@ -132,7 +132,7 @@ export function expectTestRun(e: ExecView, pkg: string, args: readonly string[])
   expect(e.args[3], label).toBe("go-test");
   expect(goTestArgs(e), label).toEqual(args);
   expect(args[args.length - 1], label).toBe(pkg);
-  expect({ R: e.env["R"], GOPHERFILE_PACKAGE: e.env["GOPHERFILE_PACKAGE"] }, label).toEqual({ R: REPORT, GOPHERFILE_PACKAGE: pkg });
+  expect({ GOPHERFILE_REPORT: e.env["GOPHERFILE_REPORT"], GOPHERFILE_PACKAGE: e.env["GOPHERFILE_PACKAGE"], R: e.env["R"] }, label).toEqual({ GOPHERFILE_REPORT: REPORT, GOPHERFILE_PACKAGE: pkg, R: undefined });
   const commands = (e.args[2] ?? "").split("; ");
   const run = commands.findIndex((c) => c.startsWith("go test"));
   expect(commands[run], label).toBe('go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"');

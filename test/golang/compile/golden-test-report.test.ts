@@ -22,7 +22,7 @@ function reportCopies(g: Graph): { pkg: string | undefined; fromReport: boolean;
 }
 
 describe("golden: test-report", () => {
-  it("--target test-report copies each package's stream, stderr and exit code into its folder, the root package into root/ (fixture parallel-tests)", async () => {
+  it("--target test-report copies each package's stream, stderr and exit code into its folder, the root package into _root/ (fixture parallel-tests)", async () => {
     const t = await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test-report" });
     expectGolden("target-test-report", renderTarget(t));
     expect({ target: t.target, kind: t.kind, multiPlatform: t.multiPlatform, gated: t.tests.gated }).toEqual({
@@ -46,15 +46,15 @@ describe("golden: test-report", () => {
     });
     // finished-at and package stay out: the frontend reads them, users get the stream, stderr and exit code.
     expect(reportCopies(g)).toEqual([
+      row(".", "_root", "exit-code"),
+      row(".", "_root", "stderr.txt"),
+      row(".", "_root", "test2json.json"),
       row("./pkg01", "pkg01", "exit-code"),
       row("./pkg01", "pkg01", "stderr.txt"),
       row("./pkg01", "pkg01", "test2json.json"),
       row("./pkg02", "pkg02", "exit-code"),
       row("./pkg02", "pkg02", "stderr.txt"),
       row("./pkg02", "pkg02", "test2json.json"),
-      row(".", "root", "exit-code"),
-      row(".", "root", "stderr.txt"),
-      row(".", "root", "test2json.json"),
     ]);
     // A report must exist when tests fail: nothing waits for the verdict, and nothing is built.
     expect(g.ops.filter((o) => o.name.startsWith("[test] verdict") || o.name.startsWith("[gate")).map((o) => o.name)).toEqual([]);
@@ -149,7 +149,7 @@ describe("fresh runs", () => {
 });
 
 describe("reportDirName", () => {
-  it("names a package's folder by its path without ./, and the module root root", () => {
+  it("names a package's folder by its path without ./, and the module root _root", () => {
     expect(
       ["./pkg02", "./internal/store", "./internal/store/", "example.com/shop/internal/api", ".", "./"].map((p) => [p, reportDirName(p)]),
     ).toEqual([
@@ -157,8 +157,8 @@ describe("reportDirName", () => {
       ["./internal/store", "internal/store"],
       ["./internal/store/", "internal/store"],
       ["example.com/shop/internal/api", "example.com/shop/internal/api"],
-      [".", "root"],
-      ["./", "root"],
+      [".", "_root"],
+      ["./", "_root"],
     ]);
   });
 });

@@ -69,7 +69,7 @@ describe("golden: defaults", () => {
     expect({ packages: t.tests.plan.runs.map((r) => r.pkg), gated: t.tests.gated, location: t.tests.location }).toEqual({
       packages: ["./greet"],
       gated: true,
-      location: "Gopherfile.yaml:1:1",
+      location: "Gopherfile.yaml",
     });
 
     const config = t.results[0]?.config;

@@ -56,7 +56,7 @@ for (const sh of SHELLS) {
         mkdirSync(report);
         const before = Math.floor(Date.now() / 1000);
         const out = spawnSync(box.shell, ["-c", record, "go-test", "-count=1", "-run=Test A|Test B", "./pkg02"], {
-          env: { PATH: box.path, R: report, GOPHERFILE_PACKAGE: "./pkg02" },
+          env: { PATH: box.path, GOPHERFILE_REPORT: report, GOPHERFILE_PACKAGE: "./pkg02" },
           encoding: "utf8",
         });
         const after = Math.floor(Date.now() / 1000);
