@@ -47,8 +47,8 @@ if ((provisioned)); then
   suite e2e vitest.e2e.config.ts verbose
   e2e_status=$?
 else
-  step "e2e tests NOT RUN: provisioning failed"
-  e2e_status=1
+  step "e2e tests NOT RUN: provisioning failed (counted once, above)"
+  e2e_status=-1
 fi
 
 # Counts from the JSON reports; a suite that failed without a failed test (a crash, a failed
@@ -59,14 +59,21 @@ const [reports, unitStatus, e2eStatus, failedSteps] = process.argv.slice(2);
 let passed = 0;
 let failed = Number(failedSteps);
 for (const [name, status] of [["unit", Number(unitStatus)], ["e2e", Number(e2eStatus)]]) {
+  if (status === -1) {
+    console.error(`test: ${name}: not run`);
+    continue;
+  }
   const path = `${reports}/${name}.json`;
   const report = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined;
   const suitePassed = report?.numPassedTests ?? 0;
   let suiteFailed = report?.numFailedTests ?? 0;
   const skipped = (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0);
-  if (status !== 0 && suiteFailed === 0) {
+  if ((status !== 0 || report?.success === false) && suiteFailed === 0) {
     suiteFailed = 1;
     console.error(`test: the ${name} suite failed outside any test (exit ${status}${report ? "" : ", no report"})`);
+  } else if (name === "e2e" && suitePassed + suiteFailed === 0) {
+    suiteFailed = 1;
+    console.error("test: the e2e suite ran no tests; that is a failure, not a pass");
   }
   if (name === "e2e" && skipped > 0) {
     suiteFailed += skipped;

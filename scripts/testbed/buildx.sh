@@ -26,6 +26,6 @@ ensure_buildx_builder() {
     fail buildx "$log" "builder $GOPHERFILE_BUILDX_BUILDER does not reach $endpoint"
   grep -q '^Status: *running$' <<<"$inspect" ||
     fail buildx "$log" "builder $GOPHERFILE_BUILDX_BUILDER is not running: $inspect"
-  report buildx "$(buildx_client version | awk '{print $2}')" \
-    "builder $GOPHERFILE_BUILDX_BUILDER -> $endpoint via $GOPHERFILE_DOCKER, DOCKER_CONFIG=$GOPHERFILE_DOCKER_CONFIG"
+  report builder "buildx $(buildx_client version | awk '{print $2}')" \
+    "$GOPHERFILE_BUILDX_BUILDER (remote) -> $endpoint via $GOPHERFILE_DOCKER buildx, DOCKER_CONFIG=$GOPHERFILE_DOCKER_CONFIG"
 }

@@ -1,15 +1,19 @@
 # Stops what `up` started, by pid file, in reverse order; idempotent. Keeps logs, images and caches.
 
+stopped_state() {
+  if [[ -n "$STOPPED_PID" ]]; then printf 'stopped'; else printf 'was not running'; fi
+}
+
 testbed_down() {
   stop_daemon buildkitd "$GOPHERFILE_BUILDKIT_BIN/buildkitd" 30
-  report buildkitd stopped "unix://$GOPHERFILE_BUILDKITD_SOCKET"
+  report buildkitd "$(stopped_state)" "unix://$GOPHERFILE_BUILDKITD_SOCKET${STOPPED_PID:+ (pid $STOPPED_PID)}"
   stop_daemon registry "$REGISTRY_BIN" 10
-  report registry stopped "http://$GOPHERFILE_REGISTRY"
-  # dockerd stops its own containerd; give it time to unmount cleanly.
+  report registry "$(stopped_state)" "http://$GOPHERFILE_REGISTRY${STOPPED_PID:+ (pid $STOPPED_PID)}"
+  # dockerd stops its own containerd and unmounts; give it time.
   stop_daemon dockerd "$DOCKERD_BIN" 60
   remove_bridge
-  report dockerd stopped "unix://$GOPHERFILE_DOCKER_SOCKET"
-  note "stopped; logs kept in $GOPHERFILE_LOG_DIR, state in $GOPHERFILE_STATE_DIR"
+  report dockerd "$(stopped_state)" "unix://$GOPHERFILE_DOCKER_SOCKET${STOPPED_PID:+ (pid $STOPPED_PID)}"
+  note "down; logs kept in $GOPHERFILE_LOG_DIR, images and state in $GOPHERFILE_STATE_DIR"
 }
 
 testbed_status() {

@@ -6,7 +6,8 @@
 export GOPHERFILE_STATE_DIR=/var/lib/gopherfile
 export GOPHERFILE_RUN_DIR=/run/gopherfile
 export GOPHERFILE_LOG_DIR=/var/lib/gopherfile/logs
-export GOPHERFILE_CACHE="${GOPHERFILE_CACHE:-$HOME/.cache/gopherfile}"
+# With HOME unset (some CI runners), ~ still expands to the user's home from the password database.
+export GOPHERFILE_CACHE="${GOPHERFILE_CACHE:-${HOME:-$(echo ~)}/.cache/gopherfile}"
 
 export GOPHERFILE_BUILDKIT_VERSION=v0.32.2
 export GOPHERFILE_BUILDX_VERSION=v0.36.1
@@ -28,7 +29,7 @@ export GOPHERFILE_BUILDX_BUILDER=gopherfile
 # Base images: one reference that works on dockerd (imported) and on buildkitd (pulled).
 GOPHERFILE_GO_VERSION="$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9][0-9.]*\).*/\1/p')"
 export GOPHERFILE_GO_VERSION
-export GOPHERFILE_GOLANG_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/golang:${GOPHERFILE_GO_VERSION%.*}"
+export GOPHERFILE_GOLANG_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/golang:$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$GOPHERFILE_GO_VERSION")"
 export GOPHERFILE_GOLANG_IMAGE_FULL="$GOPHERFILE_REGISTRY/gopherfile/golang:$GOPHERFILE_GO_VERSION"
 GOPHERFILE_NODE_MAJOR="$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')"
 export GOPHERFILE_NODE_MAJOR

@@ -2,6 +2,8 @@
 # reference works on both daemons. An image is rebuilt only when the hash of its inputs changes.
 
 IMAGE_LABEL=dev.gopherfile.testbed.inputs
+# Bump when the way a rootfs becomes an image changes (tar flags, import); rootfs.sh is hashed as is.
+IMAGE_RECIPE=1
 MANIFEST_TYPES='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json'
 
 # The digest the registry serves for a reference, or nothing.
@@ -29,13 +31,14 @@ image_hash() {
 # Usage: ensure_image NAME REF [REF...] -- CHANGE...   (CHANGEs are `docker import --change` lines)
 # Uses inputs_NAME and make_rootfs_NAME from rootfs.sh. Prints one report line.
 ensure_image() {
-  local name="$1" refs=() changes=() hash ref log state=cached work
+  local name="$1" refs=() changes=() hash ref change log state=cached work
   shift
   while (($#)) && [[ "$1" != -- ]]; do refs+=("$1"); shift; done
   shift
   changes=("$@")
   log="$(log_path "image-${name//_/-}")"
-  hash="$({ "inputs_$name"; printf '%s\n' "${changes[@]}"; cat "$TESTBED_DIR/rootfs.sh" "$TESTBED_DIR/images.sh"; } | sha256_of)"
+  # Inputs: the files an image is made from, its config, and the recipe (rootfs.sh + IMAGE_RECIPE).
+  hash="$({ "inputs_$name"; printf '%s\n' "${changes[@]}" "$IMAGE_RECIPE"; cat "$TESTBED_DIR/rootfs.sh"; } | sha256_of)"
 
   local current=1
   for ref in "${refs[@]}"; do [[ "$(image_hash "$ref")" == "$hash" ]] || current=""; done
@@ -66,7 +69,7 @@ ensure_image() {
   done
   local size
   size="$(docker_client image inspect -f '{{.Size}}' "${refs[0]}" | awk '{printf "%d MB", $1 / 1e6}')"
-  report "$name" "$size" "${refs[*]} ($state)"
+  report "${name//_/-}" "$size" "${refs[*]} ($state)"
 }
 
 ensure_images() {
@@ -80,7 +83,7 @@ ensure_images() {
     "ENV $path" "ENV NODE_VERSION=$(node --version | sed 's/^v//')" 'CMD ["node"]'
   ensure_image node_build "$GOPHERFILE_NODE_BUILD_IMAGE" -- \
     "ENV $path" "ENV NODE_VERSION=$(node --version | sed 's/^v//')" \
-    "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" 'CMD ["/bin/sh"]'
+    "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" "ENV NPM_CONFIG_UPDATE_NOTIFIER=false" 'CMD ["/bin/sh"]'
   ensure_image dockerfile "$GOPHERFILE_DOCKERFILE_IMAGE" -- \
     'LABEL moby.buildkit.frontend.network.none="true"' \
     'LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts"' \

@@ -63,9 +63,12 @@ daemon_pid() {
 }
 
 # Stops a daemon we started: SIGTERM, wait, then SIGKILL. Only ever the pid from our pid file.
+# Sets STOPPED_PID to the pid it stopped, or to nothing if none was running.
 stop_daemon() {
   local name="$1" binary="$2" wait_s="${3:-30}" pid i
+  STOPPED_PID=""
   if pid="$(daemon_pid "$name" "$binary")"; then
+    STOPPED_PID="$pid"
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < wait_s * 10; i++)); do
       [[ -d "/proc/$pid" ]] || break
@@ -104,7 +107,8 @@ ensure_daemon() {
   rm -f "$file" "$file.config"
   rotate_log "$name"
   printf '[testbed %s] %s %s\n' "$(date -u +%FT%TZ)" "$binary" "$*" >>"$log"
-  setsid "$binary" "$@" </dev/null >>"$log" 2>&1 &
+  # 9>&-: the daemon must not inherit (and so hold forever) up.sh's lock on fd 9.
+  setsid "$binary" "$@" </dev/null >>"$log" 2>&1 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$file"
   for ((i = 0; i < timeout_s * 5; i++)); do

@@ -84,11 +84,16 @@ make_rootfs_node() {
   add_base_files "$1"
 }
 
+# The machine's npm package directory, found without running npm (which may warn about user config).
+npm_dir() {
+  dirname "$(dirname "$(readlink -f "$(command -v npm)")")"
+}
+
 inputs_node_build() {
   inputs_node
   file_digest /bin/busybox
   file_digest /etc/ssl/certs/ca-certificates.crt
-  (cd "$(npm root -g)/npm" && find . -type f -printf '%p %s %T@\n' | sort | sha256_of)
+  (cd "$(npm_dir)" && find . -type f -printf '%p %s %T@\n' | sort | sha256_of)
 }
 
 # Build stages of the frontend image: node + npm + busybox sh + CA certificates.
@@ -98,7 +103,7 @@ make_rootfs_node_build() {
   add_node "$root"
   add_ca_certificates "$root"
   mkdir -p "$root/usr/local/lib/node_modules"
-  cp -rL "$(npm root -g)/npm" "$root/usr/local/lib/node_modules/npm"
+  cp -rL "$(npm_dir)" "$root/usr/local/lib/node_modules/npm"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 }

@@ -8,7 +8,7 @@ require_go() {
   report go "$GOPHERFILE_GO_VERSION" "$(go env GOROOT)"
 }
 
-# Prints nothing and fails unless every named binary in DIR prints the version via "VERSION_CMD".
+# Succeeds if every named binary exists in DIR and `DIR/BIN SUBCOMMAND` prints the pinned VERSION.
 tools_current() {
   local dir="$1" version="$2" subcommand="$3" bin
   shift 3

@@ -81,7 +81,7 @@ describe("go toolchain image", () => {
     it(`cross-compiles hello-world for linux/arm64 under ${name}`, async () => {
       const outputDir = join(scratch, `go-${randomUUID()}`);
       const result = await build(
-        { context: HELLO_GO, buildArgs: { GO_IMAGE: IMAGES.golang, GOARCH: "amd64" }, outputDir, noCache: true },
+        { context: HELLO_GO, buildArgs: { GO_IMAGE: IMAGES.golang, GOARCH: "arm64" }, outputDir, noCache: true },
         false,
       );
       const header = await readElfHeader(join(outputDir, "hello"));
