@@ -43,6 +43,12 @@ suite unit vitest.config.ts default
 unit_status=$?
 
 if ((provisioned)); then
+  # The e2e tests run this checkout's frontend: build its image (dockerd's store + the registry).
+  step "frontend image (scripts/build-frontend.sh)"
+  if ! bash scripts/build-frontend.sh; then
+    failed_steps=$((failed_steps + 1))
+    printf 'test: the frontend image did not build; frontend e2e tests will fail\n' >&2
+  fi
   # verbose: every test is listed, so the log shows each client path ran.
   suite e2e vitest.e2e.config.ts verbose
   e2e_status=$?
