@@ -5,7 +5,7 @@ import { contextSource, reportWithSummary, type CompiledTarget } from "../golang
 import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
-import { local, marshal, scratch, type Platform, type State } from "../llb/index.js";
+import { decodeDefinition, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
 import { convert, formatUserErrors } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
@@ -54,28 +54,44 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   });
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
   const compiled = outcome.value;
-  for (const w of compiled.warnings) ctx.log(`warning: ${w}`);
+  await showWarnings(ctx, compiled, options.buildPlatform);
   const platform = options.buildPlatform;
+  // `--no-cache` (docker, buildctl and buildx send `no-cache=`) runs every step again. Its named
+  // form (`--no-cache-filter`) names Dockerfile stages, which a Gopherfile has not.
+  const marshalling = { platform, ignoreCache: options.noCache.kind === "all" };
 
   if (compiled.kind === "test-report") {
     // The report target succeeds whatever the tests say: CI needs the reports most when they fail.
-    const tests = await runTests(client, compiled.tests.plan, platform, STARTED_AT_SECONDS, true);
+    const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, true);
     const results = tests.runs.map(parseTestRun);
     const raw = compiled.results[0]?.state ?? scratch();
     const report = reportWithSummary(raw, junitXml(results), summaryText(results));
-    return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, platform) };
+    return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, marshalling) };
   }
-  if (!compiled.tests.gated) return { result: await solveTarget(client, compiled, platform) };
+  if (!compiled.tests.gated) return { result: await solveTarget(client, compiled, marshalling) };
 
   // Solves are lazy: the target is built when BuildKit exports it, after Return. So the work that
   // does not wait for the tests (builds, checks) is evaluated now, alongside the tests, and the
   // export reuses it. Reading the outcomes first lets a failure name its tests instead of a log.
-  const early = Promise.all(compiled.independent.map((s) => settle(client.solve({ definition: marshal(s, { platform }), evaluate: true }))));
-  const tests = await runTests(client, compiled.tests.plan, platform, STARTED_AT_SECONDS, false);
+  const early = Promise.all(compiled.independent.map((s) => settle(client.solve({ definition: marshal(s, marshalling), evaluate: true }))));
+  const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, false);
   const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
   if (failure !== undefined) return { error: failure };
   for (const solved of await early) if (!solved.ok) throw solved.error;
-  return { result: await solveTarget(client, compiled, platform) };
+  return { result: await solveTarget(client, compiled, marshalling) };
+}
+
+/**
+ * Warnings reach the user as BuildKit build warnings on the result's vertex where the daemon can
+ * show them (`gateway.warnings`), and BuildKit's log otherwise.
+ */
+async function showWarnings(ctx: FrontendContext, compiled: CompiledTarget, platform: Platform): Promise<void> {
+  const first = compiled.results[0];
+  const digest = first === undefined ? undefined : decodeDefinition(marshal(first.state, { platform })).result?.digest;
+  for (const w of compiled.warnings) {
+    ctx.log(`warning: ${w}`);
+    if (digest !== undefined) await ctx.client.warn({ digest, level: 1, short: w });
+  }
 }
 
 /** When this process started, in Unix seconds: test outcomes older than this came from the cache. */
@@ -91,12 +107,12 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 }
 
 /** Solves every platform's state concurrently and shapes the result the exporters expect. */
-async function solveTarget(client: GatewayClient, target: CompiledTarget, buildPlatform: Platform): Promise<FrontendResult> {
+async function solveTarget(client: GatewayClient, target: CompiledTarget, marshalling: MarshalOptions): Promise<FrontendResult> {
   const encoder = new TextEncoder();
   const solved = await Promise.all(
     target.results.map(async (r) => ({
       platform: r.platform,
-      ref: (await client.solve({ definition: marshal(r.state, { platform: buildPlatform }) })).ref,
+      ref: (await client.solve({ definition: marshal(r.state, marshalling) })).ref,
       ...(r.config !== undefined ? { imageConfig: encoder.encode(JSON.stringify(r.config)) } : {}),
     })),
   );
