@@ -2,7 +2,7 @@
 import type { GatewayClient } from "../gateway/index.js";
 import { REPORT_FILES, type TestPlan, type TestRun } from "../golang/compile/index.js";
 import type { PackageRun } from "../golang/report/index.js";
-import { marshal, type Platform } from "../llb/index.js";
+import { marshal, type MarshalOptions } from "../llb/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 
 /** Every package's outcome, and whether a stale failure had to be run again. */
@@ -20,17 +20,19 @@ export interface TestOutcomes {
 export async function runTests(
   client: GatewayClient,
   plan: TestPlan,
-  platform: Platform,
+  marshalling: MarshalOptions,
   startedAtSeconds: number,
   withStreams: boolean,
 ): Promise<TestOutcomes> {
   let reran = false;
   const outcomes = await Promise.all(
     plan.runs.map(async (run) => {
-      let outcome = await solveAndRead(client, run, "report", platform, withStreams);
-      if (outcome.exitCode !== 0 && outcome.finishedAt < startedAtSeconds) {
+      let outcome = await solveAndRead(client, run, "report", marshalling, withStreams);
+      // Both times are whole seconds, so a failure from the same second as this process's start is
+      // ambiguous; it is run again: a needless re-run costs less than a failure replayed from cache.
+      if (outcome.exitCode !== 0 && outcome.finishedAt <= startedAtSeconds) {
         reran = true;
-        outcome = await solveAndRead(client, run, "fresh", platform, withStreams);
+        outcome = await solveAndRead(client, run, "fresh", marshalling, withStreams);
       }
       return outcome;
     }),
@@ -57,10 +59,10 @@ async function solveAndRead(
   client: GatewayClient,
   run: TestRun,
   which: "report" | "fresh",
-  platform: Platform,
+  marshalling: MarshalOptions,
   withStreams: boolean,
 ): Promise<{ run: PackageRun; exitCode: number; finishedAt: number; ref: string }> {
-  const solved = await client.solve({ definition: marshal(run[which], { platform }) });
+  const solved = await client.solve({ definition: marshal(run[which], marshalling) });
   const ref = solved.ref?.id;
   if (ref === undefined || ref === "") throw new Error(`buildkit returned no result for the tests of ${run.pkg}`);
   const reader = new GatewayContextReader(client, ref);

@@ -11,6 +11,7 @@ import {
   buildOn,
   copyFixture,
   ensureFrontendImage,
+  removeFrontendImage,
   imageRef,
   inspectImage,
   listFiles,
@@ -46,6 +47,7 @@ beforeAll(ensureFrontendImage);
 afterAll(async () => {
   timer.print("fixtures.e2e.ts");
   await removeImages(images);
+  await removeFrontendImage();
   await Promise.all(workspaces.map((ws) => ws.remove()));
 });
 
@@ -105,9 +107,11 @@ describe.each(PATHS)("%s", (path) => {
       images.push(ref);
       const failed = timer.record("parallel-tests, failing test, image", await buildOn(path, ws, { image: ref, expect: "failure" }));
       const output = `${failed.stdout}\n${failed.stderr}`;
-      expect(output).toContain("TestSum");
-      expect(output).toMatch(/FAIL \.\/pkg02\b/);
-      vertexNamed(parseProgress(failed.stderr), "[test ./pkg02] go test");
+      // The failure names the test and its package, and passes on the test's own message.
+      expect(output).toMatch(/^.*\bTestSum\b.*\.\/pkg02\b.*$|^.*\.\/pkg02\b.*\bTestSum\b.*$/m);
+      expect(output).toContain("Sum(2, 2) = 4, want 5");
+      // Twice when another client's run left the failure in BuildKit's cache: the frontend runs stale failures again.
+      expect(verticesNamed(parseProgress(failed.stderr), "[test ./pkg02] go test").length).toBeGreaterThanOrEqual(1);
       if (path === "docker") expect(await inspectImage(ref)).toBeUndefined();
       else expect(await registryHasImage(ref)).toBe(false);
 

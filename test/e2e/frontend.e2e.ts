@@ -13,6 +13,7 @@ import {
   buildOn,
   copyFixture,
   ensureFrontendImage,
+  removeFrontendImage,
   listFiles,
   type GopherfilePath,
   type Workspace,
@@ -55,6 +56,7 @@ beforeAll(ensureFrontendImage);
 
 afterAll(async () => {
   timer.print("frontend.e2e.ts");
+  await removeFrontendImage();
   await Promise.all(workspaces.map((ws) => ws.remove()));
 });
 

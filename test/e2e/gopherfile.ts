@@ -10,8 +10,18 @@ import { DOCKER, IMAGES, REGISTRY, clientEnv } from "./testbed.js";
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 
-/** The frontend image built from this checkout by `scripts/build-frontend.sh`: in dockerd's store and in the registry. */
-export const FRONTEND_IMAGE = process.env["GOPHERFILE_FRONTEND_IMAGE"] || `${REGISTRY}/gopherfile/gopherfile:dev`;
+/** Identifies this test process's images and files, so runs never see each other's results. */
+export const RUN_ID = randomUUID().slice(0, 8);
+
+/** A frontend image named by the caller is used as it is; otherwise the tests build their own. */
+const GIVEN_FRONTEND_IMAGE = process.env["GOPHERFILE_FRONTEND_IMAGE"] || undefined;
+
+/**
+ * The frontend image the tests build on, in dockerd's store and in the registry: by default one
+ * built from this checkout under a tag of this process's own, so that another engineer's rebuild
+ * of the shared `:dev` tag in the middle of a run cannot change what a run tests.
+ */
+export const FRONTEND_IMAGE = GIVEN_FRONTEND_IMAGE ?? `${REGISTRY}/gopherfile/gopherfile:e2e-${RUN_ID}`;
 
 /** The build arg every build passes: the Go image cannot be pulled from Docker Hub here. */
 export const GO_IMAGE_ARG = "GOPHERFILE_GO_IMAGE";
@@ -30,21 +40,25 @@ export const PATH_NAMES: Readonly<Record<GopherfilePath, string>> = {
   buildx: "docker buildx build (remote builder, BuildKit v0.32)",
 };
 
-/** Identifies this test process's images and files, so runs never see each other's results. */
-export const RUN_ID = randomUUID().slice(0, 8);
-
 let frontendImageBuilt: Promise<void> | undefined;
 
 /**
- * Builds and pushes the frontend image from this checkout once per process (a cached rebuild takes
- * under a second), so the e2e tests always exercise the current `src/`.
+ * Builds and pushes {@link FRONTEND_IMAGE} from this checkout once per process (a cached rebuild
+ * takes under a second), so the e2e tests exercise the current `src/`. Does nothing when the
+ * image was given through GOPHERFILE_FRONTEND_IMAGE.
  */
 export function ensureFrontendImage(): Promise<void> {
   frontendImageBuilt ??= (async () => {
+    if (GIVEN_FRONTEND_IMAGE !== undefined) return;
     const result = await run("bash", [join(REPO_ROOT, "scripts", "build-frontend.sh"), FRONTEND_IMAGE], { timeoutMs: 600_000 });
     if (result.exitCode !== 0) throw new Error(`building the frontend image failed:\n${tail(result.stderr)}\n${tail(result.stdout)}`);
   })();
   return frontendImageBuilt;
+}
+
+/** Drops this process's frontend image tag from dockerd's store (the registry keeps its small manifest). */
+export async function removeFrontendImage(): Promise<void> {
+  if (GIVEN_FRONTEND_IMAGE === undefined && frontendImageBuilt !== undefined) await removeImages([FRONTEND_IMAGE]);
 }
 
 /** A fixture copied into a temp directory, with its spec's `# syntax=` line pointing at {@link FRONTEND_IMAGE}. */
