@@ -6,7 +6,7 @@ import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/r
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
 import { decodeDefinition, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
-import { convert, formatUserErrors } from "../pipeline/index.js";
+import { convert, formatUserErrors, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
 import { runTests } from "./test-outcomes.js";
@@ -40,7 +40,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const context = { name: options.contextName, excludes, sessionId };
   const sourcesRef = await solveOne(client, contextSource(context), options.buildPlatform);
 
-  const outcome = await convert({
+  const input: ConvertInput = {
     specFile: filename,
     specText,
     buildArgs: options.buildArgs,
@@ -51,7 +51,8 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     buildPlatform: options.buildPlatform,
     runnablePlatforms: env.workers[0]?.platforms ?? [options.buildPlatform],
     images: new GatewayImageResolver(client, options.imageResolveMode),
-  });
+  };
+  const outcome = await convert(input);
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
   const compiled = outcome.value;
   await showWarnings(ctx, compiled, options.buildPlatform);
@@ -64,7 +65,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     // The report target succeeds whatever the tests say: CI needs the reports most when they fail.
     const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, true);
     const results = tests.runs.map(parseTestRun);
-    const raw = compiled.results[0]?.state ?? scratch();
+    const raw = (await withRetries(input, compiled, tests.retries)).results[0]?.state ?? scratch();
     const report = reportWithSummary(raw, junitXml(results), summaryText(results));
     return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, marshalling) };
   }
@@ -78,7 +79,19 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
   if (failure !== undefined) return { error: failure };
   for (const solved of await early) if (!solved.ok) throw solved.error;
-  return { result: await solveTarget(client, compiled, marshalling) };
+  return { result: await solveTarget(client, await withRetries(input, compiled, tests.retries), marshalling) };
+}
+
+/**
+ * The target whose tests are the outcomes the frontend read: compiled again, with the retries
+ * that replaced failures replayed from the cache, when there were any. The same input compiled
+ * once already, so a user error now is a bug.
+ */
+async function withRetries(input: ConvertInput, compiled: CompiledTarget, retries: ReadonlyMap<string, string>): Promise<CompiledTarget> {
+  if (retries.size === 0) return compiled;
+  const again = await convert({ ...input, testRetries: retries });
+  if (!again.ok) throw new Error(`compiling with test retries failed: ${formatUserErrors(again.errors)}`);
+  return again.value;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface ConvertInput {
   readonly buildPlatform: Platform;
   readonly runnablePlatforms: readonly Platform[];
   readonly images: ImageResolver;
+  /** See CompileRequest.testRetries. */
+  readonly testRetries?: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -52,5 +54,6 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     context: input.context,
     goImageOverride: input.buildArgs.get(RESERVED_ARGS.goImage),
     images: input.images,
+    testRetries: input.testRetries,
   });
 }

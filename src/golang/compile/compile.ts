@@ -54,7 +54,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     buildPlatform: request.buildPlatform,
     locations,
   });
-  const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations);
+  const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations, request.testRetries);
   const verdict = tests.verdict === undefined ? [] : [tests.verdict];
   const gates = spec.tests.gate ? verdict : [];
   const testInfo = { plan: tests, gated: false, location: testsLocation(request) };

@@ -2,5 +2,5 @@
 export { compile } from "./compile.js";
 export { CACHE_IDS, contextSource, GOCACHE, GOMODCACHE, SOURCE_ROOT, type ContextSource } from "./toolchain.js";
 export { BUILT_TARGETS } from "./targets.js";
-export { rawReports, reportDirName, reportWithSummary, REPORT_DIR, REPORT_FILES, type TestPlan, type TestRun } from "./tests.js";
+export { rawReports, reportDirName, reportWithSummary, REPORT_DIR, REPORT_FILES, RETRY_ENV, type TestPlan, type TestRun } from "./tests.js";
 export type { TestInfo, CompiledTarget, CompileOutcome, CompileRequest, ImageResolver, PlatformResult, TargetKind, UserError } from "./request.js";

@@ -34,6 +34,11 @@ export interface CompileRequest {
   readonly context: ContextSource;
   /** Overrides the Go toolchain image (build arg GOPHERFILE_GO_IMAGE), e.g. for a registry mirror. */
   readonly goImageOverride?: string | undefined;
+  /**
+   * Packages whose test vertex is a retry, by retry key (see TestRun.retry): a frontend that re-ran
+   * a failure replayed from cache compiles again with these, so the target uses the new outcome.
+   */
+  readonly testRetries?: ReadonlyMap<string, string> | undefined;
   readonly images: ImageResolver;
 }
 

@@ -20,12 +20,20 @@ export const REPORT_FILES = {
   pkg: "package",
 } as const;
 
-/** A package's test vertex. `report` is its outcome directory; `fresh` is the same vertex, bypassing the cache. */
+/**
+ * A package's test vertex. `report` is its outcome directory. `retry(key)` is the same run as
+ * a new op, for a failure BuildKit replayed from its cache: equal keys give byte-identical ops, so
+ * a retry's own result is cached and found again like any other. (Bypassing the cache with
+ * ignore-cache instead would make BuildKit discard the GOCACHE and GOMODCACHE cache mounts.)
+ */
 export interface TestRun {
   readonly pkg: string;
   readonly report: State;
-  readonly fresh: State;
+  retry(key: string): State;
 }
+
+/** Set on a retry only: its value (the retry key) is what makes the retry a new op. */
+export const RETRY_ENV = "GOPHERFILE_RETRY";
 
 /**
  * The tests of a build: one run per package and the verdict that fails when any run failed.
@@ -58,27 +66,39 @@ const VERDICT = [
  * Runs `go test -json` for each package on the build platform, each in its own vertex so they run
  * concurrently. Results also come from Go's own test cache (GOCACHE is a shared cache mount), so a
  * vertex that re-runs because the source changed reports unchanged packages as cached quickly.
+ * A package named in `retries` has its retry with that key as its `report`, so the verdict and the
+ * raw reports read the outcome the frontend settled on.
  */
-export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[], locations: SpecLocations): TestPlan {
+export function testPlan(
+  tc: Toolchain,
+  tests: Tests,
+  packages: readonly string[],
+  locations: SpecLocations,
+  retries: ReadonlyMap<string, string> = new Map(),
+): TestPlan {
   const flags = [...tc.tagFlags, ...tests.flags];
   if (tests.timeout !== undefined) flags.push(`-timeout=${tests.timeout}`);
   if (tests.race) flags.push("-race");
   // Sorted, so the order packages are listed in the spec never changes the graph.
   const runs = [...new Set(packages)].sort().map((pkg): TestRun => {
-    const run = (ignoreCache: boolean): State =>
+    const run = (retry: string | undefined): State =>
       tc.root
         .run({
           args: ["/bin/sh", "-c", RECORD, "go-test", ...flags, pkg],
           cwd: tc.workdir,
-          env: { ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env), GOPHERFILE_PACKAGE: pkg, GOPHERFILE_REPORT: REPORT_DIR },
+          env: {
+            ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env),
+            GOPHERFILE_PACKAGE: pkg,
+            GOPHERFILE_REPORT: REPORT_DIR,
+            ...(retry === undefined ? {} : { [RETRY_ENV]: retry }),
+          },
           mounts: [...tc.mounts, { type: "bind", target: REPORT_DIR, source: scratch() }],
           platform: tc.buildPlatform,
           name: names.test(pkg),
           location: locations.at(["tests"]),
-          ...(ignoreCache ? { ignoreCache: true } : {}),
         })
         .output(REPORT_DIR);
-    return { pkg, report: run(false), fresh: run(true) };
+    return { pkg, report: run(retries.get(pkg)), retry: (key) => run(key) };
   });
   return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations) };
 }

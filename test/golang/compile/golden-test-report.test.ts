@@ -1,9 +1,9 @@
-// Golden spec → LLB cases for test outcomes: --target test-report, the summary laid on it, and each run's fresh twin.
+// Golden spec → LLB cases for test outcomes: --target test-report, the summary laid on it, and each run's retries.
 import { describe, expect, it } from "vitest";
-import { reportDirName, reportWithSummary } from "../../../src/golang/compile/index.js";
-import { decodeDefinition, definitionToJSON, marshal, scratch } from "../../../src/llb/index.js";
+import { reportDirName, reportWithSummary, RETRY_ENV } from "../../../src/golang/compile/index.js";
+import { definitionToJSON, marshal, scratch } from "../../../src/llb/index.js";
 import { expectGolden } from "./golden-json.js";
-import { buildExecs, expectTestRun, graphs, only, REPORT, testExecs } from "./expect-llb.js";
+import { buildExecs, expectTestRun, expectVerdict, graphs, only, REPORT, testExecs } from "./expect-llb.js";
 import { copies, execView, fileBase, Graph, mkfiles, mountAt } from "./graph.js";
 import { BUILD_PLATFORM, compileOk, definitions, renderTarget } from "./helpers.js";
 import { SYNTAX, TOOLCHAIN_LINE, TWO_MAINS } from "./modules.js";
@@ -117,34 +117,54 @@ describe("golden: test-report", () => {
   });
 });
 
-describe("fresh runs", () => {
-  it("each run's fresh twin marshals to the same ops (same digests), with ignore_cache set in the run's metadata only", async () => {
+describe("retries", () => {
+  const KEY = "1:1800000000";
+
+  it("a run's retry is its test op with GOPHERFILE_RETRY=<key> added: same inputs, name and place, never ignore-cache", async () => {
     const t = await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test" });
     const built = testExecs(only(graphs(t)));
     expect(t.tests.plan.runs.map((r) => r.pkg)).toEqual([".", "./pkg01", "./pkg02"]);
     for (const run of t.tests.plan.runs) {
       const report = marshal(run.report, { platform: BUILD_PLATFORM });
-      const fresh = marshal(run.fresh, { platform: BUILD_PLATFORM });
-      const [r, f] = [Graph.of(report), Graph.of(fresh)];
-      // Both name the run's /report output, of the very op the build's graph holds.
+      const retry = marshal(run.retry(KEY), { platform: BUILD_PLATFORM });
+      const [r, f] = [Graph.of(report), Graph.of(retry)];
+      const [re, fe] = [execView(r.result), execView(f.result)];
       expect(r.result.digest).toBe(built.get(run.pkg)?.node.digest);
-      expect(r.resultOutput).toBe(mountAt(execView(r.result), REPORT).output);
-      expect({ digest: f.result.digest, output: f.resultOutput }).toEqual({ digest: r.result.digest, output: r.resultOutput });
-      expect({ report: r.result.ignoreCache, fresh: f.result.ignoreCache }, run.pkg).toEqual({ report: false, fresh: true });
-      // Byte-identical ops and source map: a cache hit for one is a cache hit for the other.
-      expect(fresh.def.map(hex)).toEqual(report.def.map(hex));
-      expect(fresh.Source).toEqual(report.Source);
-      const last = decodeDefinition(report).order.at(-1);
-      expect(Object.keys(fresh.metadata).sort()).toEqual(Object.keys(report.metadata).sort());
-      for (const [digest, a] of Object.entries(report.metadata)) {
-        const b = fresh.metadata[digest];
-        if (digest === r.result.digest) expect({ ...b, ignoreCache: false }).toEqual(a);
-        // The Definition announces the capability it uses.
-        else if (digest === last) expect(b?.caps).toEqual({ ...a.caps, "meta.ignorecache": true });
-        // The download and the context are not re-run: only the test is.
-        else expect(b, digest).toEqual(a);
-      }
+      expect(f.result.digest, run.pkg).not.toBe(r.result.digest);
+      expect(fe.env, run.pkg).toEqual({ ...re.env, [RETRY_ENV]: KEY });
+      expect({ args: fe.args, cwd: fe.cwd, name: f.result.name, inputs: f.result.inputs.map((i) => i.digest) }).toEqual({
+        args: re.args,
+        cwd: re.cwd,
+        name: r.result.name,
+        inputs: r.result.inputs.map((i) => i.digest),
+      });
+      expect(f.resultOutput).toBe(mountAt(fe, REPORT).output);
+      expect(fe.mounts.filter((m) => m.type === "cache").map((m) => m.cacheId)).toEqual(re.mounts.filter((m) => m.type === "cache").map((m) => m.cacheId));
+      // BuildKit discards the cache mounts of an ignore-cache exec, so no op of a retry may ask for it.
+      expect([...r.ops, ...f.ops].filter((o) => o.ignoreCache).map((o) => o.name), run.pkg).toEqual([]);
+      // Equal keys give byte-identical ops, so a later build finds the retry's result in the cache.
+      expect(marshal(run.retry(KEY), { platform: BUILD_PLATFORM }).def.map(hex)).toEqual(retry.def.map(hex));
+      expect(Graph.of(marshal(run.retry("2:1800000001"), { platform: BUILD_PLATFORM })).result.digest).not.toBe(f.result.digest);
     }
+  });
+
+  it("compiled with testRetries, the retried package's run is its retry, which the verdict and the raw reports read; the others stay as they were", async () => {
+    const plain = await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test" });
+    const retries = new Map([["./pkg02", KEY]]);
+    const retried = await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test", testRetries: retries });
+    const digestOf = (s: Parameters<typeof marshal>[0]): string => Graph.of(marshal(s, { platform: BUILD_PLATFORM })).result.digest;
+    const expected = new Map(plain.tests.plan.runs.map((run) => [run.pkg, digestOf(run.pkg === "./pkg02" ? run.retry(KEY) : run.report)]));
+    expect(new Map(retried.tests.plan.runs.map((run) => [run.pkg, digestOf(run.report)]))).toEqual(expected);
+
+    const g = only(graphs(retried));
+    const runs = testExecs(g);
+    expect(new Map([...runs].map(([pkg, e]) => [pkg, e.node.digest]))).toEqual(expected);
+    expectVerdict(g, [...runs.values()], "[test] verdict of 3 packages");
+
+    const report = only(graphs(await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test-report", testRetries: retries })));
+    const fromRuns = new Set(reportCopies(report).map((c) => `${c.pkg ?? "?"}:${String(c.fromReport)}`));
+    expect(fromRuns).toEqual(new Set([".:true", "./pkg01:true", "./pkg02:true"]));
+    expect(new Map([...testExecs(report)].map(([pkg, e]) => [pkg, e.node.digest]))).toEqual(expected);
   });
 });
 

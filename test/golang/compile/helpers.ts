@@ -87,6 +87,8 @@ export interface Case {
   /** Platforms the worker runs; default only the build platform. */
   readonly runnable?: readonly Platform[];
   readonly resolver?: FakeImageResolver;
+  /** Packages whose test vertex is a retry, by retry key (what the frontend compiles with after a re-run). */
+  readonly testRetries?: ReadonlyMap<string, string>;
 }
 
 /** Runs `convert()` exactly as the frontend does, with a fixed build platform and fake image configs. */
@@ -103,6 +105,7 @@ export async function run(c: Case): Promise<CompileOutcome> {
     buildPlatform: BUILD_PLATFORM,
     runnablePlatforms: c.runnable ?? [BUILD_PLATFORM],
     images: c.resolver ?? new FakeImageResolver(),
+    testRetries: c.testRetries,
   });
 }
 

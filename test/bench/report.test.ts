@@ -1,0 +1,80 @@
+// Unit tests of merging results and rendering RESULTS.md from them.
+import { describe, expect, it } from "vitest";
+import type { MachineInfo } from "../../bench/machine.js";
+import type { RunRecord, ScenarioResult } from "../../bench/measure.js";
+import { medianSteps, renderResults, rowNumbers } from "../../bench/report.js";
+import { EMPTY_RESULTS, mergeResults, type RunInfo } from "../../bench/results.js";
+
+const machine: MachineInfo = {
+  cpus: 2, cpuModel: "Test CPU", memoryGiB: 8, kernel: "6.0", dockerd: "20.10.24", dockerdBuildkit: "v0.8", buildkitd: "v0.32.2",
+  go: "go1.26.8", node: "v20.0.0", commit: "abc123", frontendImage: "reg/gopherfile:bench", frontendImageId: "sha256:0123456789abcdef0123", load1AtStart: 1,
+};
+
+function run(id: string): RunInfo {
+  return { id, startedAt: `${id}T00:00:00Z`, quick: false, repeats: 3, coldRepeats: 3, machine, fixtures: { small: { title: "small one", packages: 5, testedPackages: 3, binaries: ["client", "server"] } } };
+}
+
+const steps = (ran: number) => ({ ran, cached: 7 - ran, ranSeconds: ran * 1.5, testsRan: Math.max(0, ran - 2), slowest: [{ name: "[test ./a] go test", seconds: 1.5 }] });
+
+function runs(tool: RunRecord["tool"], ms: readonly number[], ran = 3): RunRecord[] {
+  return ms.map((m, repeat) => ({ tool, repeat, ms: m, load1: 1, steps: steps(ran) }));
+}
+
+function scenario(over: Partial<ScenarioResult>): ScenarioResult {
+  return { daemon: "docker", fixture: "small", scenario: "edit", measuredAt: "2026-01-01T00:00:00Z", runs: [], checks: [], ...over };
+}
+
+describe("rowNumbers", () => {
+  it("takes medians per tool, ignores warm-ups and discarded runs, and divides medians", () => {
+    const r = scenario({
+      runs: [
+        ...runs("gopherfile", [3000, 1000, 2000]),
+        ...runs("dockerfile", [4000, 8000, 6000]),
+        ...runs("host", [500, 1000, 1500]),
+        { tool: "gopherfile", repeat: -1, ms: 90_000, load1: 1 },
+        { tool: "dockerfile", repeat: 1, ms: 1, load1: 1, discarded: "pruned" },
+      ],
+    });
+    const n = rowNumbers(r);
+    expect(n.gopherfile).toEqual({ n: 3, median: 2000, min: 1000, max: 3000 });
+    expect(n.dockerfile?.median).toBe(6000);
+    expect(n.vsDockerfile).toBeCloseTo(2000 / 6000);
+    expect(n.gopherfileVsFloor).toBe(2);
+    expect(n.dockerfileVsFloor).toBe(6);
+  });
+
+  it("picks the steps of the run with the median time", () => {
+    const r = [...runs("gopherfile", [3000, 1000], 5), { tool: "gopherfile" as const, repeat: 2, ms: 2000, load1: 1, steps: steps(4) }];
+    expect(medianSteps(r, "gopherfile")?.ran).toBe(4);
+  });
+});
+
+describe("mergeResults", () => {
+  it("replaces a scenario measured again, keeps the others, and forgets runs nothing refers to", () => {
+    const first = mergeResults(EMPTY_RESULTS, run("r1"), { kind: "scenario", value: scenario({ scenario: "edit" }) });
+    const second = mergeResults(first, run("r1"), { kind: "scenario", value: scenario({ scenario: "noop" }) });
+    const third = mergeResults(second, run("r2"), { kind: "scenario", value: scenario({ scenario: "edit", measuredAt: "later" }) });
+    expect(third.scenarios.map((s) => [s.scenario, s.runId])).toEqual([["noop", "r1"], ["edit", "r2"]]);
+    expect(third.runs.map((r) => r.id)).toEqual(["r1", "r2"]);
+    const fourth = mergeResults(third, run("r2"), { kind: "scenario", value: scenario({ scenario: "noop" }) });
+    expect(fourth.runs.map((r) => r.id)).toEqual(["r2"]);
+  });
+});
+
+describe("renderResults", () => {
+  it("says there are no results yet for empty results", () => {
+    expect(renderResults(EMPTY_RESULTS)).toContain("No results yet");
+  });
+
+  it("writes a row per scenario with the ratio, the goal verdict, and lists scenarios where gopherfile is slower", () => {
+    let results = mergeResults(EMPTY_RESULTS, run("r1"), { kind: "scenario", value: scenario({ scenario: "edit", runs: [...runs("gopherfile", [1100, 1000, 900]), ...runs("dockerfile", [2000, 2500, 1500])] }) });
+    results = mergeResults(results, run("r1"), { kind: "scenario", value: scenario({ scenario: "noop", runs: [...runs("gopherfile", [900, 900, 900], 0), ...runs("dockerfile", [300, 300, 300], 0)] }) });
+    const md = renderResults(results);
+    expect(md).toContain("| small | edit one .go file in a leaf package | 3 | 1.00 s (0.90 s–1.10 s) | 2.00 s (1.50 s–2.50 s) | **0.50×** | ≤ 1× ✅ |");
+    expect(md).toContain("| small | no-op rebuild | 3 | 0.90 s (0.90 s–0.90 s) | 0.30 s (0.30 s–0.30 s) | **3.00×** | ≤ 0.5× ❌ |");
+    const closing = md.slice(md.indexOf("## Closing note"));
+    expect(closing).toContain("no-op rebuild: 3.00×");
+    expect(closing).not.toContain("edit one .go file");
+    expect(md).toContain("Fixture **small**: small one; 5 packages, 3 with tests, 2 binaries.");
+  });
+});
