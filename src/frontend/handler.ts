@@ -1,7 +1,7 @@
 // The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
 import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
 import type { GatewayClient } from "../gateway/index.js";
-import { contextSource, reportWithSummary, type CompiledTarget } from "../golang/compile/index.js";
+import { allOf, contextSource, reportWithSummary, type CompiledTarget } from "../golang/compile/index.js";
 import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
@@ -74,7 +74,10 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   // Solves are lazy: the target is built when BuildKit exports it, after Return. So the work that
   // does not wait for the tests (builds, checks) is evaluated now, alongside the tests, and the
   // export reuses it. Reading the outcomes first lets a failure name its tests instead of a log.
-  const early = Promise.all(compiled.independent.map((s) => settle(client.solve({ definition: marshal(s, marshalling), evaluate: true }))));
+  const early =
+    compiled.independent.length === 0
+      ? Promise.resolve([])
+      : Promise.all([settle(client.solve({ definition: marshal(allOf(compiled.independent, "[build] binaries and checks"), marshalling), evaluate: true }))]);
   const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, false);
   const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
   if (failure !== undefined) return { error: failure };

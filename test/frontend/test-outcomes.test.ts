@@ -3,7 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { MAX_RETRIES, runTests } from "../../src/frontend/test-outcomes.js";
 import type { GatewayClient, SolveInput, SolveOutput } from "../../src/gateway/index.js";
-import type { TestPlan } from "../../src/golang/compile/index.js";
+import { packageId, type TestPlan } from "../../src/golang/compile/index.js";
 import { decodeDefinition, local } from "../../src/llb/index.js";
 import { RefSchema } from "../../src/proto/moby/buildkit/v1/frontend/gateway_pb.js";
 
@@ -23,6 +23,7 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
   const plan: TestPlan = {
     runs: [{ pkg: "./flaky", report: local("report"), retry: (key) => local(`retry ${key}`) }],
     verdict: undefined,
+    outcomes: local("outcomes"),
   };
   const results = new Map<string, Outcome>(Object.entries(cached));
   const pending = [...runs];
@@ -31,6 +32,11 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
   const client = {
     solve(input: SolveInput): Promise<SolveOutput> {
       const name = sourceName(input);
+      // Solving the outcome listing is how the first run's outcome is read: it counts as solving "report".
+      if (name === "outcomes") {
+        solved.push("report");
+        return Promise.resolve({ ref: create(RefSchema, { id: name }), refs: new Map(), metadata: {} });
+      }
       solved.push(name);
       if (!results.has(name)) {
         const next = pending.shift();
@@ -39,6 +45,19 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
         ran.push(name);
       }
       return Promise.resolve({ ref: create(RefSchema, { id: name }), refs: new Map(), metadata: {} });
+    },
+    // The outcome listing holds the first run's outcome, named as the test op names it.
+    readDir(input: { readonly ref: string; readonly path: string }): Promise<{ path: string; mode: number }[]> {
+      if (input.ref !== "outcomes") return Promise.reject(new Error(`no listing of ${input.ref}`));
+      const o = results.get("report");
+      if (o === undefined) {
+        const next = pending.shift();
+        if (next === undefined) return Promise.reject(new Error("report would run, but the test gave no more runs"));
+        results.set("report", next);
+        ran.push("report");
+      }
+      const r = results.get("report")!;
+      return Promise.resolve([{ path: `outcome.${packageId("./flaky")}.${r.exitCode}.${r.finishedAt}`, mode: 0o644 }]);
     },
     readFile(input: { readonly ref: string; readonly path: string }): Promise<Uint8Array> {
       const o = results.get(input.ref);
@@ -103,7 +122,9 @@ describe("runTests", () => {
   it("keeps a failure recorded after this frontend started: it is this build's own run", async () => {
     const d = fakeDaemon({}, [fresh(1)]);
     const outcome = await runTests(d.client, d.plan, {}, STARTED_AT, false);
-    expect(d.solved).toEqual(["report"]);
+    // Once through the outcome listing, once more for the failure's streams; it ran only once.
+    expect(d.solved).toEqual(["report", "report"]);
+    expect(d.ran).toEqual(["report"]);
     expect(outcome.runs.map((r) => r.exitCode)).toEqual([1]);
     expect(outcome.retries.size).toBe(0);
   });

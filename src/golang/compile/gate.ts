@@ -1,5 +1,5 @@
 // The gate: a result exists only if every test and check passed (the seeds' `join` stage, without a layer).
-import { FileAction, type State } from "../../llb/index.js";
+import { FileAction, scratch, type State } from "../../llb/index.js";
 
 /** Matches nothing: the copy adds no file, but makes the result depend on the gated vertex. */
 const NOTHING = "/.gopherfile-gate-*";
@@ -19,4 +19,9 @@ export function waitFor(action: FileAction, gates: readonly State[]): FileAction
 export function gated(state: State, gates: readonly State[], name: string): State {
   if (gates.length === 0) return state;
   return state.file(waitFor(FileAction.empty, gates), { name });
+}
+
+/** One empty directory that exists once every state in `states` is built: one solve for many. */
+export function allOf(states: readonly State[], name: string): State {
+  return gated(scratch(), states, name);
 }

@@ -6,6 +6,7 @@ export const names = {
   build: (binary: string, pkg: string, p: Platform): string => `[build ${binary} ${formatPlatform(p)}] go build ${pkg}`,
   test: (pkg: string): string => `[test ${pkg}] go test`,
   verdict: (packages: number): string => `[test] verdict of ${packages} ${packages === 1 ? "package" : "packages"}`,
+  outcomes: (packages: number): string => `[test] outcomes of ${packages} ${packages === 1 ? "package" : "packages"}`,
   reports: (packages: number): string => `[test-report] collect ${packages} ${packages === 1 ? "report" : "reports"}`,
   vet: (): string => "[vet] go vet ./...",
   lint: (image: string): string => `[lint] ${image}`,

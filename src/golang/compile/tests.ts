@@ -42,6 +42,26 @@ export const RETRY_ENV = "GOPHERFILE_RETRY";
 export interface TestPlan {
   readonly runs: readonly TestRun[];
   readonly verdict: State | undefined;
+  /**
+   * Every run's `outcome.<package id>.<exit code>.<finished at>` file in one directory, so a
+   * frontend learns all outcomes with one solve and one listing (see {@link parseOutcomeName}).
+   */
+  readonly outcomes: State;
+}
+
+/** A package as a file-name-safe id: the hex of its path's UTF-8 bytes. */
+export function packageId(pkg: string): string {
+  return [...new TextEncoder().encode(pkg)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Reads an outcome file's name back; undefined for any other name. */
+export function parseOutcomeName(name: string): { readonly pkg: string; readonly exitCode: number; readonly finishedAt: number } | undefined {
+  const m = /^outcome\.([0-9a-f]+)\.(\d+)\.(\d+)$/.exec(name);
+  if (m === null) return undefined;
+  const hex = m[1] ?? "";
+  if (hex.length % 2 !== 0) return undefined;
+  const bytes = Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  return { pkg: new TextDecoder().decode(bytes), exitCode: Number(m[2]), finishedAt: Number(m[3]) };
 }
 
 // `go test` must not fail the vertex: every package runs to completion and its outcome is kept,
@@ -50,8 +70,12 @@ const RECORD = [
   'R="$GOPHERFILE_REPORT"',
   'printf "%s" "$GOPHERFILE_PACKAGE" > "$R/package"',
   'go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"',
-  'echo $? > "$R/exit-code"',
-  'date +%s > "$R/finished-at"',
+  "code=$?",
+  "at=$(date +%s)",
+  'echo "$code" > "$R/exit-code"',
+  'echo "$at" > "$R/finished-at"',
+  // The outcome again, in an empty file's name: one directory listing reads every package's.
+  ': > "$R/outcome.$GOPHERFILE_PACKAGE_ID.$code.$at"',
 ].join("; ");
 
 // Lists every failed package, then exits 1 if there was one. The frontend replaces this log
@@ -89,6 +113,7 @@ export function testPlan(
           env: {
             ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env),
             GOPHERFILE_PACKAGE: pkg,
+            GOPHERFILE_PACKAGE_ID: packageId(pkg),
             GOPHERFILE_REPORT: REPORT_DIR,
             ...(retry === undefined ? {} : { [RETRY_ENV]: retry }),
           },
@@ -100,7 +125,14 @@ export function testPlan(
         .output(REPORT_DIR);
     return { pkg, report: run(retries.get(pkg)), retry: (key) => run(key) };
   });
-  return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations) };
+  return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations), outcomes: outcomes(runs) };
+}
+
+function outcomes(runs: readonly TestRun[]): State {
+  if (runs.length === 0) return scratch();
+  let action: FileAction = FileAction.empty;
+  for (const r of runs) action = action.copy(r.report, "/outcome.*", "/", { allowWildcard: true, allowEmptyWildcard: true });
+  return scratch().file(action, { name: names.outcomes(runs.length) });
 }
 
 function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocations): State {

@@ -137,8 +137,12 @@ export function expectTestRun(e: ExecView, pkg: string, args: readonly string[])
   const run = commands.findIndex((c) => c.startsWith("go test"));
   expect(commands[run], label).toBe('go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"');
   // $? must be read right after go test, and something else must run last.
-  expect(commands[run + 1], label).toBe('echo $? > "$R/exit-code"');
+  expect(commands[run + 1], label).toBe("code=$?");
   expect(run + 1, label).toBeLessThan(commands.length - 1);
+  expect(commands, label).toContain('echo "$code" > "$R/exit-code"');
+  // The outcome also goes into a file name, for the one-listing read of every package's outcome.
+  expect(commands, label).toContain(': > "$R/outcome.$GOPHERFILE_PACKAGE_ID.$code.$at"');
+  expect(e.env["GOPHERFILE_PACKAGE_ID"], label).toBe([...new TextEncoder().encode(pkg)].map((b) => b.toString(16).padStart(2, "0")).join(""));
   for (const f of RECORDED) expect(commands.some((c) => c.includes(`> "$R/${f}"`)), `${label} records ${f}`).toBe(true);
   const report = mountAt(e, REPORT);
   expect({ type: report.type, readonly: report.readonly, source: report.source }, label).toEqual({ type: "bind", readonly: false, source: undefined });
