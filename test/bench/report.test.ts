@@ -77,4 +77,16 @@ describe("renderResults", () => {
     expect(closing).not.toContain("edit one .go file");
     expect(md).toContain("Fixture **small**: small one; 5 packages, 3 with tests, 2 binaries.");
   });
+
+  it("shows a tool stopped by the memory guard as not finished, with the ratio as a lower bound", () => {
+    const stopped: RunRecord = { tool: "gopherfile", repeat: 0, ms: 215_000, load1: 1, stopped: "stopped: MemAvailable 2.0 GiB fell below 2.0 GiB" };
+    const results = mergeResults(EMPTY_RESULTS, run("r1"), {
+      kind: "scenario",
+      value: scenario({ scenario: "cold", runs: [stopped, ...runs("dockerfile", [100_000])], error: "gopherfile could not finish" }),
+    });
+    const md = renderResults(results);
+    expect(md).toContain("| small | cold (build cache pruned) | 1 | did not finish: MemAvailable 2.0 GiB fell below 2.0 GiB after 215 s | 100 s | **> 2.15×** | ≤ 1× ❌ |");
+    expect(md.slice(md.indexOf("## Closing note"))).toContain("cold (build cache pruned): gopherfile did not finish");
+  });
 });
+

@@ -1,0 +1,72 @@
+// The measured commands: one build per daemon × tool, exactly as a user types it, and the cache prune.
+import { join } from "node:path";
+import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../test/e2e/testbed.js";
+import { execTimed, type ExecResult } from "./exec.js";
+
+/** Docker Engine 20.10 (`docker build`, embedded BuildKit v0.8) or buildkitd v0.32 (`buildctl build`). */
+export type Daemon = "docker" | "buildkit";
+export const DAEMONS: readonly Daemon[] = ["docker", "buildkit"];
+export const DAEMON_TITLES: Readonly<Record<Daemon, string>> = {
+  docker: "Docker 20.10 (docker build, embedded BuildKit)",
+  buildkit: "BuildKit v0.32 (buildctl build)",
+};
+
+/** The two things compared. */
+export type Tool = "gopherfile" | "dockerfile";
+export const TOOLS: readonly Tool[] = ["gopherfile", "dockerfile"];
+
+export interface BuildRequest {
+  readonly daemon: Daemon;
+  readonly tool: Tool;
+  /** Build context: holds Dockerfile, Gopherfile.yaml and Gopherfile.2p.yaml. */
+  readonly context: string;
+  readonly twoPlatforms: boolean;
+  /** Emptied by the caller; the binaries land here (`-o type=local`). */
+  readonly outputDir: string;
+  /** The gopherfile image, for buildctl's gateway.v0 (docker build reads the spec's `# syntax=` line). */
+  readonly frontendImage: string;
+  readonly memoryFloorBytes: number;
+  readonly timeoutMs: number;
+}
+
+/** The file and target each tool builds; both give the same binaries, gated on the same tests. */
+function fileAndTarget(req: BuildRequest): { file: string; target: string; buildArg: string } {
+  if (req.tool === "gopherfile") {
+    return { file: req.twoPlatforms ? "Gopherfile.2p.yaml" : "Gopherfile.yaml", target: "binaries", buildArg: `GOPHERFILE_GO_IMAGE=${IMAGES.golang}` };
+  }
+  return { file: "Dockerfile", target: req.twoPlatforms ? "binaries-2p" : "binaries", buildArg: `GO_IMAGE=${IMAGES.golang}` };
+}
+
+/** The client command line for a build (`--progress plain`, so re-run vertices can be read back). */
+export function buildCommand(req: BuildRequest): { file: string; args: string[] } {
+  const { file, target, buildArg } = fileAndTarget(req);
+  if (req.daemon === "docker") {
+    return {
+      file: DOCKER,
+      args: ["build", "--progress", "plain", "-f", join(req.context, file), "--target", target, "--build-arg", buildArg, "-o", `type=local,dest=${req.outputDir}`, req.context],
+    };
+  }
+  const frontend = req.tool === "gopherfile" ? ["--frontend", "gateway.v0", "--opt", `source=${req.frontendImage}`] : ["--frontend", "dockerfile.v0"];
+  return {
+    file: BUILDCTL,
+    args: [
+      "build", "--progress", "plain", ...frontend,
+      "--local", `context=${req.context}`, "--local", `dockerfile=${req.context}`,
+      "--opt", `filename=${file}`, "--opt", `target=${target}`, "--opt", `build-arg:${buildArg}`,
+      "--output", `type=local,dest=${req.outputDir}`,
+    ],
+  };
+}
+
+/** Runs one build and times the client command from start to exit. */
+export function runBuild(req: BuildRequest): Promise<ExecResult> {
+  const { file, args } = buildCommand(req);
+  return execTimed(file, args, { env: clientEnv(), timeoutMs: req.timeoutMs, memoryFloorBytes: req.memoryFloorBytes });
+}
+
+/** Empties the daemon's build cache, cache mounts included: what "cold" means here. */
+export async function pruneBuilder(daemon: Daemon): Promise<void> {
+  const [file, args] = daemon === "docker" ? [DOCKER, ["builder", "prune", "-af"]] : [BUILDCTL, ["prune", "--all"]];
+  const result = await execTimed(file, args, { env: clientEnv(), timeoutMs: 600_000 });
+  if (result.exitCode !== 0) throw new Error(`pruning the ${daemon} build cache failed (exit ${result.exitCode}): ${result.stderr.trim().slice(-400)}`);
+}

@@ -1,0 +1,121 @@
+// The harness's command line: `npm run bench [-- --quick] [--daemon docker|buildkit] …`, parsed into options.
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DAEMONS, type Daemon } from "./clients.js";
+import { FIXTURE_NAMES, type FixtureName } from "./fixtures.js";
+import { SCENARIO_IDS, type ScenarioId } from "./scenarios.js";
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly daemons: readonly Daemon[];
+  readonly fixtures: readonly FixtureName[];
+  readonly scenarios: readonly ScenarioId[];
+  readonly repeats: number;
+  readonly coldRepeats: number;
+  readonly overhead: boolean;
+  readonly overheadRepeats: number;
+  readonly llb: boolean;
+  readonly onlyReport: boolean;
+  /** Measure this image; undefined builds the checkout into {@link BENCH_IMAGE}. */
+  readonly frontendImage: string | undefined;
+  readonly testbed: boolean;
+  /** Where RESULTS.md and results.json go. */
+  readonly outDir: string;
+  readonly memoryFloorBytes: number;
+}
+
+/** The image the harness builds from this checkout, apart from the `:dev` tag other work rebuilds. */
+export const BENCH_IMAGE = "127.0.0.1:5000/gopherfile/gopherfile:bench";
+
+export const USAGE = `usage: npm run bench -- [options]
+
+Benchmarks gopherfile against a hand-written Dockerfile and the host's go, and writes RESULTS.md
+and results.json (default: bench/; with --quick: bench/work/quick/).
+
+  --quick                  small fixture; no-op, README, one-file and dependency edits; 3 repeats (< 5 min on a warm test bed)
+  --daemon docker|buildkit repeatable; default both
+  --fixture small|large    repeatable; default both (--quick: small)
+  --scenario ID            repeatable; ${SCENARIO_IDS.join(", ")}; default all (--quick: noop, readme, edit, dep)
+  --repeats N              warm repeats per scenario (default 5, --quick 3)
+  --cold-repeats N         repeats of the cold scenarios, which prune the daemons' caches (default 5, --quick 3)
+  --overhead-repeats N     rounds of the frontend-overhead measurement (default 10, --quick 3)
+  --no-overhead, --no-llb  skip the frontend-overhead or the LLB-generation measurement
+  --only-report            re-render RESULTS.md from results.json and stop
+  --frontend-image REF     measure REF instead of building this checkout into ${BENCH_IMAGE}
+  --skip-testbed           do not run the test bed's provisioning (npm run testbed) first
+  --out DIR                where to write RESULTS.md and results.json
+  --memory-floor-gib N     stop a build when the machine's available memory falls below N GiB (default 2)`;
+
+type Parsed = { ok: true; value: BenchOptions } | { ok: false; message: string };
+
+function positive(name: string, text: string | undefined, fallback: number): number | string {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : `--${name} ${text}: give a whole number above 0`;
+}
+
+function oneOf<T extends string>(name: string, values: readonly string[] | undefined, allowed: readonly T[], fallback: readonly T[]): readonly T[] | string {
+  if (values === undefined || values.length === 0) return fallback;
+  const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
+  if (bad !== undefined) return `--${name} ${bad}: choose from ${allowed.join(", ")}`;
+  return allowed.filter((a) => values.includes(a));
+}
+
+/** Parses `argv` (without node and the script); `benchDir` is bench/. Never throws for user input. */
+export function parseBenchArgs(argv: readonly string[], benchDir: string): Parsed {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: "boolean" },
+        daemon: { type: "string", multiple: true },
+        fixture: { type: "string", multiple: true },
+        scenario: { type: "string", multiple: true },
+        repeats: { type: "string" },
+        "cold-repeats": { type: "string" },
+        "overhead-repeats": { type: "string" },
+        "no-overhead": { type: "boolean" },
+        "no-llb": { type: "boolean" },
+        "only-report": { type: "boolean" },
+        "frontend-image": { type: "string" },
+        "skip-testbed": { type: "boolean" },
+        out: { type: "string" },
+        "memory-floor-gib": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return { ok: false, message: `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}` };
+  }
+  if (values.help === true) return { ok: false, message: USAGE };
+  const quick = values.quick === true;
+  const daemons = oneOf("daemon", values.daemon, DAEMONS, DAEMONS);
+  const fixtures = oneOf("fixture", values.fixture, FIXTURE_NAMES, quick ? ["small"] : FIXTURE_NAMES);
+  const scenarios = oneOf("scenario", values.scenario, SCENARIO_IDS, quick ? ["noop", "readme", "edit", "dep"] : SCENARIO_IDS);
+  const repeats = positive("repeats", values.repeats, quick ? 3 : 5);
+  const coldRepeats = positive("cold-repeats", values["cold-repeats"], quick ? 3 : 5);
+  const overheadRepeats = positive("overhead-repeats", values["overhead-repeats"], quick ? 3 : 10);
+  const floorGiB = Number(values["memory-floor-gib"] ?? "2");
+  for (const v of [daemons, fixtures, scenarios, repeats, coldRepeats, overheadRepeats]) if (typeof v === "string") return { ok: false, message: v };
+  if (!(floorGiB >= 0)) return { ok: false, message: `--memory-floor-gib ${values["memory-floor-gib"]}: give a number of GiB, 0 or more` };
+  return {
+    ok: true,
+    value: {
+      quick,
+      daemons: daemons as readonly Daemon[],
+      fixtures: fixtures as readonly FixtureName[],
+      scenarios: scenarios as readonly ScenarioId[],
+      repeats: repeats as number,
+      coldRepeats: coldRepeats as number,
+      overhead: values["no-overhead"] !== true,
+      overheadRepeats: overheadRepeats as number,
+      llb: values["no-llb"] !== true,
+      onlyReport: values["only-report"] === true,
+      frontendImage: values["frontend-image"],
+      testbed: values["skip-testbed"] !== true,
+      outDir: values.out ?? (quick ? join(benchDir, "work", "quick") : benchDir),
+      memoryFloorBytes: floorGiB * 2 ** 30,
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// Entry of `npm run bench`: sets up (test bed, frontend image, CLI), measures, and writes RESULTS.md and results.json.
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { IMAGES } from "../test/e2e/testbed.js";
+import { CacheWatch } from "./cache-mounts.js";
+import { DAEMON_TITLES, type Daemon } from "./clients.js";
+import { materializeLarge, materializeSmall, materializeTrivial, type Fixture, type FixtureName } from "./fixtures.js";
+import { machineInfo } from "./machine.js";
+import { measureFixture, type EditCounter } from "./measure.js";
+import { BENCH_IMAGE, parseBenchArgs, type BenchOptions } from "./options.js";
+import { measureFrontendOverhead, measureLlbGeneration } from "./overhead.js";
+import { renderResults } from "./report.js";
+import { loadResults, mergeResults, saveText, type BenchResults, type ResultUpdate, type RunInfo } from "./results.js";
+import { scenario } from "./scenarios.js";
+
+const started = Date.now();
+
+function log(line: string): void {
+  const s = Math.round((Date.now() - started) / 1000);
+  process.stdout.write(`[${String(Math.floor(s / 60)).padStart(3, " ")}m${String(s % 60).padStart(2, "0")}s] ${line}\n`);
+}
+
+/** Runs a setup command with its output shown; throws with what to do when it fails. */
+function setup(what: string, file: string, args: readonly string[], cwd: string): void {
+  log(`setup: ${what}`);
+  const result = spawnSync(file, args, { cwd, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`setup failed: ${what} (\`${[file, ...args].join(" ")}\` exited ${result.status ?? result.signal})`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  // The launcher (bench/bench.mjs) runs a bundle from bench/work/, so it says where bench/ is.
+  const benchDir = resolve(process.env["GOPHERFILE_BENCH_DIR"] ?? import.meta.dirname);
+  const repo = resolve(benchDir, "..");
+  const parsed = parseBenchArgs(argv, benchDir);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.message}\n`);
+    return argv.includes("--help") || argv.includes("-h") ? 0 : 2;
+  }
+  const options = parsed.value;
+  const jsonPath = join(options.outDir, "results.json");
+  const mdPath = join(options.outDir, "RESULTS.md");
+  let results: BenchResults = await loadResults(jsonPath);
+  if (options.onlyReport) {
+    await saveText(mdPath, renderResults(results));
+    log(`wrote ${mdPath}`);
+    return 0;
+  }
+
+  if (options.testbed) setup("test bed (npm run testbed)", "bash", ["scripts/testbed/up.sh"], repo);
+  if (options.llb) setup("CLI bundle (npm run build)", process.execPath, ["scripts/bundle.mjs"], repo);
+  const frontendImage = options.frontendImage ?? BENCH_IMAGE;
+  if (options.frontendImage === undefined) setup(`frontend image ${BENCH_IMAGE} from this checkout`, "bash", ["scripts/build-frontend.sh", BENCH_IMAGE], repo);
+
+  const work = join(benchDir, "work");
+  const fixturesDir = join(benchDir, "fixtures");
+  const startedAt = new Date().toISOString();
+  const fixtures = new Map<FixtureName, Fixture>();
+  // The small fixture is also the primer of the large one's first warm build (see MeasureSettings.primer).
+  if (options.scenarios.length > 0) fixtures.set("small", await materializeSmall(fixturesDir, work, frontendImage));
+  if ((options.fixtures.includes("large") && options.scenarios.length > 0) || options.llb) fixtures.set("large", await materializeLarge(work, frontendImage));
+  const run: RunInfo = {
+    id: startedAt.slice(0, 16).replace("T", " "),
+    startedAt,
+    quick: options.quick,
+    repeats: options.repeats,
+    coldRepeats: options.coldRepeats,
+    machine: await machineInfo(repo, frontendImage),
+    fixtures: Object.fromEntries(
+      [...fixtures.values()]
+        .filter((f) => options.fixtures.includes(f.name) || (f.name === "large" && options.llb))
+        .map((f) => [f.name, { title: f.title, packages: f.packages, testedPackages: f.testedPackages, binaries: f.binaries }]),
+    ),
+  };
+  log(`run ${run.id}: ${describeOptions(options)}; load average ${run.machine.load1AtStart.toFixed(1)} on ${run.machine.cpus} CPUs`);
+
+  const save = async (update: ResultUpdate): Promise<void> => {
+    results = mergeResults(results, run, update);
+    await saveText(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+    await saveText(mdPath, renderResults(results));
+  };
+
+  const counters = new Map<FixtureName, EditCounter>();
+  const small = fixtures.get("small");
+  for (const daemon of options.daemons) {
+    const watch = new CacheWatch(daemon);
+    for (const name of options.fixtures) {
+      const fixture = fixtures.get(name);
+      if (fixture === undefined || options.scenarios.length === 0) continue;
+      log(`${DAEMON_TITLES[daemon]} — ${name}: ${fixture.title}`);
+      // Edit numbers start at the clock, so no state of this run was ever built by an earlier run.
+      const counter = counters.get(name) ?? { next: Date.now() };
+      counters.set(name, counter);
+      await measureFixture(
+        { work, frontendImage, repeats: options.repeats, coldRepeats: options.coldRepeats, memoryFloorBytes: options.memoryFloorBytes, timeoutMs: 2_700_000, log, ...(small ? { primer: small } : {}) },
+        daemon,
+        fixture,
+        options.scenarios.map(scenario),
+        counter,
+        watch,
+        (value) => save({ kind: "scenario", value }),
+      );
+    }
+  }
+
+  if (options.overhead) {
+    log("frontend overhead: cached no-op of a trivial module");
+    const trivial = await materializeTrivial(fixturesDir, work, frontendImage, IMAGES.dockerfile);
+    for (const daemon of options.daemons as readonly Daemon[]) {
+      await save({ kind: "overhead", value: await measureFrontendOverhead(daemon, trivial, frontendImage, work, options.overheadRepeats, log) });
+    }
+  }
+  const large = fixtures.get("large");
+  if (options.llb && large !== undefined) {
+    log("LLB generation for the large module");
+    await save({ kind: "llb", value: await measureLlbGeneration(join(repo, "dist", "cli.mjs"), large.context, large.packages, work, options.quick ? 3 : 10, log) });
+  }
+  await saveText(mdPath, renderResults(results));
+  log(`done: ${mdPath} and ${jsonPath}`);
+  return 0;
+}
+
+function describeOptions(o: BenchOptions): string {
+  return `${o.quick ? "quick; " : ""}daemons ${o.daemons.join(",")}; fixtures ${o.fixtures.join(",")}; scenarios ${o.scenarios.join(",")}; ${o.repeats} repeats (${o.coldRepeats} cold)`;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+}
