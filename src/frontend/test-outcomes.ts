@@ -47,9 +47,10 @@ export async function runTests(
     plan.runs.map(async (run) => {
       let state = run.report;
       let outcome: Recorded = first.get(run.pkg) ?? (await solveAndRead(client, run, state, marshalling));
-      // Both times are whole seconds, so a failure from the same second as this process's start is
-      // ambiguous; it is run again: a needless re-run costs less than a failure replayed from cache.
-      for (let hop = 1; hop <= MAX_RETRIES && outcome.exitCode !== 0 && outcome.finishedAt <= startedAtSeconds; hop++) {
+      // Both times are whole seconds. A failing run's vertex lasts a second past its recorded time,
+      // so a failure from an earlier build always ends in an earlier second than this process began,
+      // and one recorded in the same second as this start is this build's own.
+      for (let hop = 1; hop <= MAX_RETRIES && outcome.exitCode !== 0 && outcome.finishedAt < startedAtSeconds; hop++) {
         // The hop number keeps keys distinct even if two failures end in the same second.
         const key = `${hop}:${outcome.finishedAt}`;
         retries.set(run.pkg, key);

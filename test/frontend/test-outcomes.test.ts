@@ -112,11 +112,12 @@ describe("runTests", () => {
     expect(outcome.retries).toEqual(new Map([["./flaky", second]]));
   });
 
-  it("runs a failure recorded in the very second this frontend started again: whole seconds cannot tell it from a fresh one", async () => {
-    const d = fakeDaemon({ report: { exitCode: 1, finishedAt: STARTED_AT } }, [fresh(0)]);
+  it("keeps a failure recorded in the very second this frontend started: a failing run lasts a second past its time, so an earlier build's ends in an earlier second", async () => {
+    const d = fakeDaemon({}, [{ exitCode: 1, finishedAt: STARTED_AT }]);
     const outcome = await runTests(d.client, d.plan, {}, STARTED_AT, false);
-    expect(d.ran).toEqual([`retry 1:${STARTED_AT}`]);
-    expect(outcome.runs.map((r) => r.exitCode)).toEqual([0]);
+    expect(d.ran).toEqual(["report"]);
+    expect(outcome.runs.map((r) => r.exitCode)).toEqual([1]);
+    expect(outcome.retries.size).toBe(0);
   });
 
   it("keeps a failure recorded after this frontend started: it is this build's own run", async () => {

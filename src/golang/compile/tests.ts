@@ -76,6 +76,9 @@ const RECORD = [
   'echo "$at" > "$R/finished-at"',
   // The outcome again, in an empty file's name: one directory listing reads every package's.
   ': > "$R/outcome.$GOPHERFILE_PACKAGE_ID.$code.$at"',
+  // A failure's vertex ends a second after its recorded time, so every later build starts in a
+  // later whole second and tells this failure, replayed from the cache, from its own fresh run.
+  'if [ "$code" != 0 ]; then sleep 1; fi',
 ].join("; ");
 
 // Lists every failed package, then exits 1 if there was one. The frontend replaces this log

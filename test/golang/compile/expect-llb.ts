@@ -142,6 +142,7 @@ export function expectTestRun(e: ExecView, pkg: string, args: readonly string[])
   expect(commands, label).toContain('echo "$code" > "$R/exit-code"');
   // The outcome also goes into a file name, for the one-listing read of every package's outcome.
   expect(commands, label).toContain(': > "$R/outcome.$GOPHERFILE_PACKAGE_ID.$code.$at"');
+  expect(e.args[2] ?? "", label).toMatch(/; if \[ "\$code" != 0 \]; then sleep 1; fi$/);
   expect(e.env["GOPHERFILE_PACKAGE_ID"], label).toBe([...new TextEncoder().encode(pkg)].map((b) => b.toString(16).padStart(2, "0")).join(""));
   for (const f of RECORDED) expect(commands.some((c) => c.includes(`> "$R/${f}"`)), `${label} records ${f}`).toBe(true);
   const report = mountAt(e, REPORT);
