@@ -40,6 +40,7 @@ and results.json (default: bench/; with --quick: bench/work/quick/).
   --cold-repeats N         repeats of the cold scenarios, which prune the daemons' caches (default 5, --quick 3)
   --overhead-repeats N     rounds of the frontend-overhead measurement (default 10, --quick 3)
   --no-overhead, --no-llb  skip the frontend-overhead or the LLB-generation measurement
+  --no-builds              skip the scenarios (only the frontend overhead and LLB generation)
   --only-report            re-render RESULTS.md from results.json and stop
   --frontend-image REF     measure REF instead of building this checkout into ${BENCH_IMAGE}
   --skip-testbed           do not run the test bed's provisioning (npm run testbed) first
@@ -77,6 +78,7 @@ export function parseBenchArgs(argv: readonly string[], benchDir: string): Parse
         "overhead-repeats": { type: "string" },
         "no-overhead": { type: "boolean" },
         "no-llb": { type: "boolean" },
+        "no-builds": { type: "boolean" },
         "only-report": { type: "boolean" },
         "frontend-image": { type: "string" },
         "skip-testbed": { type: "boolean" },
@@ -105,7 +107,7 @@ export function parseBenchArgs(argv: readonly string[], benchDir: string): Parse
       quick,
       daemons: daemons as readonly Daemon[],
       fixtures: fixtures as readonly FixtureName[],
-      scenarios: scenarios as readonly ScenarioId[],
+      scenarios: values["no-builds"] === true ? [] : (scenarios as readonly ScenarioId[]),
       repeats: repeats as number,
       coldRepeats: coldRepeats as number,
       overhead: values["no-overhead"] !== true,

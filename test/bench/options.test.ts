@@ -25,4 +25,8 @@ describe("parseBenchArgs", () => {
     expect(parseBenchArgs(["--repeats", "0"], "/b")).toEqual({ ok: false, message: "--repeats 0: give a whole number above 0" });
     expect(parseBenchArgs(["--bogus"], "/b")).toMatchObject({ ok: false });
   });
+
+  it("measures only the frontend overhead and LLB generation with --no-builds", () => {
+    expect(parseBenchArgs(["--no-builds", "--daemon", "docker"], "/b")).toMatchObject({ ok: true, value: { scenarios: [], overhead: true, llb: true } });
+  });
 });
