@@ -58,6 +58,9 @@ export interface MeasureSettings {
   readonly primer?: Fixture;
 }
 
+/** Attempts at an (unmeasured) warm-up build before the scenario gives up. */
+const WARMUP_ATTEMPTS = 3;
+
 /** A build or check that makes the scenario's numbers meaningless. */
 class ScenarioFailure extends Error {}
 
@@ -88,8 +91,16 @@ export async function measureFixture(
         settings.log(`  warming both tools (${daemon}, ${fixture.name})`);
         for (const tool of ["gopherfile", "dockerfile"] as const) {
           if (settings.primer !== undefined && settings.primer.name !== fixture.name) await m.prime(tool, settings.primer);
-          const run = await m.build(tool, sc, -1, undefined);
-          if (run.stopped !== undefined) throw new ScenarioFailure(`${tool} could not finish its warm-up build: ${run.stopped} after ${Math.round(run.ms / 1000)} s`);
+          // Warm-ups are not measured, so a flaky failure (BuildKit v0.8's "flightcontrol: exceeded
+          // retry timeout" under many concurrent execs) is retried; the checks say it happened.
+          for (let attempt = 1; ; attempt++) {
+            const run = await m.buildOrRecord(tool, sc, -1, undefined);
+            if (run.stopped === undefined) break;
+            checks.push(`warning: ${tool}'s warm-up build attempt ${attempt} did not finish: ${run.stopped}`);
+            if (attempt >= WARMUP_ATTEMPTS || run.stopped.startsWith("stopped:")) {
+              throw new ScenarioFailure(`${tool} could not finish its warm-up build in ${attempt} attempt(s): ${run.stopped}`);
+            }
+          }
         }
         warm = true;
       }
@@ -188,7 +199,7 @@ class FixtureMeasurer {
       if (!(error instanceof ScenarioFailure)) throw error;
       const reason = error.message.split("\n")[0] ?? "";
       const cause = /(flightcontrol: [^\n]*|exit code: \d+|exceeded[^\n]*)/.exec(error.message)?.[1];
-      this.settings.log(`    ${tool.padEnd(10)} ${String(repeat).padStart(6)}  failed: ${reason}`);
+      this.settings.log(`    ${tool.padEnd(10)} ${(repeat < 0 ? "warmup" : String(repeat)).padStart(6)}  failed: ${reason}`);
       return { tool, repeat, ms: Math.round(performance.now() - started), load1: loadavg()[0] ?? 0, stopped: `build failed: ${cause ?? reason}` };
     }
   }

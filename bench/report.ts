@@ -203,6 +203,15 @@ function slowerSection(results: BenchResults): string[] {
     for (const r of runsOf(results, daemon)) {
       const n = rowNumbers(r);
       const gStop = stoppedRun(r.runs, "gopherfile");
+      const dStop = stoppedRun(r.runs, "dockerfile");
+      if (gStop !== undefined && dStop !== undefined) {
+        any = true;
+        out.push(
+          `- **${DAEMON_TITLES[daemon]} / ${r.fixture} / ${scenarioById(r.scenario).title}: neither tool finished** ` +
+            `(gopherfile: ${gStop.stopped} after ${formatSeconds(gStop.ms)}; Dockerfile: ${dStop.stopped} after ${formatSeconds(dStop.ms)}).`,
+        );
+        continue;
+      }
       if (gStop !== undefined) {
         any = true;
         out.push(
