@@ -88,5 +88,16 @@ describe("renderResults", () => {
     expect(md).toContain("| small | cold (build cache pruned) | 1 | did not finish: MemAvailable 2.0 GiB fell below 2.0 GiB after 215 s | 100 s | **> 2.15×** | ≤ 1× ❌ |");
     expect(md.slice(md.indexOf("## Closing note"))).toContain("cold (build cache pruned): gopherfile did not finish");
   });
+
+  it("says neither tool finished when both were stopped, instead of calling gopherfile slower", () => {
+    const failed = (tool: "gopherfile" | "dockerfile", ms: number): RunRecord => ({ tool, repeat: 0, ms, load1: 1, stopped: "build failed: flightcontrol: exceeded retry timeout" });
+    const results = mergeResults(EMPTY_RESULTS, run("r1"), {
+      kind: "scenario",
+      value: scenario({ scenario: "cold", runs: [failed("gopherfile", 49_000), failed("dockerfile", 150_000)], error: "gopherfile could not finish" }),
+    });
+    const closing = renderResults(results).slice(renderResults(results).indexOf("## Closing note"));
+    expect(closing).toContain("cold (build cache pruned): neither tool finished** (gopherfile: build failed: flightcontrol: exceeded retry timeout after 49.0 s; Dockerfile:");
+    expect(closing).not.toContain("gopherfile did not finish");
+  });
 });
 
