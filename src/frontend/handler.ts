@@ -1,6 +1,6 @@
 // The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
 import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
-import type { GatewayClient } from "../gateway/index.js";
+import { LlbCap, type GatewayClient } from "../gateway/index.js";
 import { allOf, contextSource, reportWithSummary, type CompiledTarget } from "../golang/compile/index.js";
 import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
@@ -10,6 +10,17 @@ import { convert, formatUserErrors, type ConvertInput } from "../pipeline/index.
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
 import { runTests } from "./test-outcomes.js";
+
+/**
+ * How many test steps may run at once. BuildKit before v0.10 (Docker Engine 20.10 embeds v0.8)
+ * fails builds of a few hundred concurrent steps with "flightcontrol: exceeded retry timeout";
+ * those daemons lack the merge op, which v0.10 added. Newer daemons schedule any number.
+ */
+export const OLD_DAEMON_TEST_LANES = 8;
+
+function testLanes(client: GatewayClient): number | undefined {
+  return client.caps.llb.has(LlbCap.mergeOp) ? undefined : OLD_DAEMON_TEST_LANES;
+}
 
 /** The spec file name when the client names none (`docker build` sends "Dockerfile"). */
 const DEFAULT_SPEC_FILE = "Dockerfile";
@@ -51,6 +62,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     buildPlatform: options.buildPlatform,
     runnablePlatforms: env.workers[0]?.platforms ?? [options.buildPlatform],
     images: new GatewayImageResolver(client, options.imageResolveMode),
+    testLanes: testLanes(client),
   };
   const outcome = await convert(input);
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };

@@ -48,7 +48,24 @@ export interface ModuleFacts {
   /** Context-relative directories holding their own go.mod, skipped like `./...` skips them. */
   readonly nestedModules: readonly string[];
   readonly packages: readonly GoPackage[];
+  /** What Go steps need not see: see {@link DocumentationFacts}. */
+  readonly docs: DocumentationFacts;
   readonly cost: DiscoveryCost;
+}
+
+/**
+ * Markdown in the module's package tree, which no `go build` or `go test` reads unless a Go file
+ * embeds it. Go steps leave it out, so editing a README re-runs nothing.
+ */
+export interface DocumentationFacts {
+  /** Context-relative Markdown files (`*.md`) outside testdata, sorted. */
+  readonly markdown: readonly string[];
+  /**
+   * Context-relative directories on the way from the module root to a Markdown file whose Go
+   * files (tests included) mention `go:embed`: everything under them stays visible, since an
+   * embed pattern may reach into subdirectories. Sorted.
+   */
+  readonly embedding: readonly string[];
 }
 
 export interface DiscoverOptions {
@@ -113,6 +130,9 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
   const errors: ContextError[] = [];
   const found: Omit<GoPackage, "importPath" | "binary">[] = [];
   const nested: string[] = [];
+  const markdown: string[] = [];
+  /** Every .go file name (any GOOS, tests included) per visited directory, for the embed check. */
+  const goFilesByDir = new Map<string, string[]>();
 
   const visit = async (dir: string, listing?: readonly ContextEntry[]): Promise<void> => {
     const entries = listing ?? (await io.readDir(dir));
@@ -121,11 +141,15 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
       return;
     }
     const children = entries.filter((e) => e.kind === "dir" && !skipDir(e.name)).map((e) => joinContextPath(dir, e.name));
+    for (const e of entries) if (e.kind !== "dir" && e.name.endsWith(".md")) markdown.push(joinContextPath(dir, e.name));
+    const goFiles = entries.filter(isGoFile).map((e) => e.name);
+    if (goFiles.length > 0) goFilesByDir.set(dir, goFiles);
     await Promise.all([inspectPackage(io, dir, moduleDir, entries, target, found, errors), ...children.map((c) => visit(c))]);
   };
   const rootEntries = (await rootListing) ?? (await io.readDir(moduleDir));
   const [, localReplaces] = await Promise.all([visit(moduleDir, rootEntries), checkLocalReplaces(io, mod, moduleDir, errors)]);
   if (errors.length > 0) return { ok: false, errors: errors.sort(byPosition) };
+  const embedding = await embeddingDirs(io, moduleDir, markdown, goFilesByDir);
 
   const modulePath = mod.module.path;
   const packages = found
@@ -146,6 +170,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
       localReplaces,
       nestedModules: nested.sort(),
       packages,
+      docs: { markdown: markdown.sort(), embedding },
       cost: io.cost(),
     },
   };
@@ -157,6 +182,30 @@ export function binaryName(importPath: string): string {
   const last = parts[parts.length - 1]!;
   if (parts.length > 1 && /^v([2-9]|[1-9][0-9]+)$/.test(last)) return parts[parts.length - 2]!;
   return last;
+}
+
+/**
+ * The directories from the module root down to each Markdown file's directory whose Go files
+ * mention `go:embed` (read whole, so a directive anywhere counts). Only directories above some
+ * Markdown file are read, so a module without Markdown costs nothing here.
+ */
+async function embeddingDirs(io: CountingReader, moduleDir: string, markdown: readonly string[], goFilesByDir: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
+  const candidates = new Set<string>();
+  for (const file of markdown) {
+    let dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
+    for (;;) {
+      if (goFilesByDir.has(dir)) candidates.add(dir);
+      if (dir === moduleDir || dir === "") break;
+      dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
+    }
+  }
+  const embeds = await Promise.all(
+    [...candidates].map(async (dir) => {
+      const texts = await Promise.all((goFilesByDir.get(dir) ?? []).map((f) => io.readFile(joinContextPath(dir, f))));
+      return texts.some((t) => t !== undefined && new TextDecoder().decode(t).includes("go:embed")) ? [dir] : [];
+    }),
+  );
+  return embeds.flat().sort();
 }
 
 function skipDir(name: string): boolean {

@@ -21,6 +21,8 @@ export interface ConvertInput {
   readonly images: ImageResolver;
   /** See CompileRequest.testRetries. */
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
+  /** See CompileRequest.testLanes. */
+  readonly testLanes?: number | undefined;
 }
 
 /**
@@ -55,5 +57,6 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     goImageOverride: input.buildArgs.get(RESERVED_ARGS.goImage),
     images: input.images,
     testRetries: input.testRetries,
+    testLanes: input.testLanes,
   });
 }

@@ -81,6 +81,33 @@ describe("discoverModule", () => {
     expect((await facts(fsReader(tree), { goVersion: "1.23" })).packages.map((p) => p.dir)).toEqual(["./new"]);
   });
 
+  it("lists Markdown files outside testdata, and the directories above them whose Go files embed", async () => {
+    const tree: Tree = {
+      "go.mod": "module example.com/m\n\ngo 1.22\n",
+      "README.md": "# m\n",
+      "main.go": "package main\n\nfunc main() {}\n",
+      "docs/guide.md": "# guide\n",
+      "cmd/help/help.go": 'package main\n\nimport _ "embed"\n\n//go:embed text/usage.md\nvar usage string\n\nfunc main() { println(usage) }\n',
+      "cmd/help/text/usage.md": "usage\n",
+      "lib/lib.go": "package lib\n",
+      "lib/lib_test.go": "package lib\n\n// go:embed is mentioned only in this test file\n",
+      "lib/NOTES.md": "notes\n",
+      "lib/testdata/golden.md": "golden\n",
+      ".github/ISSUE.md": "hidden dirs are not walked\n",
+      "nested/go.mod": "module example.com/nested\n",
+      "nested/README.md": "another module\n",
+    };
+    const f = await facts(new MemoryContextReader(tree));
+    expect(f.docs).toEqual({ markdown: ["README.md", "cmd/help/text/usage.md", "docs/guide.md", "lib/NOTES.md"], embedding: ["cmd/help", "lib"] });
+  });
+
+  it("reads no Go file in full when the module has no Markdown", async () => {
+    const tree: Tree = { "go.mod": "module example.com/m\n\ngo 1.22\n", "a/a.go": "package a\n\n//go:embed x\n", "a/x": "x" };
+    const f = await facts(new MemoryContextReader(tree));
+    expect(f.docs).toEqual({ markdown: [], embedding: [] });
+    expect(f.cost.readFile).toBe(2);
+  });
+
   it("skips dockerignored directories, since BuildKit does not send them", async () => {
     const { root, cleanup } = writeTree({ ...MODULE, ".dockerignore": "cmd/client\n*.md\n" });
     cleanups.push(cleanup);

@@ -1,8 +1,9 @@
 // One `go build` per binary per target platform, cross-compiled on the build platform (no emulation).
-import { scratch, type Platform, type State } from "../../llb/index.js";
+import { formatPlatform, scratch, type Mount, type Platform, type State } from "../../llb/index.js";
 import type { Binary } from "../../spec/index.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
+import { prepare } from "./prepare.js";
 import type { Toolchain } from "./toolchain.js";
 
 const OUT = "/out";
@@ -19,7 +20,9 @@ export interface BuiltBinary {
  * build platform. `-trimpath` keeps paths of this machine out of the binary, so the same source
  * gives the same bytes anywhere.
  */
-export function buildBinary(tc: Toolchain, binary: Binary, platform: Platform, locations: SpecLocations, binaryPath: readonly (string | number)[]): BuiltBinary {
+export function buildBinary(
+  tc: Toolchain, binary: Binary, platform: Platform, locations: SpecLocations, binaryPath: readonly (string | number)[], waits: readonly Mount[] = [],
+): BuiltBinary {
   const args = ["go", "build", "-trimpath"];
   if (binary.tags.length > 0) args.push(`-tags=${binary.tags.join(",")}`);
   if (binary.ldflags !== "") args.push(`-ldflags=${binary.ldflags}`);
@@ -27,13 +30,64 @@ export function buildBinary(tc: Toolchain, binary: Binary, platform: Platform, l
   const exec = tc.root.run({
     args,
     cwd: tc.workdir,
-    env: { ...tc.env, ...binary.env, ...crossEnv(platform) },
-    mounts: [...tc.mounts, { type: "bind", target: OUT, source: scratch() }],
+    env: buildEnv(tc, binary, platform),
+    mounts: [...tc.mounts, ...waits, { type: "bind", target: OUT, source: scratch() }],
     platform: tc.buildPlatform,
     name: names.build(binary.name, binary.package, platform),
     location: locations.at(binaryPath),
   });
   return { binary, platform, state: exec.output(OUT) };
+}
+
+/** The flags that decide what `go build` compiles (ldflags only change the link, so they are not here). */
+function compileFlags(binary: Binary): string[] {
+  return ["-trimpath", ...(binary.tags.length > 0 ? [`-tags=${binary.tags.join(",")}`] : []), ...binary.flags];
+}
+
+function buildEnv(tc: Toolchain, binary: Binary, platform: Platform): Record<string, string> {
+  return { ...tc.env, ...binary.env, ...crossEnv(platform) };
+}
+
+/** A binary to build for a platform, and where the spec declares it. */
+export interface BuildRequest {
+  readonly binary: Binary;
+  readonly platform: Platform;
+  readonly path: readonly (string | number)[];
+}
+
+/**
+ * One prepare step per group of two or more builds that compile alike (same platform, flags and
+ * environment), so binaries sharing packages compile them once; keyed like {@link buildKey}.
+ */
+export function prepareBuilds(tc: Toolchain, requests: readonly BuildRequest[], locations: SpecLocations): Map<string, Mount> {
+  const groups = new Map<string, BuildRequest[]>();
+  for (const r of requests) {
+    const key = compileKey(tc, r);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const waits = new Map<string, Mount>();
+  for (const group of [...groups.values()].filter((g) => new Set(g.map((r) => r.binary.package)).size >= 2)) {
+    const first = group[0]!;
+    const packages = [...new Set(group.map((r) => r.binary.package))].sort();
+    const mount = prepare(tc, {
+      flags: compileFlags(first.binary),
+      packages,
+      env: buildEnv(tc, first.binary, first.platform),
+      name: names.prepareBuilds(packages.length, first.platform),
+      location: locations.at(first.path),
+    });
+    for (const r of group) waits.set(buildKey(r.binary, r.platform), mount);
+  }
+  return waits;
+}
+
+export function buildKey(binary: Binary, platform: Platform): string {
+  return `${binary.name} ${formatPlatform(platform)}`;
+}
+
+function compileKey(tc: Toolchain, r: BuildRequest): string {
+  const env = Object.entries(buildEnv(tc, r.binary, r.platform)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([compileFlags(r.binary), env]);
 }
 
 /** GOOS/GOARCH and the variant variables Go reads for the target platform. */

@@ -2,7 +2,7 @@
 import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
 import { binaryFromGo, sortSpecErrors, suggest, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
 import { defaultGoImage } from "../go-mod.js";
-import { buildBinary, type BuiltBinary } from "./build.js";
+import { buildBinary, buildKey, prepareBuilds, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
 import { gated, waitFor } from "./gate.js";
 import { assembleImage } from "./images.js";
@@ -54,7 +54,10 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     buildPlatform: request.buildPlatform,
     locations,
   });
-  const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations, request.testRetries);
+  const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations, {
+    retries: request.testRetries,
+    lanes: request.testLanes,
+  });
   const verdict = tests.verdict === undefined ? [] : [tests.verdict];
   const gates = spec.tests.gate ? verdict : [];
   const testInfo = { plan: tests, gated: false, location: testsLocation(request) };
@@ -80,12 +83,17 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   if (binaries.length === 0) {
     return { ok: false, errors: [parsed.errorAt(["binaries"], "the module has no main package to build; declare binaries: in the spec, or build --target test")] };
   }
+  const image = images.find((i) => i.name === target);
+  const byName = new Map(binaries.map((b) => [b.binary.name, b]));
+  const wanted = image === undefined || image.binaries === "all" ? binaries : image.binaries.flatMap((n) => byName.get(n) ?? []);
+  const waits = prepareBuilds(tc, platforms.flatMap((platform) => wanted.map((b) => ({ binary: b.binary, platform, path: b.path }))), locations);
   const builds = new Map<string, BuiltBinary>();
   const built = (b: NamedBinary, p: Platform): BuiltBinary => {
-    const key = `${b.binary.name} ${formatPlatform(p)}`;
+    const key = buildKey(b.binary, p);
     let out = builds.get(key);
     if (out === undefined) {
-      out = buildBinary(tc, b.binary, p, locations, b.path);
+      const wait = waits.get(key);
+      out = buildBinary(tc, b.binary, p, locations, b.path, wait === undefined ? [] : [wait]);
       builds.set(key, out);
     }
     return out;
@@ -103,10 +111,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [], tests: { ...testInfo, gated: gates.length > 0 }, independent } };
   }
 
-  const image = images.find((i) => i.name === target);
   if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
-  const byName = new Map(binaries.map((b) => [b.binary.name, b]));
-  const wanted = image.binaries === "all" ? binaries : image.binaries.flatMap((n) => byName.get(n) ?? []);
   const results: PlatformResult[] = [];
   const warnings: string[] = [];
   const independent: State[] = [];

@@ -39,6 +39,8 @@ export interface CompileRequest {
    * a failure replayed from cache compiles again with these, so the target uses the new outcome.
    */
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
+  /** At most this many test steps at once (see TestPlanOptions.lanes); undefined: no limit. */
+  readonly testLanes?: number | undefined;
   readonly images: ImageResolver;
 }
 

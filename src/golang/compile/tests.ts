@@ -1,9 +1,10 @@
 // One `go test` vertex per package with tests, recording its outcome; a verdict vertex turns the outcomes into a gate.
-import { FileAction, scratch, type Mount, type State } from "../../llb/index.js";
+import { FileAction, scratch, type BindMount, type Mount, type State } from "../../llb/index.js";
 import type { Tests } from "../../spec/index.js";
 import type { GoPackage } from "../discover.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
+import { buildFlagsOf, prepare, waitMount } from "./prepare.js";
 import type { Toolchain } from "./toolchain.js";
 
 /** Where a test vertex writes its outcome, and the files it writes there. */
@@ -89,44 +90,62 @@ const VERDICT = [
   'exit "$failed"',
 ].join("; ");
 
+export interface TestPlanOptions {
+  /**
+   * Packages whose run is a retry, by retry key: the verdict and the raw reports then read the
+   * outcome the frontend settled on (see {@link TestRun.retry}).
+   */
+  readonly retries?: ReadonlyMap<string, string> | undefined;
+  /**
+   * At most this many test steps run at once: run i waits for run i − lanes. For daemons that
+   * cannot schedule hundreds of concurrent steps (BuildKit before v0.10 fails with "flightcontrol:
+   * exceeded retry timeout"). Undefined: no limit.
+   */
+  readonly lanes?: number | undefined;
+}
+
 /**
  * Runs `go test -json` for each package on the build platform, each in its own vertex so they run
- * concurrently. Results also come from Go's own test cache (GOCACHE is a shared cache mount), so a
- * vertex that re-runs because the source changed reports unchanged packages as cached quickly.
- * A package named in `retries` has its retry with that key as its `report`, so the verdict and the
- * raw reports read the outcome the frontend settled on.
+ * concurrently, after one step that compiles what they share (see {@link prepare}). Results also
+ * come from Go's own test cache (GOCACHE is a shared cache mount), so a vertex that re-runs
+ * because the source changed reports unchanged packages as cached quickly.
  */
-export function testPlan(
-  tc: Toolchain,
-  tests: Tests,
-  packages: readonly string[],
-  locations: SpecLocations,
-  retries: ReadonlyMap<string, string> = new Map(),
-): TestPlan {
+export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[], locations: SpecLocations, options: TestPlanOptions = {}): TestPlan {
   const flags = [...tc.tagFlags, ...tests.flags];
   if (tests.timeout !== undefined) flags.push(`-timeout=${tests.timeout}`);
   if (tests.race) flags.push("-race");
+  const env = tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env;
   // Sorted, so the order packages are listed in the spec never changes the graph.
-  const runs = [...new Set(packages)].sort().map((pkg): TestRun => {
+  const sorted = [...new Set(packages)].sort();
+  const prepared: BindMount[] =
+    sorted.length < 2
+      ? []
+      : [prepare(tc, { flags: ["-test", ...buildFlagsOf(flags)], packages: sorted, env, name: names.prepareTests(sorted.length), location: locations.at(["tests"]) })];
+  const lanes = options.lanes;
+  const runs: TestRun[] = [];
+  sorted.forEach((pkg, i) => {
+    const before = lanes !== undefined && i >= lanes ? runs[i - lanes] : undefined;
+    // The predecessor's `package` file holds its package path: the same on every run.
+    const waits = before === undefined ? prepared : [...prepared, waitMount("lane", before.report, `/${REPORT_FILES.pkg}`)];
     const run = (retry: string | undefined): State =>
       tc.root
         .run({
           args: ["/bin/sh", "-c", RECORD, "go-test", ...flags, pkg],
           cwd: tc.workdir,
           env: {
-            ...(tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env),
+            ...env,
             GOPHERFILE_PACKAGE: pkg,
             GOPHERFILE_PACKAGE_ID: packageId(pkg),
             GOPHERFILE_REPORT: REPORT_DIR,
             ...(retry === undefined ? {} : { [RETRY_ENV]: retry }),
           },
-          mounts: [...tc.mounts, { type: "bind", target: REPORT_DIR, source: scratch() }],
+          mounts: [...tc.mounts, ...waits, { type: "bind", target: REPORT_DIR, source: scratch() }],
           platform: tc.buildPlatform,
           name: names.test(pkg),
           location: locations.at(["tests"]),
         })
         .output(REPORT_DIR);
-    return { pkg, report: run(retries.get(pkg)), retry: (key) => run(key) };
+    runs.push({ pkg, report: run(options.retries?.get(pkg)), retry: (key) => run(key) });
   });
   return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations), outcomes: outcomes(runs) };
 }

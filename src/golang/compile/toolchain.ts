@@ -1,7 +1,7 @@
 // The Go toolchain every step shares: image, environment, caches, the read-only source and the module download.
 import { FileAction, local, scratch, type Mount, type Platform, type State } from "../../llb/index.js";
 import type { Spec } from "../../spec/index.js";
-import type { ModuleFacts } from "../discover.js";
+import type { DocumentationFacts, ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
@@ -58,6 +58,36 @@ export function contextSource(source: ContextSource): State {
   });
 }
 
+/**
+ * The context as Go steps see it: without the Markdown files discovery found (unless a Go file
+ * above them embeds), so a README edit leaves every step's input, and so its cache key, unchanged.
+ * With nothing to leave out it is the very op discovery read (same digest, one transfer);
+ * otherwise BuildKit syncs the same local again, sending only what changed.
+ */
+export function goSources(source: ContextSource, docs: DocumentationFacts): State {
+  const left = goSourceExcludes(docs);
+  if (left.length === 0) return contextSource(source);
+  // Last, so a `.dockerignore` exception cannot bring them back.
+  return local(source.name, {
+    exclude: [...source.excludes, ...left],
+    sharedKeyHint: source.name,
+    ...(source.sessionId ? { sessionId: source.sessionId } : {}),
+    name: "[context] load Go sources",
+  });
+}
+
+/**
+ * Exact `.dockerignore` patterns for the Markdown files Go steps need not see. Names a pattern
+ * cannot spell literally (a leading `!`, a backslash) are kept rather than guessed at.
+ */
+export function goSourceExcludes(docs: DocumentationFacts): string[] {
+  const under = (file: string, dir: string): boolean => dir === "" || file.startsWith(`${dir}/`);
+  return docs.markdown
+    .filter((f) => !docs.embedding.some((d) => under(f, d)))
+    .filter((f) => !f.split("/").some((part) => part.startsWith("!")) && !f.includes("\\"))
+    .map((f) => f.replace(/[*?[\]]/g, (c) => `\\${c}`));
+}
+
 export interface ToolchainInput {
   readonly spec: Spec;
   readonly facts: ModuleFacts;
@@ -72,7 +102,7 @@ export interface ToolchainInput {
 /** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */
 export function toolchain(input: ToolchainInput): Toolchain {
   const { spec, facts } = input;
-  const context = contextSource(input.context);
+  const context = goSources(input.context, facts.docs);
   const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
   const env = goEnv(spec, input.imageConfig);
   const caches: Mount[] = [

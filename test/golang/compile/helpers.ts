@@ -89,6 +89,8 @@ export interface Case {
   readonly resolver?: FakeImageResolver;
   /** Packages whose test vertex is a retry, by retry key (what the frontend compiles with after a re-run). */
   readonly testRetries?: ReadonlyMap<string, string>;
+  /** At most this many test steps at once (what the frontend asks of an old daemon). */
+  readonly testLanes?: number;
 }
 
 /** Runs `convert()` exactly as the frontend does, with a fixed build platform and fake image configs. */
@@ -106,6 +108,7 @@ export async function run(c: Case): Promise<CompileOutcome> {
     runnablePlatforms: c.runnable ?? [BUILD_PLATFORM],
     images: c.resolver ?? new FakeImageResolver(),
     testRetries: c.testRetries,
+    testLanes: c.testLanes,
   });
 }
 

@@ -1,0 +1,73 @@
+// Compiles once what several Go steps share, before they start side by side.
+import { scratch, type BindMount, type SourceLocation, type State } from "../../llb/index.js";
+import type { Toolchain } from "./toolchain.js";
+
+/** Where a step that waits for a prepare step mounts its (always empty) output. */
+const AFTER_ROOT = "/.gopherfile/after";
+
+// `go list -export -deps` compiles every package the steps import, without linking or running
+// anything (seed 000's `go test -i`). It must never fail the build: a package that does not
+// compile is reported by the step that needs it, with its own output.
+const PREPARE = 'go list -e -export -deps "$@" > /dev/null 2>&1 || true';
+
+export interface PrepareInput {
+  /** Build flags (`-test`, `-trimpath`, `-tags=…`), exactly as the waiting steps pass them. */
+  readonly flags: readonly string[];
+  readonly packages: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly name: string;
+  readonly location: SourceLocation;
+}
+
+/**
+ * A step that compiles `packages` and their dependencies once, and the mount that makes another
+ * step wait for it. On an empty GOCACHE, steps that start together compile the packages they
+ * share side by side (go's cache shares finished work, not work in flight); after this step each
+ * of them only links. Warm, it re-hashes its inputs in a fraction of a second.
+ *
+ * The mount is the step's empty output directory, read-only: its content never changes, so
+ * the waiting steps' cache keys depend on the prepare step having run, not on what it did.
+ */
+export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
+  const done = tc.root
+    .run({
+      args: ["/bin/sh", "-c", PREPARE, "go-list", ...input.flags, ...input.packages],
+      cwd: tc.workdir,
+      env: input.env,
+      mounts: [...tc.mounts, { type: "bind", target: "/prepared", source: scratch() }],
+      platform: tc.buildPlatform,
+      name: input.name,
+      location: input.location,
+    })
+    .output("/prepared");
+  return { type: "bind", target: `${AFTER_ROOT}/prepared`, source: done, readonly: true };
+}
+
+/** Names of `go test` flags that change what is compiled, which `go list` accepts too. */
+const BUILD_FLAGS = new Set([
+  "asan", "asmflags", "buildmode", "buildvcs", "compiler", "cover", "covermode", "coverpkg", "gccgoflags", "gcflags",
+  "installsuffix", "ldflags", "linkshared", "mod", "modfile", "msan", "overlay", "pgo", "race", "tags", "toolexec", "trimpath",
+]);
+const BOOLEAN_BUILD_FLAGS = new Set(["asan", "cover", "linkshared", "msan", "race", "trimpath"]);
+
+/**
+ * The build flags among `go test` flags, so the prepare step compiles exactly what the tests
+ * will. Test-only flags (`-run`, `-count=1`, `-v`) are dropped; a build flag whose value is a
+ * separate argument is dropped too (the prepare step then compiles a little less, never wrongly).
+ */
+export function buildFlagsOf(testFlags: readonly string[]): string[] {
+  return testFlags.filter((f) => {
+    const m = /^--?([a-z0-9]+)(=.*)?$/.exec(f);
+    if (m === null) return false;
+    const name = m[1] ?? "";
+    return BUILD_FLAGS.has(name) && (m[2] !== undefined || BOOLEAN_BUILD_FLAGS.has(name));
+  });
+}
+
+/**
+ * Makes a step wait for `step` (`selector` names a file of it whose content is the same on every
+ * run), without its cache key depending on anything else `step` wrote.
+ */
+export function waitMount(name: string, step: State, selector: string): BindMount {
+  return { type: "bind", target: `${AFTER_ROOT}/${name}`, source: step, selector, readonly: true };
+}

@@ -1,0 +1,56 @@
+// Many test steps at once on every daemon: one prepare step before them, and on Docker 20.10 (BuildKit v0.8) at most eight at a time.
+import { randomUUID } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BuildTimer, PATH_NAMES, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
+import { parseProgress, vertexNamed } from "./progress.js";
+
+const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
+const PACKAGES = ["p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08", "p09"];
+/** What the frontend allows an old daemon (OLD_DAEMON_TEST_LANES in src/frontend/handler.ts), written out. */
+const OLD_DAEMON_LANES = 8;
+
+const timer = new BuildTimer();
+const workspaces: Workspace[] = [];
+
+beforeAll(ensureFrontendImage);
+afterAll(async () => {
+  timer.print("fan-out.e2e.ts");
+  await removeFrontendImage();
+  await Promise.all(workspaces.map((ws) => ws.remove()));
+});
+
+/** When a package's `go test -json` stream began and ended, from test2json's own timestamps. */
+async function span(dir: string, pkg: string): Promise<{ start: number; end: number; passed: boolean }> {
+  const events = (await readFile(join(dir, pkg, "test2json.json"), "utf8"))
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { Time?: string; Action: string; Test?: string });
+  const times = events.flatMap((e) => (e.Time === undefined ? [] : [Date.parse(e.Time)]));
+  const passed = events.some((e) => e.Action === "pass" && e.Test === undefined);
+  return { start: Math.min(...times), end: Math.max(...times), passed };
+}
+
+describe("ten tested packages", () => {
+  for (const path of PATHS) {
+    it(`${PATH_NAMES[path]}: every package runs after one prepare step${path === "docker" ? `, at most ${OLD_DAEMON_LANES} at a time` : ""}`, async () => {
+      const ws = await copyFixture("many-tests");
+      workspaces.push(ws);
+      // New content in the context, so BuildKit runs the steps instead of replaying them.
+      await writeFile(join(ws.dir, "run.txt"), `${randomUUID()}\n`);
+      const out = ws.out(path);
+      const result = timer.record(`many-tests ${path}`, await buildOn(path, ws, { target: "test-report", outputDir: out }));
+      const progress = parseProgress(result.stderr);
+      expect(vertexNamed(progress, "[test] compile 10 packages and their dependencies")).toMatchObject({ done: true });
+      const spans = await Promise.all(PACKAGES.map((p) => span(out, p)));
+      spans.forEach((s, i) => expect(s.passed, PACKAGES[i]).toBe(true));
+      if (path === "docker") {
+        // Lanes: p08 waits for p00, p09 for p01.
+        for (let i = OLD_DAEMON_LANES; i < PACKAGES.length; i++) {
+          expect(spans[i]!.start, `${PACKAGES[i]} started before ${PACKAGES[i - OLD_DAEMON_LANES]} ended`).toBeGreaterThanOrEqual(spans[i - OLD_DAEMON_LANES]!.end);
+        }
+      }
+    });
+  }
+});

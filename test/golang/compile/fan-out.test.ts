@@ -1,0 +1,127 @@
+// How steps that run side by side are ordered: prepare steps before the fan-out, lanes on old daemons, and what Go steps see of the context.
+import { describe, expect, it } from "vitest";
+import { goSourceExcludes } from "../../../src/golang/compile/toolchain.js";
+import { buildFlagsOf } from "../../../src/golang/compile/prepare.js";
+import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
+import { execView, mountAt, type ExecView, type Graph, type GraphOp } from "./graph.js";
+import { ARM64, AMD64, compileOk } from "./helpers.js";
+import { SYNTAX, TWO_MAINS } from "./modules.js";
+
+const PREPARE_SCRIPT = 'go list -e -export -deps "$@" > /dev/null 2>&1 || true';
+
+/** Six tested packages p0…p5 and two mains. */
+const SIX_TESTED = {
+  ...TWO_MAINS,
+  ...Object.fromEntries([0, 1, 2, 3, 4, 5].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
+};
+
+function prepareSteps(g: Graph): ExecView[] {
+  return g.execs().filter((e) => e.args[2] === PREPARE_SCRIPT);
+}
+
+/** Where a step waits for others: its read-only mounts under /.gopherfile/after. */
+function waits(e: ExecView): { dest: string; source: GraphOp | undefined; selector: string; readonly: boolean }[] {
+  return e.mounts.filter((m) => m.dest.startsWith("/.gopherfile/after/")).map((m) => ({ dest: m.dest, source: m.source, selector: m.selector, readonly: m.readonly }));
+}
+
+describe("prepare steps", () => {
+  it("compiles the tested packages with their test files once, and every test step waits for it", async () => {
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
+    const prep = only(prepareSteps(g));
+    expect(prep.node.name).toBe("[test] compile 8 packages and their dependencies");
+    expect(prep.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", "-test", "./internal/api", "./internal/store", "./p0", "./p1", "./p2", "./p3", "./p4", "./p5"]);
+    expect(mountAt(prep, "/src").readonly).toBe(true);
+    const tests = [...testExecs(g).values()];
+    expect(tests).toHaveLength(8);
+    for (const t of tests) expect(waits(t)).toEqual([{ dest: "/.gopherfile/after/prepared", source: prep.node, selector: "", readonly: true }]);
+  });
+
+  it("gives go list the build flags of the test flags, not the test-only ones", async () => {
+    const spec = `${SYNTAX}tests:\n  flags: [-count=1, -v, -run, TestX, -tags=integration, -race, -gcflags=all=-N, -short]\n  timeout: 5m\n`;
+    const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, target: "test" })));
+    expect(only(prepareSteps(g)).args.slice(3, 8)).toEqual(["go-list", "-test", "-tags=integration", "-race", "-gcflags=all=-N"]);
+    expect(buildFlagsOf(["-count=1", "-tags", "x", "--trimpath", "-cover", "-covermode=atomic", "-v", "-timeout=1m"])).toEqual(["--trimpath", "-cover", "-covermode=atomic"]);
+  });
+
+  it("leaves out the prepare step for a single tested package", async () => {
+    const tree = { "go.mod": "module example.com/one\n\ngo 1.22\n", "a/a.go": "package a\n", "a/a_test.go": "package a\n" };
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree, target: "test" })));
+    expect(prepareSteps(g)).toEqual([]);
+    expect(waits(only([...testExecs(g).values()]))).toEqual([]);
+  });
+
+  it("compiles for each platform once for the binaries that compile alike, and the builds wait for it", async () => {
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: TWO_MAINS, platforms: [ARM64] })));
+    const prep = prepareSteps(g).find((e) => e.args.includes("-trimpath"));
+    if (prep === undefined) throw new Error("no build prepare step");
+    expect(prep.node.name).toBe("[build linux/arm64] compile the dependencies of 2 binaries");
+    expect(prep.args.slice(3)).toEqual(["go-list", "-trimpath", "./cmd/client", "./cmd/server"]);
+    expect({ GOOS: prep.env["GOOS"], GOARCH: prep.env["GOARCH"] }).toEqual({ GOOS: "linux", GOARCH: "arm64" });
+    expect(prep.platform).toBe("linux/amd64");
+    const builds = buildExecs(g);
+    expect(builds).toHaveLength(2);
+    for (const b of builds) expect(waits(b).map((w) => w.source)).toEqual([prep.node]);
+  });
+
+  it("gives binaries that compile differently no shared prepare step", async () => {
+    const spec = `${SYNTAX}default: binaries\nbinaries:\n  server:\n    package: ./cmd/server\n    tags: [netgo]\n  client:\n    package: ./cmd/client\n`;
+    const g = only(graphs(await compileOk({ spec, tree: TWO_MAINS, platforms: [AMD64] })));
+    expect(prepareSteps(g).filter((e) => e.args.includes("-trimpath"))).toEqual([]);
+    for (const b of buildExecs(g)) expect(waits(b)).toEqual([]);
+  });
+});
+
+describe("test lanes", () => {
+  it("without lanes, every test step waits only for the prepare step", async () => {
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
+    for (const t of testExecs(g).values()) expect(waits(t).map((w) => w.dest)).toEqual(["/.gopherfile/after/prepared"]);
+  });
+
+  it("with 3 lanes, run i also waits for run i−3 through its package file, so at most 3 run at once", async () => {
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test", testLanes: 3 })));
+    const tests = testExecs(g);
+    const order = ["./internal/api", "./internal/store", "./p0", "./p1", "./p2", "./p3", "./p4", "./p5"];
+    expect([...tests.keys()]).toEqual(order);
+    order.forEach((pkg, i) => {
+      const lane = waits(tests.get(pkg)!).filter((w) => w.dest === "/.gopherfile/after/lane");
+      if (i < 3) {
+        expect(lane, pkg).toEqual([]);
+        return;
+      }
+      const before = tests.get(order[i - 3]!)!;
+      expect(lane, pkg).toEqual([{ dest: "/.gopherfile/after/lane", source: before.node, selector: "/package", readonly: true }]);
+      expect(mountAt(tests.get(pkg)!, "/.gopherfile/after/lane").sourceOutput, pkg).toBe(mountAt(before, "/report").output);
+    });
+  });
+});
+
+describe("what Go steps see of the context", () => {
+  it("leaves out the Markdown files discovery found, after the .dockerignore patterns", async () => {
+    const tree = { ...TWO_MAINS, "docs/guide.md": "# guide\n", "internal/api/testdata/golden.md": "kept\n" };
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree })));
+    const locals = g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context");
+    const source = only(locals);
+    expect(source.name).toBe("[context] load Go sources");
+    const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
+    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual(["README.md", "docs/guide.md"]);
+    for (const b of buildExecs(g)) expect(mountAt(b, "/src").source).toBe(source);
+    const download = execView(g.named("[deps] go mod download"));
+    expect(download.args).toEqual(["go", "mod", "download"]);
+  });
+
+  it("keeps Markdown under a directory whose Go files embed, and escapes pattern characters", () => {
+    expect(goSourceExcludes({ markdown: ["README.md", "cmd/doc/a.md", "cmd/doc/sub/b.md", "notes/[draft]*.md", "!x.md", "y/!z.md"], embedding: ["cmd/doc"] })).toEqual([
+      "README.md",
+      "notes/\\[draft\\]\\*.md",
+    ]);
+    expect(goSourceExcludes({ markdown: ["README.md", "a/b.md"], embedding: [""] })).toEqual([]);
+    expect(goSourceExcludes({ markdown: [], embedding: [] })).toEqual([]);
+  });
+
+  it("without Markdown, Go steps read the op discovery read", async () => {
+    const tree = Object.fromEntries(Object.entries(TWO_MAINS).filter(([k]) => !k.endsWith(".md")));
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree })));
+    const source = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
+    expect(source.name).toBe("[context] load build context");
+  });
+});
