@@ -1,4 +1,6 @@
 // The measured commands: one build per daemon × tool, exactly as a user types it, and the cache prune.
+// Both tools run as frontend images: docker build reaches them through the files' `# syntax=` lines
+// (the harness points them at the images, bench/fixtures.ts), buildctl through gateway.v0.
 import { join } from "node:path";
 import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../test/e2e/testbed.js";
 import { execTimed, type ExecResult } from "./exec.js";
@@ -23,7 +25,11 @@ export interface BuildRequest {
   readonly twoPlatforms: boolean;
   /** Emptied by the caller; the binaries land here (`-o type=local`). */
   readonly outputDir: string;
-  /** The gopherfile image, for buildctl's gateway.v0 (docker build reads the spec's `# syntax=` line). */
+  /**
+   * The gopherfile image, for buildctl's gateway.v0 (docker build reads the spec's `# syntax=` line).
+   * The Dockerfile's frontend is always the test bed's Dockerfile frontend image (IMAGES.dockerfile),
+   * which the context's Dockerfile names in its `# syntax=` line (bench/fixtures.ts).
+   */
   readonly frontendImage: string;
   readonly memoryFloorBytes: number;
   readonly timeoutMs: number;
@@ -37,6 +43,18 @@ function fileAndTarget(req: BuildRequest): { file: string; target: string; build
   return { file: "Dockerfile", target: req.twoPlatforms ? "binaries-2p" : "binaries", buildArg: `GO_IMAGE=${IMAGES.golang}` };
 }
 
+/**
+ * buildctl's frontend for each tool: both run as gateway images, as `# syntax=` lines make them run.
+ * The Dockerfile frontend image reads the Dockerfile's own `# syntax=` line and, unless `cmdline` is
+ * set, forwards the build to that image once more (a second frontend container). `cmdline` is what
+ * a frontend that forwards on a `# syntax=` line passes (docker build's built-in one on Docker 20.10
+ * included), so both daemons run the Dockerfile image exactly once.
+ */
+function buildctlFrontend(req: BuildRequest): string[] {
+  if (req.tool === "gopherfile") return ["--frontend", "gateway.v0", "--opt", `source=${req.frontendImage}`];
+  return ["--frontend", "gateway.v0", "--opt", `source=${IMAGES.dockerfile}`, "--opt", `cmdline=${IMAGES.dockerfile}`];
+}
+
 /** The client command line for a build (`--progress plain`, so re-run vertices can be read back). */
 export function buildCommand(req: BuildRequest): { file: string; args: string[] } {
   const { file, target, buildArg } = fileAndTarget(req);
@@ -46,11 +64,10 @@ export function buildCommand(req: BuildRequest): { file: string; args: string[] 
       args: ["build", "--progress", "plain", "-f", join(req.context, file), "--target", target, "--build-arg", buildArg, "-o", `type=local,dest=${req.outputDir}`, req.context],
     };
   }
-  const frontend = req.tool === "gopherfile" ? ["--frontend", "gateway.v0", "--opt", `source=${req.frontendImage}`] : ["--frontend", "dockerfile.v0"];
   return {
     file: BUILDCTL,
     args: [
-      "build", "--progress", "plain", ...frontend,
+      "build", "--progress", "plain", ...buildctlFrontend(req),
       "--local", `context=${req.context}`, "--local", `dockerfile=${req.context}`,
       "--opt", `filename=${file}`, "--opt", `target=${target}`, "--opt", `build-arg:${buildArg}`,
       "--output", `type=local,dest=${req.outputDir}`,

@@ -22,15 +22,43 @@ export interface Fixture {
   readonly markerBinary: { readonly go: string; readonly dep: string };
 }
 
+/** `text` with its first line, which must be `# syntax=…`, pointing at `image`. */
+export function withSyntaxLine(text: string, image: string, path: string): string {
+  if (!text.startsWith("# syntax=")) throw new Error(`${path}: the first line must be # syntax=…`);
+  return text.replace(/^# syntax=.*$/m, `# syntax=${image}`);
+}
+
+async function pointFileAt(path: string, image: string): Promise<void> {
+  await writeFile(path, withSyntaxLine(await readFile(path, "utf8"), image, path));
+}
+
 /** Points every `Gopherfile*.yaml` of `context` at the frontend image under test. */
 export async function pointSpecsAt(context: string, frontendImage: string): Promise<void> {
   for (const name of await readdir(context)) {
-    if (!/^Gopherfile.*\.yaml$/.test(name)) continue;
-    const path = join(context, name);
-    const text = await readFile(path, "utf8");
-    if (!text.startsWith("# syntax=")) throw new Error(`${path}: the first line must be # syntax=…`);
-    await writeFile(path, text.replace(/^# syntax=.*$/m, `# syntax=${frontendImage}`));
+    if (/^Gopherfile.*\.yaml$/.test(name)) await pointFileAt(join(context, name), frontendImage);
   }
+}
+
+/**
+ * Points the competitor `Dockerfile` of `context` at the Dockerfile frontend image, the way users
+ * write `# syntax=docker/dockerfile:1`: both tools then run as a frontend image on both daemons.
+ */
+export async function pointDockerfileAt(context: string, dockerfileImage: string): Promise<void> {
+  await pointFileAt(join(context, "Dockerfile"), dockerfileImage);
+}
+
+/** The two frontend images a benchmark context's `# syntax=` lines name. */
+export interface FrontendImages {
+  /** The gopherfile image under test (Gopherfile*.yaml). */
+  readonly gopherfile: string;
+  /** BuildKit's Dockerfile frontend image (the competitor Dockerfile). */
+  readonly dockerfile: string;
+}
+
+/** Points both build files of a benchmark context at their frontend images. */
+async function pointBuildFilesAt(context: string, images: FrontendImages): Promise<void> {
+  await pointSpecsAt(context, images.gopherfile);
+  await pointDockerfileAt(context, images.dockerfile);
 }
 
 /** Go package directories under `root` (relative, sorted), skipping third_party/ (other modules). */
@@ -52,12 +80,12 @@ async function describe(name: FixtureName, title: string, context: string, edits
   return { name, title, context, binaries, testedPackages: dirs.filter((d) => d.tested).length, packages: dirs.length, edits, markerBinary };
 }
 
-/** Copies `<fixturesDir>/client-server` (bench/fixtures) to `<work>/small`, markers back at 0. */
-export async function materializeSmall(fixturesDir: string, work: string, frontendImage: string): Promise<Fixture> {
+/** Copies `<fixturesDir>/client-server` (bench/fixtures) to `<work>/small`, markers back at 0, `# syntax=` lines at `images`. */
+export async function materializeSmall(fixturesDir: string, work: string, images: FrontendImages): Promise<Fixture> {
   const context = join(work, "small");
   await rm(context, { recursive: true, force: true });
   await cp(join(fixturesDir, "client-server"), context, { recursive: true });
-  await pointSpecsAt(context, frontendImage);
+  await pointBuildFilesAt(context, images);
   return describe(
     "small",
     "client/server (seed 002 shape)",
@@ -67,12 +95,12 @@ export async function materializeSmall(fixturesDir: string, work: string, fronte
   );
 }
 
-/** Generates the large module into `<work>/large` (markers back at 0). */
-export async function materializeLarge(work: string, frontendImage: string, options: GenerateOptions = DEFAULT_GENERATE_OPTIONS): Promise<Fixture> {
+/** Generates the large module into `<work>/large` (markers back at 0, `# syntax=` lines at `images`). */
+export async function materializeLarge(work: string, images: FrontendImages, options: GenerateOptions = DEFAULT_GENERATE_OPTIONS): Promise<Fixture> {
   const context = join(work, "large");
   const mod = planLargeModule(options);
   await writeTree(context, largeModuleFiles(mod));
-  await pointSpecsAt(context, frontendImage);
+  await pointBuildFilesAt(context, images);
   const depFile = `${mod.depDir}/${mod.depModule.slice(mod.depModule.lastIndexOf("/") + 1)}.go`;
   return describe(
     "large",

@@ -3,7 +3,7 @@ import { DAEMON_TITLES, DAEMONS, type Daemon } from "./clients.js";
 import { FIXTURE_NAMES } from "./fixtures.js";
 import type { RunRecord, ScenarioResult } from "./measure.js";
 import { OVERHEAD_MODES, OVERHEAD_TITLES } from "./overhead.js";
-import type { BenchResults, RunInfo } from "./results.js";
+import type { BenchResults, RunInfo, WithRun } from "./results.js";
 import { SCENARIOS, scenario as scenarioById } from "./scenarios.js";
 import { formatRatio, formatSeconds, ratio, summarize, type Summary } from "./stats.js";
 import type { StepSummary } from "./vertices.js";
@@ -17,6 +17,12 @@ export interface RowNumbers {
   readonly vsDockerfile: number | undefined;
   readonly gopherfileVsFloor: number | undefined;
   readonly dockerfileVsFloor: number | undefined;
+}
+
+/** How a run's competitor Dockerfile was turned into LLB. */
+export function dockerfileFrontendText(run: RunInfo): string {
+  if (run.dockerfileFrontend === undefined) return "each daemon's built-in Dockerfile frontend (no `# syntax=` line)";
+  return `BuildKit's Dockerfile frontend image \`${run.dockerfileFrontend}\` (its \`# syntax=\` line; gateway.v0 on buildctl)`;
 }
 
 /** The runs of `tool` that count: measured (not warm-ups), finished, not discarded. */
@@ -76,7 +82,7 @@ function stepsCell(steps: StepSummary | undefined): string {
   return `${steps.ran} ran (${steps.testsRan} tests), ${steps.cached} cached; ${steps.ranSeconds} s of steps`;
 }
 
-function runsOf(results: BenchResults, daemon: Daemon): ScenarioResult[] {
+function runsOf(results: BenchResults, daemon: Daemon): WithRun<ScenarioResult>[] {
   const order = (r: ScenarioResult): number => FIXTURE_NAMES.indexOf(r.fixture) * 100 + SCENARIOS.findIndex((s) => s.id === r.scenario);
   return results.scenarios.filter((s) => s.daemon === daemon).sort((a, b) => order(a) - order(b));
 }
@@ -92,6 +98,8 @@ function daemonSection(results: BenchResults, daemon: Daemon): string[] {
     "| fixture | scenario | n | gopherfile | Dockerfile | gopherfile / Dockerfile | goal | host floor | gopherfile / floor | Dockerfile / floor |",
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
+  // Rows from runs before the Dockerfile had a `# syntax=` line measured another competitor: say so.
+  const builtIn = (r: WithRun<ScenarioResult>): boolean => results.runs.find((x) => x.id === r.runId)?.dockerfileFrontend === undefined;
   for (const r of rows) {
     const sc = scenarioById(r.scenario);
     const n = rowNumbers(r);
@@ -106,7 +114,7 @@ function daemonSection(results: BenchResults, daemon: Daemon): string[] {
     const ratioCell = bound ?? formatRatio(n.vsDockerfile);
     const goal = bound ? `≤ ${sc.goalVsDockerfile}× ❌` : goalCell(n.vsDockerfile, sc.goalVsDockerfile);
     out.push(
-      `| ${r.fixture} | ${sc.title}${r.error && !gStop && !dStop ? " — **failed**" : ""} | ${reps} | ${gCell} | ${dCell} | **${ratioCell}** | ${goal} | ${cell(n.floor)} | ${formatRatio(n.gopherfileVsFloor)}${floorGoal} | ${formatRatio(n.dockerfileVsFloor)} |`,
+      `| ${r.fixture} | ${sc.title}${r.error && !gStop && !dStop ? " — **failed**" : ""}${builtIn(r) ? " (Dockerfile: built-in frontend)" : ""} | ${reps} | ${gCell} | ${dCell} | **${ratioCell}** | ${goal} | ${cell(n.floor)} | ${formatRatio(n.gopherfileVsFloor)}${floorGoal} | ${formatRatio(n.dockerfileVsFloor)} |`,
     );
   }
   out.push("", "What re-ran in the median repeat of each tool (steps = processes: go mod download, go test, go build, RUN, the verdict):", "");
@@ -143,9 +151,10 @@ function header(results: BenchResults, latest: RunInfo): string[] {
     `- Daemons: Docker Engine ${m.dockerd} (embedded BuildKit ${m.dockerdBuildkit}) through \`docker build\`; BuildKit ${m.buildkitd} through \`buildctl build\`.`,
     `- Go ${m.go.replace(/^go/, "")}, Node ${m.node}; gopherfile at ${m.commit}; frontend image \`${m.frontendImage}\` (${m.frontendImageId.slice(0, 19)}).`,
     "- Each scenario interleaves the two tools (the first alternates every repeat) on the same daemon; both build the `binaries` target: every binary, gated on every package's tests, exported with `-o type=local`; both gave byte-identical binaries in every repeat.",
+    "- Both tools run as frontend images, as users write them: the Gopherfile through gopherfile's image, the Dockerfile through the image its `# syntax=` line names (each run below says which; rows marked *built-in frontend* come from runs before the Dockerfile had that line).",
   ];
   for (const r of results.runs) {
-    out.push(`- Run ${r.id}: started ${r.startedAt}${r.quick ? " (--quick)" : ""}, ${r.repeats} repeats warm, ${r.coldRepeats} cold.`);
+    out.push(`- Run ${r.id}: started ${r.startedAt}${r.quick ? " (--quick)" : ""}, ${r.repeats} repeats warm, ${r.coldRepeats} cold; the Dockerfile through ${dockerfileFrontendText(r)}.`);
   }
   const facts = Object.assign({}, ...results.runs.map((r) => r.fixtures)) as RunInfo["fixtures"];
   for (const name of FIXTURE_NAMES) {

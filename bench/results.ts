@@ -17,6 +17,11 @@ export interface RunInfo {
   readonly machine: MachineInfo;
   /** How each fixture was made (title, packages, tests, binaries). */
   readonly fixtures: Readonly<Partial<Record<FixtureName, FixtureFacts>>>;
+  /**
+   * The frontend image the competitor Dockerfile ran through (its `# syntax=` line; gateway.v0 on
+   * buildctl). Absent in runs from before it had one: each daemon's built-in Dockerfile frontend.
+   */
+  readonly dockerfileFrontend?: string;
 }
 
 export interface FixtureFacts {
@@ -26,7 +31,7 @@ export interface FixtureFacts {
   readonly binaries: readonly string[];
 }
 
-type WithRun<T> = T & { readonly runId: string };
+export type WithRun<T> = T & { readonly runId: string };
 
 /** Everything in bench/results.json. Each measurement names the run that took it. */
 export interface BenchResults {

@@ -55,9 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const fixturesDir = join(benchDir, "fixtures");
   const startedAt = new Date().toISOString();
   const fixtures = new Map<FixtureName, Fixture>();
+  // Both build files name their frontend image in a `# syntax=` line, as users write them.
+  const images = { gopherfile: frontendImage, dockerfile: IMAGES.dockerfile };
   // The small fixture is also the primer of the large one's first warm build (see MeasureSettings.primer).
-  if (options.scenarios.length > 0) fixtures.set("small", await materializeSmall(fixturesDir, work, frontendImage));
-  if ((options.fixtures.includes("large") && options.scenarios.length > 0) || options.llb) fixtures.set("large", await materializeLarge(work, frontendImage));
+  if (options.scenarios.length > 0) fixtures.set("small", await materializeSmall(fixturesDir, work, images));
+  if ((options.fixtures.includes("large") && options.scenarios.length > 0) || options.llb) fixtures.set("large", await materializeLarge(work, images));
   const run: RunInfo = {
     id: startedAt.slice(0, 16).replace("T", " "),
     startedAt,
@@ -65,6 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
     repeats: options.repeats,
     coldRepeats: options.coldRepeats,
     machine: await machineInfo(repo, frontendImage),
+    dockerfileFrontend: images.dockerfile,
     fixtures: Object.fromEntries(
       [...fixtures.values()]
         .filter((f) => options.fixtures.includes(f.name) || (f.name === "large" && options.llb))

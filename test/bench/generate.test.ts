@@ -66,7 +66,11 @@ describe("the generated build files", () => {
       expect(dockerfile).toContain(`COPY --from=build-${m.name}-linux-arm64 /out/${m.name} /out/linux_arm64/`);
     }
     expect(dockerfile).toMatch(/^FROM scratch AS binaries-2p\nCOPY --from=join-2p \/out\/ \/$/m);
-    expect(dockerfile).not.toMatch(/^# syntax=/m);
+  });
+
+  it("starts the Dockerfile with the seeds' `# syntax=` line, which the harness points at the Dockerfile frontend image", () => {
+    expect(dockerfile.startsWith("# syntax=docker/dockerfile:1\n")).toBe(true);
+    expect(dockerfile.match(/^# syntax=/gm)).toHaveLength(1);
   });
 
   it("gives gopherfile a spec that leaves binaries and tests to the defaults", () => {

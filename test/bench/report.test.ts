@@ -10,8 +10,13 @@ const machine: MachineInfo = {
   go: "go1.26.8", node: "v20.0.0", commit: "abc123", frontendImage: "reg/gopherfile:bench", frontendImageId: "sha256:0123456789abcdef0123", load1AtStart: 1,
 };
 
-function run(id: string): RunInfo {
-  return { id, startedAt: `${id}T00:00:00Z`, quick: false, repeats: 3, coldRepeats: 3, machine, fixtures: { small: { title: "small one", packages: 5, testedPackages: 3, binaries: ["client", "server"] } } };
+/** A run; `null` for the Dockerfile frontend is a run from before the Dockerfile had a `# syntax=` line. */
+function run(id: string, dockerfileFrontend: string | null = "reg/dockerfile:v0.32.2"): RunInfo {
+  return {
+    id, startedAt: `${id}T00:00:00Z`, quick: false, repeats: 3, coldRepeats: 3, machine,
+    fixtures: { small: { title: "small one", packages: 5, testedPackages: 3, binaries: ["client", "server"] } },
+    ...(dockerfileFrontend === null ? {} : { dockerfileFrontend }),
+  };
 }
 
 const steps = (ran: number) => ({ ran, cached: 7 - ran, ranSeconds: ran * 1.5, testsRan: Math.max(0, ran - 2), slowest: [{ name: "[test ./a] go test", seconds: 1.5 }] });
@@ -76,6 +81,16 @@ describe("renderResults", () => {
     expect(closing).toContain("no-op rebuild: 3.00×");
     expect(closing).not.toContain("edit one .go file");
     expect(md).toContain("Fixture **small**: small one; 5 packages, 3 with tests, 2 binaries.");
+  });
+
+  it("says which frontend each run's Dockerfile went through, and marks rows of runs that used the built-in one", () => {
+    let results = mergeResults(EMPTY_RESULTS, run("r1", null), { kind: "scenario", value: scenario({ scenario: "edit", runs: [...runs("gopherfile", [1000]), ...runs("dockerfile", [2000])] }) });
+    results = mergeResults(results, run("r2"), { kind: "scenario", value: scenario({ scenario: "noop", runs: [...runs("gopherfile", [900], 0), ...runs("dockerfile", [300], 0)] }) });
+    const md = renderResults(results);
+    expect(md).toContain("- Run r1: started r1T00:00:00Z, 3 repeats warm, 3 cold; the Dockerfile through each daemon's built-in Dockerfile frontend (no `# syntax=` line).");
+    expect(md).toContain("- Run r2: started r2T00:00:00Z, 3 repeats warm, 3 cold; the Dockerfile through BuildKit's Dockerfile frontend image `reg/dockerfile:v0.32.2` (its `# syntax=` line; gateway.v0 on buildctl).");
+    expect(md).toContain("| small | edit one .go file in a leaf package (Dockerfile: built-in frontend) | 1 | 1.00 s | 2.00 s |");
+    expect(md).toContain("| small | no-op rebuild | 1 | 0.90 s | 0.30 s |");
   });
 
   it("shows a tool stopped by the memory guard as not finished, with the ratio as a lower bound", () => {
