@@ -7,7 +7,7 @@ export interface RanVertex {
   readonly seconds: number;
 }
 
-/** The steps of one build (processes: RUN, go test, go build, go mod download, the verdict). */
+/** The steps of one build (processes: RUN, go test, go build, go mod download, gopherfile's compile steps, the verdict). */
 export interface StepSummary {
   /** Steps that ran. */
   readonly ran: number;
@@ -21,7 +21,7 @@ export interface StepSummary {
   readonly slowest: readonly RanVertex[];
 }
 
-const STEP = /(\bRUN\b|\] go (test|build|mod download)\b|\] verdict\b)/;
+const STEP = /(\bRUN\b|\] go (test|build|mod download)\b|\] compile \d+ packages\b|\] compile the dependencies\b|\] verdict\b)/;
 const TEST_STEP = /^\[test[ -]/;
 
 /** A vertex name on one line of at most 90 characters (RUN lines repeat long mount flags). */

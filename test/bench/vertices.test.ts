@@ -58,5 +58,9 @@ describe("isStep", () => {
     expect(isStep("[deps] go mod download")).toBe(true);
     expect(isStep("[join 1/2] COPY --from=test-greet /passed/ /passed/")).toBe(false);
     expect(isStep("[context] load build context")).toBe(false);
+    expect(isStep("[context] load Go sources")).toBe(false);
+    expect(isStep("[test] compile 3 packages and their dependencies")).toBe(true);
+    expect(isStep("[build linux/arm64] compile the dependencies of 2 binaries")).toBe(true);
+    expect(isStep("[test] outcomes of 3 packages")).toBe(false);
   });
 });
