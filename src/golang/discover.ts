@@ -80,6 +80,8 @@ export interface DiscoverOptions {
   readonly goVersion?: string;
   /** Reader calls in flight at once; default 32 (see docs/discovery.md for the measurement). */
   readonly concurrency?: number;
+  /** Called with go.mod as soon as it parsed, before the walk: lets a caller start work that needs only go.mod. */
+  readonly onGoMod?: (mod: GoMod) => void;
 }
 
 /**
@@ -120,6 +122,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     return parsed;
   }
   const mod = parsed.value;
+  options.onGoMod?.(mod);
   const target: BuildTarget = {
     goos: options.goos ?? "linux",
     goarch: options.goarch ?? "amd64",

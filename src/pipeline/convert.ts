@@ -1,8 +1,9 @@
 // The one conversion both entry points run: spec text + a context reader → a compiled target.
 import { discoverModule } from "../golang/discover.js";
+import { defaultGoImage, goVersionFor } from "../golang/go-mod.js";
 import { compile, type CompileOutcome, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
-import type { Platform } from "../llb/index.js";
+import { parseImageRef, type Platform } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
 
 /** Build args gopherfile itself reads; they are not spec arguments. */
@@ -36,7 +37,22 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
   const parsed = parseSpec(input.specText, input.specFile, { buildArgs });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
 
+  // The Go image's config is one more daemon round trip; it needs only the spec and go.mod, so it
+  // is asked for while discovery walks the module (compile gets the same memoised answer).
+  const goImage = input.buildArgs.get(RESERVED_ARGS.goImage) ?? parsed.spec.go.image;
+  const prefetch = (ref: string): void => {
+    if (parseImageRef(ref).ok) input.images.resolve(ref, input.buildPlatform).catch(() => undefined);
+  };
+  if (goImage !== undefined) prefetch(goImage);
   const facts = await discoverModule(input.reader, {
+    ...(goImage === undefined
+      ? {
+          onGoMod: (mod) => {
+            const version = parsed.spec.go.version ?? goVersionFor(mod);
+            if (version !== undefined) prefetch(defaultGoImage(version));
+          },
+        }
+      : {}),
     moduleDir: parsed.spec.module,
     tags: parsed.spec.go.tags,
     cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
