@@ -3,7 +3,7 @@ import { discoverModule } from "../golang/discover.js";
 import { defaultGoImage, goVersionFor } from "../golang/go-mod.js";
 import { compile, type CompileOutcome, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
-import { parseImageRef, type Platform } from "../llb/index.js";
+import { formatPlatform, parseImageRef, type Platform } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
 
 /** Build args gopherfile itself reads; they are not spec arguments. */
@@ -39,9 +39,10 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
 
   // The Go image's config is one more daemon round trip; it needs only the spec and go.mod, so it
   // is asked for while discovery walks the module (compile gets the same memoised answer).
+  const images = memoised(input.images);
   const goImage = input.buildArgs.get(RESERVED_ARGS.goImage) ?? parsed.spec.go.image;
   const prefetch = (ref: string): void => {
-    if (parseImageRef(ref).ok) input.images.resolve(ref, input.buildPlatform).catch(() => undefined);
+    if (parseImageRef(ref).ok) images.resolve(ref, input.buildPlatform).catch(() => undefined);
   };
   if (goImage !== undefined) prefetch(goImage);
   const facts = await discoverModule(input.reader, {
@@ -71,8 +72,24 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     runnablePlatforms: input.runnablePlatforms,
     context: input.context,
     goImageOverride: input.buildArgs.get(RESERVED_ARGS.goImage),
-    images: input.images,
+    images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,
   });
+}
+
+/** Asks `inner` once per image and platform, however often the compiler asks. */
+function memoised(inner: ImageResolver): ImageResolver {
+  const seen = new Map<string, ReturnType<ImageResolver["resolve"]>>();
+  return {
+    resolve(ref, platform) {
+      const key = `${ref} ${formatPlatform(platform)}`;
+      let found = seen.get(key);
+      if (found === undefined) {
+        found = inner.resolve(ref, platform);
+        seen.set(key, found);
+      }
+      return found;
+    },
+  };
 }
