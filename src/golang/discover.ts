@@ -19,6 +19,11 @@ export interface GoPackage {
   readonly testFiles: readonly string[];
   /** For main packages, the binary name `go build` would choose; undefined otherwise. */
   readonly binary: string | undefined;
+  /**
+   * Imports of the one non-test file discovery reads (see {@link discoverModule}), sorted: a
+   * sample of what the package needs, not all of it. Empty for a package with only test files.
+   */
+  readonly imports: readonly string[];
 }
 
 /** A `replace … => ./dir` target; its directory (context-relative) must be sent with the module. */
@@ -229,10 +234,11 @@ async function inspectPackage(
   const goFiles = names.filter((n) => !n.endsWith("_test.go")).sort((a, b) => Number(a === "doc.go") - Number(b === "doc.go") || (a < b ? -1 : 1));
   let name: string | undefined;
   let isMain = false;
+  let imports: readonly string[] = [];
   for (const [files, isTest] of [[goFiles, false], [testFiles, true]] as const) {
     for (const file of files) {
       const path = joinContextPath(dir, file);
-      const scan = await readHeader(io, path, !target.cgo && !isTest);
+      const scan = await readHeader(io, path, !isTest);
       if (scan === undefined) continue;
       if (scan.kind === "error") {
         // go/build reports a broken file only when it would have been built.
@@ -246,13 +252,14 @@ async function inspectPackage(
       if (h.packageName === "documentation" || !fileBuilds(h, target)) continue;
       name = isTest ? h.packageName.replace(/_test$/, "") : h.packageName;
       isMain = !isTest && name === "main";
+      imports = [...new Set(h.imports ?? [])].sort();
       break;
     }
     if (name !== undefined) break;
   }
   if (name === undefined) return;
   const rel = dir === moduleDir ? "" : dir.slice(moduleDir === "" ? 0 : moduleDir.length + 1);
-  found.push({ dir: rel === "" ? "." : `./${rel}`, name, isMain, hasTests: testFiles.length > 0, testFiles });
+  found.push({ dir: rel === "" ? "." : `./${rel}`, name, isMain, hasTests: testFiles.length > 0, testFiles, imports });
 }
 
 async function readHeader(io: CountingReader, path: string, imports: boolean): Promise<Exclude<HeaderScan, { kind: "incomplete" }> | undefined> {

@@ -29,6 +29,8 @@ export interface GoFileHeader {
   readonly col: number;
   readonly constraint: Constraint | undefined;
   readonly importsC: boolean | undefined;
+  /** The import paths, in file order (undefined when imports were not scanned). */
+  readonly imports: readonly string[] | undefined;
 }
 
 /**
@@ -61,12 +63,14 @@ export function scanGoFileHeader(text: string, complete: boolean, imports = fals
   if (constraint !== undefined && "message" in constraint) return { kind: "error", problem: constraint, constraint: undefined };
   if ("message" in pkg) return { kind: "error", problem: pkg, constraint };
   let importsC: boolean | undefined;
+  let paths: readonly string[] | undefined;
   if (imports) {
-    const c = importsCgo(lx);
-    if (c === "incomplete") return { kind: "incomplete" };
-    importsC = c;
+    const found = importPaths(lx);
+    if (found === "incomplete") return { kind: "incomplete" };
+    paths = found;
+    importsC = found.includes("C");
   }
-  return { kind: "header", header: { ...pkg, constraint, importsC } };
+  return { kind: "header", header: { ...pkg, constraint, importsC, imports: paths } };
 }
 
 /**
@@ -233,10 +237,10 @@ function packageClause(lx: Lexer): { packageName: string; line: number; col: num
   return { packageName: name, ...nameAt };
 }
 
-// Whether the import declarations after the package clause include "C". Malformed imports end
-// the scan quietly: the Go compiler reports them with better context than we could.
-function importsCgo(lx: Lexer): boolean | "incomplete" {
-  let found = false;
+// The import paths declared after the package clause. Malformed imports end the scan quietly
+// with what was found so far: the Go compiler reports them with better context than we could.
+function importPaths(lx: Lexer): string[] | "incomplete" {
+  const found: string[] = [];
   const spec = (): "ok" | "stop" | "incomplete" => {
     if (lx.skip() !== "ok") return lx.complete ? "stop" : "incomplete";
     if (lx.peek() === ".") lx.step();
@@ -245,7 +249,7 @@ function importsCgo(lx: Lexer): boolean | "incomplete" {
     const path = lx.stringLit();
     if (path === "incomplete") return path;
     if (path === undefined) return !lx.complete && lx.atEnd ? "incomplete" : "stop";
-    if (path === "C") found = true;
+    found.push(path);
     return "ok";
   };
   for (;;) {

@@ -35,21 +35,21 @@ describe("discoverModule", () => {
   it("finds main and tested packages like go list ./...", async () => {
     const f = await facts(fsReader(MODULE));
     expect(f.packages).toEqual([
-      { dir: ".", importPath: "example.com/app", name: "main", isMain: true, hasTests: true, testFiles: ["main_test.go"], binary: "app" },
-      { dir: "./cmd/client", importPath: "example.com/app/cmd/client", name: "main", isMain: true, hasTests: false, testFiles: [], binary: "client" },
+      { dir: ".", importPath: "example.com/app", name: "main", isMain: true, hasTests: true, testFiles: ["main_test.go"], binary: "app", imports: [] },
+      { dir: "./cmd/client", importPath: "example.com/app/cmd/client", name: "main", isMain: true, hasTests: false, testFiles: [], binary: "client", imports: [] },
       {
         dir: "./cmd/server", importPath: "example.com/app/cmd/server", name: "main", isMain: true, hasTests: true,
-        testFiles: ["server_test.go"], binary: "server",
+        testFiles: ["server_test.go"], binary: "server", imports: [],
       },
-      { dir: "./docs", importPath: "example.com/app/docs", name: "docs", isMain: false, hasTests: false, testFiles: [], binary: undefined },
-      { dir: "./gen", importPath: "example.com/app/gen", name: "gen", isMain: false, hasTests: false, testFiles: [], binary: undefined },
+      { dir: "./docs", importPath: "example.com/app/docs", name: "docs", isMain: false, hasTests: false, testFiles: [], binary: undefined, imports: [] },
+      { dir: "./gen", importPath: "example.com/app/gen", name: "gen", isMain: false, hasTests: false, testFiles: [], binary: undefined, imports: [] },
       {
         dir: "./internal/util", importPath: "example.com/app/internal/util", name: "util", isMain: false, hasTests: true,
-        testFiles: ["ext_test.go", "util_test.go"], binary: undefined,
+        testFiles: ["ext_test.go", "util_test.go"], binary: undefined, imports: ["fmt", "net/http", "os", "strings"],
       },
       {
         dir: "./pkg/onlytests", importPath: "example.com/app/pkg/onlytests", name: "onlytests", isMain: false, hasTests: true,
-        testFiles: ["a_test.go"], binary: undefined,
+        testFiles: ["a_test.go"], binary: undefined, imports: [],
       },
     ]);
   });

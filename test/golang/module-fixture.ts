@@ -16,7 +16,7 @@ export const MODULE: Tree = {
   "cmd/server/main.go": `${LICENSE}package main\n`,
   "cmd/server/server_test.go": "package main\n",
   "cmd/client/client.go": "package main\n",
-  "internal/util/util.go": "package util\n",
+  "internal/util/util.go": 'package util\n\nimport (\n\t"strings"\n\t. "fmt"\n\tnet `net/http`\n)\n\nimport "os"\n', // imports, in every spelling
   "internal/util/util_test.go": "package util\n",
   "internal/util/ext_test.go": "package util_test\n", // an external test package still means tests
   "internal/util/util_windows_test.go": "package util\n", // excluded by its name on linux

@@ -57,23 +57,26 @@ export interface BuildRequest {
 
 /**
  * One prepare step per group of two or more builds that compile alike (same platform, flags and
- * environment), so binaries sharing packages compile them once; keyed like {@link buildKey}.
+ * environment): it compiles the standard library and other modules' packages they import once,
+ * keyed on go.mod and those imports (cached across source edits). Keyed like {@link buildKey}.
  */
-export function prepareBuilds(tc: Toolchain, requests: readonly BuildRequest[], locations: SpecLocations): Map<string, Mount> {
+export function prepareBuilds(tc: Toolchain, requests: readonly BuildRequest[], dependencies: readonly string[], locations: SpecLocations): Map<string, Mount> {
+  const waits = new Map<string, Mount>();
+  if (dependencies.length === 0) return waits;
   const groups = new Map<string, BuildRequest[]>();
   for (const r of requests) {
     const key = compileKey(tc, r);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const waits = new Map<string, Mount>();
   for (const group of [...groups.values()].filter((g) => new Set(g.map((r) => r.binary.package)).size >= 2)) {
     const first = group[0]!;
-    const packages = [...new Set(group.map((r) => r.binary.package))].sort();
+    const binaries = new Set(group.map((r) => r.binary.package)).size;
     const mount = prepare(tc, {
       flags: compileFlags(first.binary),
-      packages,
+      packages: dependencies,
       env: buildEnv(tc, first.binary, first.platform),
-      name: names.prepareBuilds(packages.length, first.platform),
+      scope: "dependencies",
+      name: names.prepareBuilds(binaries, first.platform),
       location: locations.at(first.path),
     });
     for (const r of group) waits.set(buildKey(r.binary, r.platform), mount);

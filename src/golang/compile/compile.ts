@@ -12,6 +12,7 @@ import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult } f
 import { defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
 import { toolchain } from "./toolchain.js";
+import { dependencyPackages } from "./prepare.js";
 
 interface NamedBinary {
   readonly binary: Binary;
@@ -54,9 +55,11 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     buildPlatform: request.buildPlatform,
     locations,
   });
+  const dependencies = dependencyPackages(facts);
   const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations, {
     retries: request.testRetries,
     lanes: request.testLanes,
+    dependencies,
   });
   const verdict = tests.verdict === undefined ? [] : [tests.verdict];
   const gates = spec.tests.gate ? verdict : [];
@@ -86,7 +89,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const image = images.find((i) => i.name === target);
   const byName = new Map(binaries.map((b) => [b.binary.name, b]));
   const wanted = image === undefined || image.binaries === "all" ? binaries : image.binaries.flatMap((n) => byName.get(n) ?? []);
-  const waits = prepareBuilds(tc, platforms.flatMap((platform) => wanted.map((b) => ({ binary: b.binary, platform, path: b.path }))), locations);
+  const waits = prepareBuilds(tc, platforms.flatMap((platform) => wanted.map((b) => ({ binary: b.binary, platform, path: b.path }))), dependencies, locations);
   const builds = new Map<string, BuiltBinary>();
   const built = (b: NamedBinary, p: Platform): BuiltBinary => {
     const key = buildKey(b.binary, p);

@@ -6,6 +6,7 @@ export const names = {
   build: (binary: string, pkg: string, p: Platform): string => `[build ${binary} ${formatPlatform(p)}] go build ${pkg}`,
   test: (pkg: string): string => `[test ${pkg}] go test`,
   prepareTests: (packages: number): string => `[test] compile ${packages} packages and their dependencies`,
+  prepareTestDeps: (packages: number): string => `[test] compile the dependencies of ${packages} packages`,
   prepareBuilds: (binaries: number, p: Platform): string => `[build ${formatPlatform(p)}] compile the dependencies of ${binaries} binaries`,
   verdict: (packages: number): string => `[test] verdict of ${packages} ${packages === 1 ? "package" : "packages"}`,
   outcomes: (packages: number): string => `[test] outcomes of ${packages} ${packages === 1 ? "package" : "packages"}`,

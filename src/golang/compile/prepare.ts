@@ -1,6 +1,7 @@
 // Compiles once what several Go steps share, before they start side by side.
-import { scratch, type BindMount, type SourceLocation, type State } from "../../llb/index.js";
-import type { Toolchain } from "./toolchain.js";
+import { scratch, type BindMount, type Mount, type SourceLocation, type State } from "../../llb/index.js";
+import type { ModuleFacts } from "../discover.js";
+import { SOURCE_ROOT, type Toolchain } from "./toolchain.js";
 
 /** Where a step that waits for a prepare step mounts its (always empty) output. */
 const AFTER_ROOT = "/.gopherfile/after";
@@ -15,6 +16,14 @@ export interface PrepareInput {
   readonly flags: readonly string[];
   readonly packages: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * `dependencies`: the step sees go.mod and go.sum only, so it compiles other modules' packages
+   * and the standard library, and its cache key survives every source edit. `module`: it sees the
+   * source, compiles the module's own packages too, and re-runs on every edit.
+   */
+  readonly scope: "dependencies" | "module";
+  /** Other prepare steps this one waits for. */
+  readonly after?: readonly Mount[];
   readonly name: string;
   readonly location: SourceLocation;
 }
@@ -29,18 +38,35 @@ export interface PrepareInput {
  * the waiting steps' cache keys depend on the prepare step having run, not on what it did.
  */
 export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
+  const sources: readonly Mount[] =
+    input.scope === "module" || tc.modFiles === undefined
+      ? tc.mounts
+      : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));
   const done = tc.root
     .run({
       args: ["/bin/sh", "-c", PREPARE, "go-list", ...input.flags, ...input.packages],
       cwd: tc.workdir,
       env: input.env,
-      mounts: [...tc.mounts, { type: "bind", target: "/prepared", source: scratch() }],
+      mounts: [...sources, ...(input.after ?? []), { type: "bind", target: "/prepared", source: scratch() }],
       platform: tc.buildPlatform,
       name: input.name,
       location: input.location,
     })
     .output("/prepared");
   return { type: "bind", target: `${AFTER_ROOT}/prepared`, source: done, readonly: true };
+}
+
+/**
+ * The packages of other modules and of the standard library that the module's packages import
+ * (as far as discovery read them: see GoPackage.imports), sorted. Packages of the module itself
+ * and of local replacements are left out: their source is not in a dependencies-scoped step.
+ */
+export function dependencyPackages(facts: ModuleFacts): string[] {
+  const local = [facts.modulePath, ...facts.localReplaces.map((r) => r.oldPath)];
+  const inside = (pkg: string): boolean => local.some((m) => pkg === m || pkg.startsWith(`${m}/`));
+  const out = new Set<string>();
+  for (const p of facts.packages) for (const i of p.imports) if (i !== "C" && !inside(i)) out.add(i);
+  return [...out].sort();
 }
 
 /** Names of `go test` flags that change what is compiled, which `go list` accepts too. */

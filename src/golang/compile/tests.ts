@@ -5,6 +5,14 @@ import type { GoPackage } from "../discover.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import { buildFlagsOf, prepare, waitMount } from "./prepare.js";
+
+/**
+ * From this many tested packages on, one step also compiles the module's own packages before the
+ * test steps start. It re-runs (hashing every package) on each source edit, which small modules
+ * pay for without gain; in large ones, concurrent test steps would otherwise compile the same
+ * shared packages many times over.
+ */
+export const MODULE_PREPARE_MIN_PACKAGES = 10;
 import type { Toolchain } from "./toolchain.js";
 
 /** Where a test vertex writes its outcome, and the files it writes there. */
@@ -102,6 +110,8 @@ export interface TestPlanOptions {
    * exceeded retry timeout"). Undefined: no limit.
    */
   readonly lanes?: number | undefined;
+  /** Other modules' and standard packages the module imports (dependencyPackages), compiled first. */
+  readonly dependencies?: readonly string[];
 }
 
 /**
@@ -117,10 +127,7 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
   const env = tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env;
   // Sorted, so the order packages are listed in the spec never changes the graph.
   const sorted = [...new Set(packages)].sort();
-  const prepared: BindMount[] =
-    sorted.length < 2
-      ? []
-      : [prepare(tc, { flags: ["-test", ...buildFlagsOf(flags)], packages: sorted, env, name: names.prepareTests(sorted.length), location: locations.at(["tests"]) })];
+  const prepared = prepareTests(tc, sorted, buildFlagsOf(flags), env, options.dependencies ?? [], locations);
   const lanes = options.lanes;
   const runs: TestRun[] = [];
   sorted.forEach((pkg, i) => {
@@ -148,6 +155,22 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
     runs.push({ pkg, report: run(options.retries?.get(pkg)), retry: (key) => run(key) });
   });
   return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations), outcomes: outcomes(runs) };
+}
+
+/**
+ * What the test steps wait for: with two or more packages, a step that compiles the standard
+ * library and other modules' packages they import, keyed on go.mod and those imports alone (so
+ * it is cached across source edits); for large modules also one that compiles the module's own.
+ */
+function prepareTests(
+  tc: Toolchain, packages: readonly string[], buildFlags: readonly string[], env: Readonly<Record<string, string>>, dependencies: readonly string[], locations: SpecLocations,
+): BindMount[] {
+  if (packages.length < 2) return [];
+  const location = locations.at(["tests"]);
+  // `testing` is what every test binary imports, whatever the packages do.
+  const deps = prepare(tc, { flags: buildFlags, packages: [...new Set([...dependencies, "testing"])].sort(), env, scope: "dependencies", name: names.prepareTestDeps(packages.length), location });
+  if (packages.length < MODULE_PREPARE_MIN_PACKAGES) return [deps];
+  return [prepare(tc, { flags: ["-test", ...buildFlags], packages, env, scope: "module", after: [deps], name: names.prepareTests(packages.length), location })];
 }
 
 function outcomes(runs: readonly TestRun[]): State {

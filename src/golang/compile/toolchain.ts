@@ -24,6 +24,12 @@ export const CACHE_IDS = { modules: "gopherfile-gomodcache", build: "gopherfile-
 export interface Toolchain {
   /** The Go image after the module download (the download's root output). */
   readonly root: State;
+  /**
+   * go.mod and go.sum (and local replaces' go.mod) alone, laid out as in the context: what the
+   * download reads, and what steps that must not re-run on source edits mount instead of the source.
+   * Undefined with a vendor directory (the dependencies' source is then part of the context).
+   */
+  readonly modFiles: State | undefined;
   /** The Go image itself, for files such as the CA bundle. */
   readonly image: State;
   readonly imageRef: string;
@@ -110,18 +116,15 @@ export function toolchain(input: ToolchainInput): Toolchain {
     { type: "cache", target: GOCACHE, id: CACHE_IDS.build, sharing: "shared" },
   ];
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
-  const root = facts.hasVendor ? input.image : download(input, context, workdir, env, caches);
+  const modFiles = facts.hasVendor ? undefined : moduleFiles(input, context);
+  const root = modFiles === undefined ? input.image : download(input, modFiles, workdir, env, caches);
   const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
-  return { root, image: input.image, imageRef: input.imageRef, env, workdir, mounts, tagFlags, buildPlatform: input.buildPlatform };
+  return { root, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, tagFlags, buildPlatform: input.buildPlatform };
 }
 
-/**
- * `go mod download` over a snapshot holding only go.mod, go.sum and the go.mod of each local
- * replace: the copy's cache key is the content of those files, so editing a .go file never re-runs
- * it. With a vendor directory there is nothing to download and this step is left out.
- */
-function download(input: ToolchainInput, context: State, workdir: string, env: Readonly<Record<string, string>>, caches: readonly Mount[]): State {
-  const { facts, spec } = input;
+/** go.mod, go.sum and the go.mod of each local replace, copied from the context into their own snapshot. */
+function moduleFiles(input: ToolchainInput, context: State): State {
+  const { facts } = input;
   const files = [
     joinContext(facts.moduleDir, "go.mod"),
     ...(facts.hasGoSum ? [joinContext(facts.moduleDir, "go.sum")] : []),
@@ -129,7 +132,16 @@ function download(input: ToolchainInput, context: State, workdir: string, env: R
   ];
   let action: FileAction = FileAction.empty;
   for (const f of [...new Set(files)].sort()) action = action.copy(context, `/${f}`, `/${f}`, { createDestPath: true });
-  const modFiles = scratch().file(action, { name: "[deps] go.mod and go.sum", location: input.locations.at(["module"]) });
+  return scratch().file(action, { name: "[deps] go.mod and go.sum", location: input.locations.at(["module"]) });
+}
+
+/**
+ * `go mod download` over a snapshot holding only go.mod, go.sum and the go.mod of each local
+ * replace: the copy's cache key is the content of those files, so editing a .go file never re-runs
+ * it. With a vendor directory there is nothing to download and this step is left out.
+ */
+function download(input: ToolchainInput, modFiles: State, workdir: string, env: Readonly<Record<string, string>>, caches: readonly Mount[]): State {
+  const { spec } = input;
   const credentials: Mount[] =
     spec.go.private.length > 0
       ? [

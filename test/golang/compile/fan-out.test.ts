@@ -1,7 +1,8 @@
 // How steps that run side by side are ordered: prepare steps before the fan-out, lanes on old daemons, and what Go steps see of the context.
 import { describe, expect, it } from "vitest";
 import { goSourceExcludes } from "../../../src/golang/compile/toolchain.js";
-import { buildFlagsOf } from "../../../src/golang/compile/prepare.js";
+import { buildFlagsOf, dependencyPackages } from "../../../src/golang/compile/prepare.js";
+import type { ModuleFacts } from "../../../src/golang/discover.js";
 import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
 import { execView, mountAt, type ExecView, type Graph, type GraphOp } from "./graph.js";
 import { ARM64, AMD64, compileOk } from "./helpers.js";
@@ -9,10 +10,19 @@ import { SYNTAX, TWO_MAINS } from "./modules.js";
 
 const PREPARE_SCRIPT = 'go list -e -export -deps "$@" > /dev/null 2>&1 || true';
 
-/** Six tested packages p0…p5 and two mains. */
+/** Six tested packages p0…p5 and two mains, importing the standard library, a module dependency and each other. */
 const SIX_TESTED = {
   ...TWO_MAINS,
-  ...Object.fromEntries([0, 1, 2, 3, 4, 5].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
+  "cmd/server/main.go": 'package main\n\nimport (\n\t"net/http"\n\t"example.com/shop/p0"\n\t"golang.org/x/text/language"\n)\n\nfunc main() {}\n',
+  "cmd/client/main.go": 'package main\n\nimport "fmt"\n\nfunc main() {}\n',
+  ...Object.fromEntries([0, 1, 2, 3, 4, 5].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n\nimport "strings"\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
+};
+const DEPENDENCIES = ["fmt", "golang.org/x/text/language", "net/http", "strings"];
+
+/** {@link SIX_TESTED} with six more tested packages: twelve, enough for the module-wide compile step. */
+const TWELVE_TESTED = {
+  ...SIX_TESTED,
+  ...Object.fromEntries([6, 7, 8, 9, 10, 11].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
 };
 
 function prepareSteps(g: Graph): ExecView[] {
@@ -25,37 +35,58 @@ function waits(e: ExecView): { dest: string; source: GraphOp | undefined; select
 }
 
 describe("prepare steps", () => {
-  it("compiles the tested packages with their test files once, and every test step waits for it", async () => {
+  it("compiles the packages the tests import from other modules and the standard library once, seeing only go.mod and go.sum", async () => {
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
     const prep = only(prepareSteps(g));
-    expect(prep.node.name).toBe("[test] compile 8 packages and their dependencies");
-    expect(prep.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", "-test", "./internal/api", "./internal/store", "./p0", "./p1", "./p2", "./p3", "./p4", "./p5"]);
-    expect(mountAt(prep, "/src").readonly).toBe(true);
+    expect(prep.node.name).toBe("[test] compile the dependencies of 8 packages");
+    expect(prep.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", ...[...DEPENDENCIES, "testing"].sort()]);
+    // Its cache key survives source edits: it mounts the go.mod/go.sum snapshot, not the context.
+    expect(mountAt(prep, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
     const tests = [...testExecs(g).values()];
     expect(tests).toHaveLength(8);
     for (const t of tests) expect(waits(t)).toEqual([{ dest: "/.gopherfile/after/prepared", source: prep.node, selector: "", readonly: true }]);
   });
 
+  it("keeps the same prepare steps when a Go file changes but not its imports", async () => {
+    const a = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
+    const b = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "strings"\n\nvar X = strings.ToUpper("x")\n' }, target: "test" })));
+    expect(only(prepareSteps(b)).node.digest).toBe(only(prepareSteps(a)).node.digest);
+    const c = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "bytes"\n' }, target: "test" })));
+    expect(only(prepareSteps(c)).args).toContain("bytes");
+  });
+
+  it("from ten tested packages on, also compiles the module's own packages and test variants, after the dependencies", async () => {
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWELVE_TESTED, target: "test" })));
+    const deps = execView(g.named("[test] compile the dependencies of 14 packages"));
+    const module = execView(g.named("[test] compile 14 packages and their dependencies"));
+    expect(module.args.slice(3, 5)).toEqual(["go-list", "-test"]);
+    expect(module.args.slice(5)).toEqual([...testExecs(g).keys()]);
+    expect(mountAt(module, "/src").source?.op.op.case).toBe("source");
+    expect(waits(module).map((w) => w.source)).toEqual([deps.node]);
+    for (const t of testExecs(g).values()) expect(waits(t).map((w) => w.source)).toEqual([module.node]);
+  });
+
   it("gives go list the build flags of the test flags, not the test-only ones", async () => {
     const spec = `${SYNTAX}tests:\n  flags: [-count=1, -v, -run, TestX, -tags=integration, -race, -gcflags=all=-N, -short]\n  timeout: 5m\n`;
     const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, target: "test" })));
-    expect(only(prepareSteps(g)).args.slice(3, 8)).toEqual(["go-list", "-test", "-tags=integration", "-race", "-gcflags=all=-N"]);
+    expect(only(prepareSteps(g)).args.slice(3, 7)).toEqual(["go-list", "-tags=integration", "-race", "-gcflags=all=-N"]);
     expect(buildFlagsOf(["-count=1", "-tags", "x", "--trimpath", "-cover", "-covermode=atomic", "-v", "-timeout=1m"])).toEqual(["--trimpath", "-cover", "-covermode=atomic"]);
   });
 
   it("leaves out the prepare step for a single tested package", async () => {
-    const tree = { "go.mod": "module example.com/one\n\ngo 1.22\n", "a/a.go": "package a\n", "a/a_test.go": "package a\n" };
+    const tree = { "go.mod": "module example.com/one\n\ngo 1.22\n", "a/a.go": 'package a\n\nimport "fmt"\n', "a/a_test.go": "package a\n" };
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree, target: "test" })));
     expect(prepareSteps(g)).toEqual([]);
     expect(waits(only([...testExecs(g).values()]))).toEqual([]);
   });
 
-  it("compiles for each platform once for the binaries that compile alike, and the builds wait for it", async () => {
-    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: TWO_MAINS, platforms: [ARM64] })));
+  it("compiles the binaries' dependencies once per platform when two or more compile alike, and the builds wait for it", async () => {
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: SIX_TESTED, platforms: [ARM64] })));
     const prep = prepareSteps(g).find((e) => e.args.includes("-trimpath"));
     if (prep === undefined) throw new Error("no build prepare step");
     expect(prep.node.name).toBe("[build linux/arm64] compile the dependencies of 2 binaries");
-    expect(prep.args.slice(3)).toEqual(["go-list", "-trimpath", "./cmd/client", "./cmd/server"]);
+    expect(prep.args.slice(3)).toEqual(["go-list", "-trimpath", ...DEPENDENCIES]);
+    expect(mountAt(prep, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
     expect({ GOOS: prep.env["GOOS"], GOARCH: prep.env["GOARCH"] }).toEqual({ GOOS: "linux", GOARCH: "arm64" });
     expect(prep.platform).toBe("linux/amd64");
     const builds = buildExecs(g);
@@ -63,11 +94,23 @@ describe("prepare steps", () => {
     for (const b of builds) expect(waits(b).map((w) => w.source)).toEqual([prep.node]);
   });
 
-  it("gives binaries that compile differently no shared prepare step", async () => {
+  it("gives binaries that compile differently, or import nothing outside the module, no shared prepare step", async () => {
     const spec = `${SYNTAX}default: binaries\nbinaries:\n  server:\n    package: ./cmd/server\n    tags: [netgo]\n  client:\n    package: ./cmd/client\n`;
-    const g = only(graphs(await compileOk({ spec, tree: TWO_MAINS, platforms: [AMD64] })));
+    const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, platforms: [AMD64] })));
     expect(prepareSteps(g).filter((e) => e.args.includes("-trimpath"))).toEqual([]);
     for (const b of buildExecs(g)) expect(waits(b)).toEqual([]);
+    const bare = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: TWO_MAINS, platforms: [AMD64] })));
+    expect(prepareSteps(bare).filter((e) => e.args.includes("-trimpath"))).toEqual([]);
+  });
+
+  it("lists imports of other modules and the standard library, without the module's own, local replacements' or C", () => {
+    const pkg = (imports: string[]) => ({ dir: ".", importPath: "", name: "x", isMain: false, hasTests: false, testFiles: [], binary: undefined, imports });
+    const facts = {
+      modulePath: "example.com/m",
+      localReplaces: [{ oldPath: "example.com/banner", dir: "third_party/banner", line: 1, col: 1 }],
+      packages: [pkg(["C", "fmt", "example.com/m/internal/x", "example.com/mx/y"]), pkg(["example.com/banner", "example.com/banner/sub", "fmt", "github.com/a/b"])],
+    } as unknown as ModuleFacts;
+    expect(dependencyPackages(facts)).toEqual(["example.com/mx/y", "fmt", "github.com/a/b"]);
   });
 });
 

@@ -63,7 +63,7 @@ describe("golden: test-report", () => {
       "[test ./pkg01] go test",
       "[test ./pkg02] go test",
       "[test .] go test",
-      "[test] compile 3 packages and their dependencies",
+      "[test] compile the dependencies of 3 packages",
     ]);
     expect(buildExecs(g)).toEqual([]);
     // The very runs of --target test (same digests): building both runs each package once.
