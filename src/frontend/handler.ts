@@ -12,15 +12,20 @@ import { GatewayImageResolver } from "./image-resolver.js";
 import { runTests } from "./test-outcomes.js";
 
 /**
- * How many test steps may run at once. BuildKit before v0.10 (Docker Engine 20.10 embeds v0.8)
- * fails builds of a few hundred concurrent steps with "flightcontrol: exceeded retry timeout";
- * those daemons lack the merge op, which v0.10 added. Newer daemons schedule any number.
+ * BuildKit before v0.10 (Docker Engine 20.10 embeds v0.8) lacks the merge op, which v0.10 added.
+ * Those daemons fail a build with "flightcontrol: exceeded retry timeout" when a few hundred
+ * steps run at once, or when a frontend keeps dozens of file reads in flight on one reference
+ * (every read goes through one flightcontrol key). Newer daemons take any number of either.
  */
+function isOldDaemon(client: GatewayClient): boolean {
+  return !client.caps.llb.has(LlbCap.mergeOp);
+}
+
+/** Test steps at once on an old daemon (see {@link isOldDaemon}). */
 export const OLD_DAEMON_TEST_LANES = 8;
 
-function testLanes(client: GatewayClient): number | undefined {
-  return client.caps.llb.has(LlbCap.mergeOp) ? undefined : OLD_DAEMON_TEST_LANES;
-}
+/** Context reads in flight at once on an old daemon: one, so no two share a flight. */
+export const OLD_DAEMON_READ_CONCURRENCY = 1;
 
 /** The spec file name when the client names none (`docker build` sends "Dockerfile"). */
 const DEFAULT_SPEC_FILE = "Dockerfile";
@@ -62,7 +67,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     buildPlatform: options.buildPlatform,
     runnablePlatforms: env.workers[0]?.platforms ?? [options.buildPlatform],
     images: new GatewayImageResolver(client, options.imageResolveMode),
-    testLanes: testLanes(client),
+    ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
   };
   const outcome = await convert(input);
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };

@@ -24,6 +24,8 @@ export interface ConvertInput {
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
   /** See CompileRequest.testLanes. */
   readonly testLanes?: number | undefined;
+  /** Reads of the context in flight at once during discovery (DiscoverOptions.concurrency). */
+  readonly readConcurrency?: number | undefined;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
         }
       : {}),
     moduleDir: parsed.spec.module,
+    ...(input.readConcurrency !== undefined ? { concurrency: input.readConcurrency } : {}),
     tags: parsed.spec.go.tags,
     cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
     ...(parsed.spec.go.version !== undefined ? { goVersion: parsed.spec.go.version } : {}),
