@@ -39,7 +39,7 @@ export interface CompileRequest {
    * a failure replayed from cache compiles again with these, so the target uses the new outcome.
    */
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
-  /** At most this many test steps at once (see TestPlanOptions.lanes); undefined: no limit. */
+  /** At most this many test steps at once (see TestPlanOptions.lanes); undefined: TEST_LANES. */
   readonly testLanes?: number | undefined;
   readonly images: ImageResolver;
 }

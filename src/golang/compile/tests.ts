@@ -13,6 +13,14 @@ import { buildFlagsOf, prepare, waitMount } from "./prepare.js";
  * shared packages many times over.
  */
 export const MODULE_PREPARE_MIN_PACKAGES = 10;
+
+/**
+ * Test steps running at once, by default. Each holds a go command and a linker (a few hundred MB),
+ * so a module with hundreds of tested packages would otherwise ask the daemon for tens of GB at
+ * once; a fixed number (not the machine's CPU count) keeps the LLB the same on every machine.
+ * Frontends lower it for daemons that cannot schedule this many.
+ */
+export const TEST_LANES = 32;
 import type { Toolchain } from "./toolchain.js";
 
 /** Where a test vertex writes its outcome, and the files it writes there. */
@@ -104,11 +112,7 @@ export interface TestPlanOptions {
    * outcome the frontend settled on (see {@link TestRun.retry}).
    */
   readonly retries?: ReadonlyMap<string, string> | undefined;
-  /**
-   * At most this many test steps run at once: run i waits for run i − lanes. For daemons that
-   * cannot schedule hundreds of concurrent steps (BuildKit before v0.10 fails with "flightcontrol:
-   * exceeded retry timeout"). Undefined: no limit.
-   */
+  /** At most this many test steps run at once: run i waits for run i − lanes. Default {@link TEST_LANES}. */
   readonly lanes?: number | undefined;
   /** Other modules' and standard packages the module imports (dependencyPackages), compiled first. */
   readonly dependencies?: readonly string[];
@@ -128,10 +132,10 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
   // Sorted, so the order packages are listed in the spec never changes the graph.
   const sorted = [...new Set(packages)].sort();
   const prepared = prepareTests(tc, sorted, buildFlagsOf(flags), env, options.dependencies ?? [], locations);
-  const lanes = options.lanes;
+  const lanes = options.lanes ?? TEST_LANES;
   const runs: TestRun[] = [];
   sorted.forEach((pkg, i) => {
-    const before = lanes !== undefined && i >= lanes ? runs[i - lanes] : undefined;
+    const before = i >= lanes ? runs[i - lanes] : undefined;
     // The predecessor's `package` file holds its package path: the same on every run.
     const waits = before === undefined ? prepared : [...prepared, waitMount("lane", before.report, `/${REPORT_FILES.pkg}`)];
     const run = (retry: string | undefined): State =>

@@ -115,9 +115,23 @@ describe("prepare steps", () => {
 });
 
 describe("test lanes", () => {
-  it("without lanes, every test step waits only for the prepare step", async () => {
+  it("by default 32 lanes: eight packages each wait only for the prepare step", async () => {
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
     for (const t of testExecs(g).values()) expect(waits(t).map((w) => w.dest)).toEqual(["/.gopherfile/after/prepared"]);
+  });
+
+  it("by default at most 32 test steps run at once: the 33rd waits for the first", async () => {
+    const tree: Record<string, string> = { "go.mod": "module example.com/many\n\ngo 1.22\n" };
+    for (let i = 0; i < 34; i++) {
+      const n = String(i).padStart(2, "0");
+      tree[`q${n}/q.go`] = `package q${n}\n`;
+      tree[`q${n}/q_test.go`] = `package q${n}\n`;
+    }
+    const tests = testExecs(only(graphs(await compileOk({ spec: SYNTAX, tree, target: "test" }))));
+    const lane = (pkg: string) => waits(tests.get(pkg)!).filter((w) => w.dest === "/.gopherfile/after/lane").map((w) => w.source);
+    expect(lane("./q31")).toEqual([]);
+    expect(lane("./q32")).toEqual([tests.get("./q00")!.node]);
+    expect(lane("./q33")).toEqual([tests.get("./q01")!.node]);
   });
 
   it("with 3 lanes, run i also waits for run i−3 through its package file, so at most 3 run at once", async () => {
