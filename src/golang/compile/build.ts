@@ -3,7 +3,7 @@ import { formatPlatform, scratch, type Mount, type Platform, type State } from "
 import type { Binary } from "../../spec/index.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
-import { prepare } from "./prepare.js";
+import { prepareDependencies } from "./prepare.js";
 import type { Toolchain } from "./toolchain.js";
 
 const OUT = "/out";
@@ -57,8 +57,9 @@ export interface BuildRequest {
 
 /**
  * One prepare step per group of two or more builds that compile alike (same platform, flags and
- * environment): it compiles the standard library and other modules' packages they import once,
- * keyed on go.mod and those imports (cached across source edits). Keyed like {@link buildKey}.
+ * environment): they compile the standard library and other modules' packages the binaries import
+ * once, keyed on those imports (cached across source edits; see prepareDependencies). Keyed like
+ * {@link buildKey}.
  */
 export function prepareBuilds(tc: Toolchain, requests: readonly BuildRequest[], dependencies: readonly string[], locations: SpecLocations): Map<string, Mount> {
   const waits = new Map<string, Mount>();
@@ -71,14 +72,14 @@ export function prepareBuilds(tc: Toolchain, requests: readonly BuildRequest[], 
   for (const group of [...groups.values()].filter((g) => new Set(g.map((r) => r.binary.package)).size >= 2)) {
     const first = group[0]!;
     const binaries = new Set(group.map((r) => r.binary.package)).size;
-    const mount = prepare(tc, {
+    const mount = prepareDependencies(tc, {
       flags: compileFlags(first.binary),
       packages: dependencies,
       env: buildEnv(tc, first.binary, first.platform),
-      scope: "dependencies",
-      name: names.prepareBuilds(binaries, first.platform),
+      name: (what) => names.prepareBuilds(what, binaries, first.platform),
       location: locations.at(first.path),
     });
+    if (mount === undefined) continue;
     for (const r of group) waits.set(buildKey(r.binary, r.platform), mount);
   }
   return waits;

@@ -17,11 +17,13 @@ export interface PrepareInput {
   readonly packages: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /**
-   * `dependencies`: the step sees go.mod and go.sum only, so it compiles other modules' packages
-   * and the standard library, and its cache key survives every source edit. `module`: it sees the
-   * source, compiles the module's own packages too, and re-runs on every edit.
+   * `standard`: standard-library packages, outside any module, on the Go image itself: the cache
+   * key is the image, the flags and the package list, so neither source edits nor go.mod changes
+   * re-run it. `dependencies`: other modules' packages, seeing go.mod and go.sum only (re-runs
+   * when they change). `module`: the module's own packages too, seeing the source (re-runs on
+   * every edit).
    */
-  readonly scope: "dependencies" | "module";
+  readonly scope: "standard" | "dependencies" | "module";
   /** Other prepare steps this one waits for. */
   readonly after?: readonly Mount[];
   readonly name: string;
@@ -38,14 +40,17 @@ export interface PrepareInput {
  * the waiting steps' cache keys depend on the prepare step having run, not on what it did.
  */
 export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
-  const sources: readonly Mount[] =
-    input.scope === "module" || tc.modFiles === undefined
+  const standard = input.scope === "standard";
+  const sources: readonly Mount[] = standard
+    ? tc.mounts.filter((m) => m.type === "cache")
+    : input.scope === "module" || tc.modFiles === undefined
       ? tc.mounts
       : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));
-  const done = tc.root
+  // The standard library needs no module: run outside one, before (and apart from) the download.
+  const done = (standard ? tc.image : tc.root)
     .run({
       args: ["/bin/sh", "-c", PREPARE, "go-list", ...input.flags, ...input.packages],
-      cwd: tc.workdir,
+      cwd: standard ? "/" : tc.workdir,
       env: input.env,
       mounts: [...sources, ...(input.after ?? []), { type: "bind", target: "/prepared", source: scratch() }],
       platform: tc.buildPlatform,
@@ -54,6 +59,36 @@ export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
     })
     .output("/prepared");
   return { type: "bind", target: `${AFTER_ROOT}/prepared`, source: done, readonly: true };
+}
+
+/** The steps compiling the standard library and other modules' packages, and what to wait for. */
+export interface DependencySteps {
+  readonly flags: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** dependencyPackages(), plus what every waiting step needs (e.g. `testing`). */
+  readonly packages: readonly string[];
+  /** Progress names: "standard library" or "dependencies" is passed in. */
+  readonly name: (what: "the standard library" | "the dependencies") => string;
+  readonly location: SourceLocation;
+}
+
+/**
+ * One step for the standard-library packages, then one for other modules' packages (after it, so
+ * they never compile the same package side by side). The mount to wait for is the last one's;
+ * undefined when there is nothing to compile.
+ */
+export function prepareDependencies(tc: Toolchain, d: DependencySteps): BindMount | undefined {
+  const standard = d.packages.filter(isStandardPackage);
+  const modules = d.packages.filter((p) => !isStandardPackage(p));
+  const common = { flags: d.flags, env: d.env, location: d.location };
+  const std = standard.length === 0 ? undefined : prepare(tc, { ...common, packages: standard, scope: "standard", name: d.name("the standard library") });
+  if (modules.length === 0) return std;
+  return prepare(tc, { ...common, packages: modules, scope: "dependencies", ...(std ? { after: [std] } : {}), name: d.name("the dependencies") });
+}
+
+/** Go's rule: a standard-library import path has no dot in its first element. */
+export function isStandardPackage(pkg: string): boolean {
+  return !(pkg.split("/")[0] ?? "").includes(".");
 }
 
 /**

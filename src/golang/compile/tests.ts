@@ -4,7 +4,7 @@ import type { Tests } from "../../spec/index.js";
 import type { GoPackage } from "../discover.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
-import { buildFlagsOf, prepare, waitMount } from "./prepare.js";
+import { buildFlagsOf, prepare, prepareDependencies, waitMount } from "./prepare.js";
 
 /**
  * From this many tested packages on, one step also compiles the module's own packages before the
@@ -162,9 +162,10 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
 }
 
 /**
- * What the test steps wait for: with two or more packages, a step that compiles the standard
- * library and other modules' packages they import, keyed on go.mod and those imports alone (so
- * it is cached across source edits); for large modules also one that compiles the module's own.
+ * What the test steps wait for: with two or more packages, steps that compile the standard
+ * library and other modules' packages they import, keyed on those imports (and go.mod for other
+ * modules), so they are cached across source edits; for large modules also one that compiles the
+ * module's own.
  */
 function prepareTests(
   tc: Toolchain, packages: readonly string[], buildFlags: readonly string[], env: Readonly<Record<string, string>>, dependencies: readonly string[], locations: SpecLocations,
@@ -172,9 +173,13 @@ function prepareTests(
   if (packages.length < 2) return [];
   const location = locations.at(["tests"]);
   // `testing` is what every test binary imports, whatever the packages do.
-  const deps = prepare(tc, { flags: buildFlags, packages: [...new Set([...dependencies, "testing"])].sort(), env, scope: "dependencies", name: names.prepareTestDeps(packages.length), location });
-  if (packages.length < MODULE_PREPARE_MIN_PACKAGES) return [deps];
-  return [prepare(tc, { flags: ["-test", ...buildFlags], packages, env, scope: "module", after: [deps], name: names.prepareTests(packages.length), location })];
+  const deps = prepareDependencies(tc, {
+    flags: buildFlags, env, packages: [...new Set([...dependencies, "testing"])].sort(), location,
+    name: (what) => names.prepareTestDeps(what, packages.length),
+  });
+  const waits = deps === undefined ? [] : [deps];
+  if (packages.length < MODULE_PREPARE_MIN_PACKAGES) return waits;
+  return [prepare(tc, { flags: ["-test", ...buildFlags], packages, env, scope: "module", after: waits, name: names.prepareTests(packages.length), location })];
 }
 
 function outcomes(runs: readonly TestRun[]): State {

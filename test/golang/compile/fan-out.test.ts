@@ -1,7 +1,7 @@
 // How steps that run side by side are ordered: prepare steps before the fan-out, lanes on old daemons, and what Go steps see of the context.
 import { describe, expect, it } from "vitest";
 import { goSourceExcludes } from "../../../src/golang/compile/toolchain.js";
-import { buildFlagsOf, dependencyPackages } from "../../../src/golang/compile/prepare.js";
+import { buildFlagsOf, dependencyPackages, isStandardPackage } from "../../../src/golang/compile/prepare.js";
 import type { ModuleFacts } from "../../../src/golang/discover.js";
 import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
 import { execView, mountAt, type ExecView, type Graph, type GraphOp } from "./graph.js";
@@ -35,29 +35,42 @@ function waits(e: ExecView): { dest: string; source: GraphOp | undefined; select
 }
 
 describe("prepare steps", () => {
-  it("compiles the packages the tests import from other modules and the standard library once, seeing only go.mod and go.sum", async () => {
+  it("compiles the standard library the tests import once, outside the module, then other modules' packages seeing only go.mod and go.sum", async () => {
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
-    const prep = only(prepareSteps(g));
-    expect(prep.node.name).toBe("[test] compile the dependencies of 8 packages");
-    expect(prep.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", ...[...DEPENDENCIES, "testing"].sort()]);
-    // Its cache key survives source edits: it mounts the go.mod/go.sum snapshot, not the context.
-    expect(mountAt(prep, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
+    expect(prepareSteps(g)).toHaveLength(2);
+    const std = execView(g.named("[test] compile the standard library for 8 packages"));
+    expect(std.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", "fmt", "net/http", "strings", "testing"]);
+    // On the Go image itself, before the download, with no source: only the image, the flags and the list key it.
+    expect(std.cwd).toBe("/");
+    expect(std.mounts.map((m) => m.dest)).toEqual(["/", "/go/pkg/mod", "/prepared", "/root/.cache/go-build"]);
+    expect(g.dependsOn(std.node, g.named("[deps] go mod download"))).toBe(false);
+    const deps = execView(g.named("[test] compile the dependencies for 8 packages"));
+    expect(deps.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", "golang.org/x/text/language"]);
+    expect(mountAt(deps, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
+    expect(waits(deps).map((w) => w.source)).toEqual([std.node]);
     const tests = [...testExecs(g).values()];
     expect(tests).toHaveLength(8);
-    for (const t of tests) expect(waits(t)).toEqual([{ dest: "/.gopherfile/after/prepared", source: prep.node, selector: "", readonly: true }]);
+    for (const t of tests) expect(waits(t)).toEqual([{ dest: "/.gopherfile/after/prepared", source: deps.node, selector: "", readonly: true }]);
   });
 
-  it("keeps the same prepare steps when a Go file changes but not its imports", async () => {
-    const a = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target: "test" })));
-    const b = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "strings"\n\nvar X = strings.ToUpper("x")\n' }, target: "test" })));
-    expect(only(prepareSteps(b)).node.digest).toBe(only(prepareSteps(a)).node.digest);
-    const c = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "bytes"\n' }, target: "test" })));
-    expect(only(prepareSteps(c)).args).toContain("bytes");
+  it("keeps the prepare steps when a Go file changes but not its imports; only the dependencies' step reads the context (go.mod)", async () => {
+    const digests = async (tree: Record<string, string>) => {
+      const g = only(graphs(await compileOk({ spec: SYNTAX, tree, target: "test" })));
+      return prepareSteps(g).map((e) => `${e.node.name} ${e.node.digest}`).sort();
+    };
+    const base = await digests(SIX_TESTED);
+    expect(await digests({ ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "strings"\n\nvar X = strings.ToUpper("x")\n' })).toEqual(base);
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "bytes"\n' }, target: "test" })));
+    expect(execView(g.named("[test] compile the standard library for 8 packages")).args).toContain("bytes");
+    // A go.mod edit changes the context, which only the dependencies' step reaches (through the go.mod copy).
+    const context = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
+    expect(g.dependsOn(g.named("[test] compile the standard library for 8 packages"), context)).toBe(false);
+    expect(g.dependsOn(g.named("[test] compile the dependencies for 8 packages"), context)).toBe(true);
   });
 
   it("from ten tested packages on, also compiles the module's own packages and test variants, after the dependencies", async () => {
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWELVE_TESTED, target: "test" })));
-    const deps = execView(g.named("[test] compile the dependencies of 14 packages"));
+    const deps = execView(g.named("[test] compile the dependencies for 14 packages"));
     const module = execView(g.named("[test] compile 14 packages and their dependencies"));
     expect(module.args.slice(3, 5)).toEqual(["go-list", "-test"]);
     expect(module.args.slice(5)).toEqual([...testExecs(g).keys()]);
@@ -69,7 +82,7 @@ describe("prepare steps", () => {
   it("gives go list the build flags of the test flags, not the test-only ones", async () => {
     const spec = `${SYNTAX}tests:\n  flags: [-count=1, -v, -run, TestX, -tags=integration, -race, -gcflags=all=-N, -short]\n  timeout: 5m\n`;
     const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, target: "test" })));
-    expect(only(prepareSteps(g)).args.slice(3, 7)).toEqual(["go-list", "-tags=integration", "-race", "-gcflags=all=-N"]);
+    expect(execView(g.named("[test] compile the standard library for 8 packages")).args.slice(3, 7)).toEqual(["go-list", "-tags=integration", "-race", "-gcflags=all=-N"]);
     expect(buildFlagsOf(["-count=1", "-tags", "x", "--trimpath", "-cover", "-covermode=atomic", "-v", "-timeout=1m"])).toEqual(["--trimpath", "-cover", "-covermode=atomic"]);
   });
 
@@ -82,16 +95,17 @@ describe("prepare steps", () => {
 
   it("compiles the binaries' dependencies once per platform when two or more compile alike, and the builds wait for it", async () => {
     const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: SIX_TESTED, platforms: [ARM64] })));
-    const prep = prepareSteps(g).find((e) => e.args.includes("-trimpath"));
-    if (prep === undefined) throw new Error("no build prepare step");
-    expect(prep.node.name).toBe("[build linux/arm64] compile the dependencies of 2 binaries");
-    expect(prep.args.slice(3)).toEqual(["go-list", "-trimpath", ...DEPENDENCIES]);
-    expect(mountAt(prep, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
-    expect({ GOOS: prep.env["GOOS"], GOARCH: prep.env["GOARCH"] }).toEqual({ GOOS: "linux", GOARCH: "arm64" });
-    expect(prep.platform).toBe("linux/amd64");
+    const std = execView(g.named("[build linux/arm64] compile the standard library for 2 binaries"));
+    expect(std.args.slice(3)).toEqual(["go-list", "-trimpath", "fmt", "net/http", "strings"]);
+    expect({ GOOS: std.env["GOOS"], GOARCH: std.env["GOARCH"] }).toEqual({ GOOS: "linux", GOARCH: "arm64" });
+    expect(std.platform).toBe("linux/amd64");
+    const deps = execView(g.named("[build linux/arm64] compile the dependencies for 2 binaries"));
+    expect(deps.args.slice(3)).toEqual(["go-list", "-trimpath", "golang.org/x/text/language"]);
+    expect(mountAt(deps, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
+    expect(waits(deps).map((w) => w.source)).toEqual([std.node]);
     const builds = buildExecs(g);
     expect(builds).toHaveLength(2);
-    for (const b of builds) expect(waits(b).map((w) => w.source)).toEqual([prep.node]);
+    for (const b of builds) expect(waits(b).map((w) => w.source)).toEqual([deps.node]);
   });
 
   it("gives binaries that compile differently, or import nothing outside the module, no shared prepare step", async () => {
@@ -111,6 +125,7 @@ describe("prepare steps", () => {
       packages: [pkg(["C", "fmt", "example.com/m/internal/x", "example.com/mx/y"]), pkg(["example.com/banner", "example.com/banner/sub", "fmt", "github.com/a/b"])],
     } as unknown as ModuleFacts;
     expect(dependencyPackages(facts)).toEqual(["example.com/mx/y", "fmt", "github.com/a/b"]);
+    expect(["fmt", "net/http", "golang.org/x/net", "example.com/m", "cmd/go"].map(isStandardPackage)).toEqual([true, true, false, false, true]);
   });
 });
 

@@ -63,7 +63,7 @@ describe("golden: test-report", () => {
       "[test ./pkg01] go test",
       "[test ./pkg02] go test",
       "[test .] go test",
-      "[test] compile the dependencies of 3 packages",
+      "[test] compile the standard library for 3 packages",
     ]);
     expect(buildExecs(g)).toEqual([]);
     // The very runs of --target test (same digests): building both runs each package once.
