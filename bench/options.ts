@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly overheadRepeats: number;
   readonly llb: boolean;
   readonly onlyReport: boolean;
+  /** With onlyReport: summarize each run's steps again from its kept log first. */
+  readonly resummarize: boolean;
   /** Measure this image; undefined builds the checkout into {@link BENCH_IMAGE}. */
   readonly frontendImage: string | undefined;
   readonly testbed: boolean;
@@ -42,6 +44,7 @@ and results.json (default: bench/; with --quick: bench/work/quick/).
   --no-overhead, --no-llb  skip the frontend-overhead or the LLB-generation measurement
   --no-builds              skip the scenarios (only the frontend overhead and LLB generation)
   --only-report            re-render RESULTS.md from results.json and stop
+  --resummarize            with --only-report: count each run's steps again from its log in bench/work/logs
   --frontend-image REF     measure REF instead of building this checkout into ${BENCH_IMAGE}
   --skip-testbed           do not run the test bed's provisioning (npm run testbed) first
   --out DIR                where to write RESULTS.md and results.json
@@ -80,6 +83,7 @@ export function parseBenchArgs(argv: readonly string[], benchDir: string): Parse
         "no-llb": { type: "boolean" },
         "no-builds": { type: "boolean" },
         "only-report": { type: "boolean" },
+        resummarize: { type: "boolean" },
         "frontend-image": { type: "string" },
         "skip-testbed": { type: "boolean" },
         out: { type: "string" },
@@ -114,6 +118,7 @@ export function parseBenchArgs(argv: readonly string[], benchDir: string): Parse
       overheadRepeats: overheadRepeats as number,
       llb: values["no-llb"] !== true,
       onlyReport: values["only-report"] === true,
+      resummarize: values["resummarize"] === true,
       frontendImage: values["frontend-image"],
       testbed: values["skip-testbed"] !== true,
       outDir: values.out ?? (quick ? join(benchDir, "work", "quick") : benchDir),

@@ -9,6 +9,7 @@ import { machineInfo } from "./machine.js";
 import { measureFixture, type EditCounter } from "./measure.js";
 import { BENCH_IMAGE, parseBenchArgs, type BenchOptions } from "./options.js";
 import { measureFrontendOverhead, measureLlbGeneration } from "./overhead.js";
+import { resummarize } from "./resummarize.js";
 import { renderResults } from "./report.js";
 import { loadResults, mergeResults, saveText, type BenchResults, type ResultUpdate, type RunInfo } from "./results.js";
 import { scenario } from "./scenarios.js";
@@ -41,6 +42,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const mdPath = join(options.outDir, "RESULTS.md");
   let results: BenchResults = await loadResults(jsonPath);
   if (options.onlyReport) {
+    if (options.resummarize) {
+      results = await resummarize(results, join(benchDir, "work", "logs"));
+      await saveText(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+    }
     await saveText(mdPath, renderResults(results));
     log(`wrote ${mdPath}`);
     return 0;

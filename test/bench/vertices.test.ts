@@ -60,7 +60,8 @@ describe("isStep", () => {
     expect(isStep("[context] load build context")).toBe(false);
     expect(isStep("[context] load Go sources")).toBe(false);
     expect(isStep("[test] compile 3 packages and their dependencies")).toBe(true);
-    expect(isStep("[build linux/arm64] compile the dependencies of 2 binaries")).toBe(true);
+    expect(isStep("[build linux/arm64] compile the dependencies for 2 binaries")).toBe(true);
+    expect(isStep("[test] compile the standard library for 3 packages")).toBe(true);
     expect(isStep("[test] outcomes of 3 packages")).toBe(false);
   });
 });

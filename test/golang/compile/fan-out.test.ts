@@ -17,7 +17,6 @@ const SIX_TESTED = {
   "cmd/client/main.go": 'package main\n\nimport "fmt"\n\nfunc main() {}\n',
   ...Object.fromEntries([0, 1, 2, 3, 4, 5].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n\nimport "strings"\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
 };
-const DEPENDENCIES = ["fmt", "golang.org/x/text/language", "net/http", "strings"];
 
 /** {@link SIX_TESTED} with six more tested packages: twelve, enough for the module-wide compile step. */
 const TWELVE_TESTED = {

@@ -1,0 +1,41 @@
+// Step summaries read again from kept logs, after the rules of what counts as a step changed.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { resummarize } from "../../bench/resummarize.js";
+import type { BenchResults } from "../../bench/results.js";
+
+const LOG = `$ docker build ...
+# exit 0 after 31000 ms
+#13 [test] compile the standard library for 3 packages
+#13 DONE 23.4s
+
+#18 [test ./internal/api] go test
+#18 DONE 7.5s
+`;
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe("resummarize", () => {
+  it("counts a run's steps again from its log and leaves runs without a log as they were", async () => {
+    const logs = await mkdtemp(join(tmpdir(), "bench-logs-"));
+    dirs.push(logs);
+    await writeFile(join(logs, "docker-small-cold-gopherfile-0.log"), LOG);
+    const stale = { ran: 1, cached: 0, ranSeconds: 7.5, testsRan: 1, slowest: [] };
+    const results = {
+      format: 1, runs: [], overhead: [], llb: undefined,
+      scenarios: [{
+        daemon: "docker", fixture: "small", scenario: "cold", measuredAt: "", checks: [], runId: "r1",
+        runs: [{ tool: "gopherfile", repeat: 0, ms: 31000, load1: 1, steps: stale }, { tool: "dockerfile", repeat: 0, ms: 39000, load1: 1, steps: stale }],
+      }],
+    } as unknown as BenchResults;
+    const again = await resummarize(results, logs);
+    const [gopherfile, dockerfile] = again.scenarios[0]!.runs;
+    expect(gopherfile?.steps).toMatchObject({ ran: 2, ranSeconds: 30.9, testsRan: 1 });
+    expect(dockerfile?.steps).toBe(stale);
+  });
+});
