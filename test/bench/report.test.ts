@@ -104,6 +104,17 @@ describe("renderResults", () => {
     expect(md.slice(md.indexOf("## Closing note"))).toContain("cold (build cache pruned): gopherfile did not finish");
   });
 
+  it("shows gopherfile measured alone when the Dockerfile never finished a warm-up build, without a ratio or a failure mark", () => {
+    const warmup = (ms: number): RunRecord => ({ tool: "dockerfile", repeat: -1, ms, load1: 1, stopped: "build failed: flightcontrol: exceeded retry timeout" });
+    const results = mergeResults(EMPTY_RESULTS, run("r1"), {
+      kind: "scenario",
+      value: scenario({ scenario: "noop", runs: [warmup(104_000), warmup(110_000), ...runs("gopherfile", [900, 1100, 1000], 0), ...runs("host", [400, 500, 600])] }),
+    });
+    const md = renderResults(results);
+    expect(md).toContain("| small | no-op rebuild | 3 | 1.00 s (0.90 s–1.10 s) | did not finish: build failed: flightcontrol: exceeded retry timeout after 104 s | **–** | ≤ 0.5× | 0.50 s (0.40 s–0.60 s) | 2.00× | – |");
+    expect(md).not.toContain("**failed**");
+  });
+
   it("says neither tool finished when both were stopped, instead of calling gopherfile slower", () => {
     const failed = (tool: "gopherfile" | "dockerfile", ms: number): RunRecord => ({ tool, repeat: 0, ms, load1: 1, stopped: "build failed: flightcontrol: exceeded retry timeout" });
     const results = mergeResults(EMPTY_RESULTS, run("r1"), {
