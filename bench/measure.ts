@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pruneBuilder, runBuild, type Daemon, type Tool } from "./clients.js";
 import { CacheWatch } from "./cache-mounts.js";
 import { applyEdit } from "./edits.js";
+import { failureCause } from "./failure.js";
 import { command, tail, type ExecResult } from "./exec.js";
 import type { Fixture, FixtureName } from "./fixtures.js";
 import { runHostFloor } from "./host-floor.js";
@@ -221,7 +222,7 @@ class FixtureMeasurer {
     } catch (error) {
       if (!(error instanceof ScenarioFailure)) throw error;
       const reason = error.message.split("\n")[0] ?? "";
-      const cause = /(flightcontrol: [^\n]*|exit code: \d+|exceeded[^\n]*)/.exec(error.message)?.[1];
+      const cause = failureCause(error.message);
       this.settings.log(`    ${tool.padEnd(10)} ${(repeat < 0 ? "warmup" : String(repeat)).padStart(6)}  failed: ${reason}`);
       return { tool, repeat, ms: Math.round(performance.now() - started), load1: loadavg()[0] ?? 0, stopped: `build failed: ${cause ?? reason}` };
     }

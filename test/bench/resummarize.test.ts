@@ -38,4 +38,23 @@ describe("resummarize", () => {
     expect(gopherfile?.steps).toMatchObject({ ran: 2, ranSeconds: 30.9, testsRan: 1 });
     expect(dockerfile?.steps).toBe(stale);
   });
+
+  it("reads a failed run's cause again from its log, warm-ups included", async () => {
+    const logs = await mkdtemp(join(tmpdir(), "bench-logs-"));
+    dirs.push(logs);
+    await writeFile(join(logs, "docker-large-noop-dockerfile-warmup.log"), "$ docker build ...\n# exit 1 after 900 ms\n------\nfailed to prepare p84la9: max depth exceeded\n");
+    const results = {
+      format: 1, runs: [], overhead: [], llb: undefined,
+      scenarios: [{
+        daemon: "docker", fixture: "large", scenario: "noop", measuredAt: "", checks: [], runId: "r1",
+        runs: [
+          { tool: "dockerfile", repeat: -1, ms: 900, load1: 1, stopped: "build failed: exceeded" },
+          { tool: "gopherfile", repeat: -1, ms: 900, load1: 1, stopped: "stopped: MemAvailable fell below 2.0 GiB" },
+        ],
+      }],
+    } as unknown as BenchResults;
+    const [dockerfile, gopherfile] = (await resummarize(results, logs)).scenarios[0]!.runs;
+    expect(dockerfile?.stopped).toBe("build failed: max depth exceeded");
+    expect(gopherfile?.stopped).toBe("stopped: MemAvailable fell below 2.0 GiB");
+  });
 });
