@@ -150,7 +150,7 @@ function header(results: BenchResults, latest: RunInfo): string[] {
     `- Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}. **Shared**: other engineers' e2e builds ran on the same daemons during the runs; ${load(results) || "no load recorded"}.`,
     `- Daemons: Docker Engine ${m.dockerd} (embedded BuildKit ${m.dockerdBuildkit}) through \`docker build\`; BuildKit ${m.buildkitd} through \`buildctl build\`.`,
     `- Go ${m.go.replace(/^go/, "")}, Node ${m.node}; gopherfile at ${m.commit}; frontend image \`${m.frontendImage}\` (${m.frontendImageId.slice(0, 19)}).`,
-    "- Each scenario interleaves the two tools (the first alternates every repeat) on the same daemon; both build the `binaries` target: every binary, gated on every package's tests, exported with `-o type=local`; both gave byte-identical binaries in every repeat.",
+    "- Each scenario interleaves the two tools (the first alternates every repeat) on the same daemon; both build the `binaries` target: every binary, gated on every package's tests, exported with `-o type=local`; where both finished, both gave byte-identical binaries in every repeat.",
     "- Both tools run as frontend images, as users write them: the Gopherfile through gopherfile's image, the Dockerfile through the image its `# syntax=` line names (each run below says which; rows marked *built-in frontend* come from runs before the Dockerfile had that line).",
   ];
   for (const r of results.runs) {

@@ -9,9 +9,8 @@ import { summarizeSteps } from "./vertices.js";
 /** The same results with every run's steps and failure cause read again from its log, where the log is kept. */
 export async function resummarize(results: BenchResults, logsDir: string): Promise<BenchResults> {
   const scenarios = await Promise.all(
-    results.scenarios.map(async (sc) => ({
-      ...sc,
-      runs: await Promise.all(
+    results.scenarios.map(async (sc) => {
+      const runs = await Promise.all(
         sc.runs.map(async (run) => {
           const failed = run.stopped?.startsWith("build failed:") === true;
           if (run.steps === undefined && !failed) return run;
@@ -22,8 +21,16 @@ export async function resummarize(results: BenchResults, logsDir: string): Promi
           const cause = failureCause(log);
           return cause === undefined ? run : { ...run, stopped: `build failed: ${cause}` };
         }),
-      ),
-    })),
+      );
+      // The scenario's error and warnings quoted the old causes: quote the new ones.
+      const renamed = new Map<string, string>();
+      sc.runs.forEach((run, i) => {
+        const now = runs[i]?.stopped;
+        if (run.stopped !== undefined && now !== undefined && now !== run.stopped) renamed.set(run.stopped, now);
+      });
+      const rename = (text: string): string => [...renamed].reduce((t, [from, to]) => t.split(from).join(to), text);
+      return { ...sc, runs, checks: sc.checks.map(rename), ...(sc.error === undefined ? {} : { error: rename(sc.error) }) };
+    }),
   );
   return { ...results, scenarios };
 }

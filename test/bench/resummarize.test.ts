@@ -39,22 +39,27 @@ describe("resummarize", () => {
     expect(dockerfile?.steps).toBe(stale);
   });
 
-  it("reads a failed run's cause again from its log, warm-ups included", async () => {
+  it("reads a failed run's cause again from its log, warm-ups included, and quotes it in the scenario's error and warnings", async () => {
     const logs = await mkdtemp(join(tmpdir(), "bench-logs-"));
     dirs.push(logs);
     await writeFile(join(logs, "docker-large-noop-dockerfile-warmup.log"), "$ docker build ...\n# exit 1 after 900 ms\n------\nfailed to prepare p84la9: max depth exceeded\n");
     const results = {
       format: 1, runs: [], overhead: [], llb: undefined,
       scenarios: [{
-        daemon: "docker", fixture: "large", scenario: "noop", measuredAt: "", checks: [], runId: "r1",
+        daemon: "docker", fixture: "large", scenario: "noop", measuredAt: "", runId: "r1",
+        checks: ["warning: dockerfile's warm-up build attempt 1 did not finish: build failed: exceeded"],
+        error: "dockerfile could not finish: build failed: exceeded after 1 s",
         runs: [
           { tool: "dockerfile", repeat: -1, ms: 900, load1: 1, stopped: "build failed: exceeded" },
           { tool: "gopherfile", repeat: -1, ms: 900, load1: 1, stopped: "stopped: MemAvailable fell below 2.0 GiB" },
         ],
       }],
     } as unknown as BenchResults;
-    const [dockerfile, gopherfile] = (await resummarize(results, logs)).scenarios[0]!.runs;
+    const again = (await resummarize(results, logs)).scenarios[0]!;
+    const [dockerfile, gopherfile] = again.runs;
     expect(dockerfile?.stopped).toBe("build failed: max depth exceeded");
     expect(gopherfile?.stopped).toBe("stopped: MemAvailable fell below 2.0 GiB");
+    expect(again.checks).toEqual(["warning: dockerfile's warm-up build attempt 1 did not finish: build failed: max depth exceeded"]);
+    expect(again.error).toBe("dockerfile could not finish: build failed: max depth exceeded after 1 s");
   });
 });
