@@ -299,3 +299,19 @@ export function goVersionFor(mod: GoMod): string | undefined {
 export function defaultGoImage(version: string): string {
   return `golang:${version}`;
 }
+
+/** What names the Go image, strongest first: the GOPHERFILE_GO_IMAGE build arg, the spec's go.image, its go.version. */
+export interface GoImageChoice {
+  readonly override?: string | undefined;
+  readonly image?: string | undefined;
+  readonly version?: string | undefined;
+}
+
+/**
+ * The Go image a build uses: the choice's, else the official image of `moduleVersion` (go.mod's,
+ * see goVersionFor). Undefined when neither names a version.
+ */
+export function goImageFor(choice: GoImageChoice, moduleVersion: string | undefined): string | undefined {
+  const version = choice.version ?? moduleVersion;
+  return choice.override ?? choice.image ?? (version === undefined ? undefined : defaultGoImage(version));
+}

@@ -1,6 +1,6 @@
 // The one conversion both entry points run: spec text + a context reader → a compiled target.
 import { discoverModule } from "../golang/discover.js";
-import { defaultGoImage, goVersionFor } from "../golang/go-mod.js";
+import { goImageFor, goVersionFor } from "../golang/go-mod.js";
 import { compile, type CompileOutcome, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
 import { formatPlatform, parseImageRef, type Platform } from "../llb/index.js";
@@ -42,20 +42,14 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
   // The Go image's config is one more daemon round trip; it needs only the spec and go.mod, so it
   // is asked for while discovery walks the module (compile gets the same memoised answer).
   const images = memoised(input.images);
-  const goImage = input.buildArgs.get(RESERVED_ARGS.goImage) ?? parsed.spec.go.image;
-  const prefetch = (ref: string): void => {
-    if (parseImageRef(ref).ok) images.resolve(ref, input.buildPlatform).catch(() => undefined);
+  const choice = { override: input.buildArgs.get(RESERVED_ARGS.goImage), image: parsed.spec.go.image, version: parsed.spec.go.version };
+  const prefetch = (ref: string | undefined): void => {
+    if (ref !== undefined && parseImageRef(ref).ok) images.resolve(ref, input.buildPlatform).catch(() => undefined);
   };
-  if (goImage !== undefined) prefetch(goImage);
+  const early = goImageFor(choice, undefined);
+  prefetch(early);
   const facts = await discoverModule(input.reader, {
-    ...(goImage === undefined
-      ? {
-          onGoMod: (mod) => {
-            const version = parsed.spec.go.version ?? goVersionFor(mod);
-            if (version !== undefined) prefetch(defaultGoImage(version));
-          },
-        }
-      : {}),
+    ...(early === undefined ? { onGoMod: (mod) => prefetch(goImageFor(choice, goVersionFor(mod))) } : {}),
     moduleDir: parsed.spec.module,
     ...(input.readConcurrency !== undefined ? { concurrency: input.readConcurrency } : {}),
     tags: parsed.spec.go.tags,
@@ -74,7 +68,7 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     buildPlatform: input.buildPlatform,
     runnablePlatforms: input.runnablePlatforms,
     context: input.context,
-    goImageOverride: input.buildArgs.get(RESERVED_ARGS.goImage),
+    goImageOverride: choice.override,
     images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,

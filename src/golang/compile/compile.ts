@@ -1,7 +1,7 @@
 // The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
 import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
 import { binaryFromGo, sortSpecErrors, suggest, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
-import { defaultGoImage } from "../go-mod.js";
+import { goImageFor } from "../go-mod.js";
 import { buildBinary, buildKey, prepareBuilds, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
 import { gated, waitFor } from "./gate.js";
@@ -38,7 +38,10 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     errors.push(request.target === undefined ? parsed.errorAt(["default"], unknownTargetMessage(target, valid)) : parsed.errorAt([], unknownTargetMessage(target, valid)));
   }
   const platforms = resolvePlatforms(request, errors);
-  const goImageRef = request.goImageOverride ?? spec.go.image ?? goImageFromVersion(request, errors);
+  const goImageRef = goImageFor({ override: request.goImageOverride, image: spec.go.image, version: spec.go.version }, request.facts.goVersion);
+  if (goImageRef === undefined) {
+    errors.push(parsed.errorAt(["go"], `${request.facts.moduleDir === "" ? "" : `${request.facts.moduleDir}/`}go.mod has no go line; set go.version or go.image in the spec`));
+  }
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
   if (goImageRef === undefined) throw new Error("go image unresolved without an error");
 
@@ -216,15 +219,6 @@ function resolvePlatforms(request: CompileRequest, errors: SpecError[]): Platfor
     else errors.push(request.spec.errorAt(["platforms", i], p.message));
   });
   return dedupe(out);
-}
-
-function goImageFromVersion(request: CompileRequest, errors: SpecError[]): string | undefined {
-  const version = request.spec.spec.go.version ?? request.facts.goVersion;
-  if (version === undefined) {
-    errors.push(request.spec.errorAt(["go"], `${request.facts.moduleDir === "" ? "" : `${request.facts.moduleDir}/`}go.mod has no go line; set go.version or go.image in the spec`));
-    return undefined;
-  }
-  return defaultGoImage(version);
 }
 
 function samePlatform(a: Platform, b: Platform): boolean {

@@ -5,6 +5,7 @@ import type { GoPackage } from "../discover.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import { buildFlagsOf, prepare, prepareDependencies, waitMount } from "./prepare.js";
+import type { Toolchain } from "./toolchain.js";
 
 /**
  * From this many tested packages on, one step also compiles the module's own packages before the
@@ -21,7 +22,6 @@ export const MODULE_PREPARE_MIN_PACKAGES = 10;
  * Frontends lower it for daemons that cannot schedule this many.
  */
 export const TEST_LANES = 32;
-import type { Toolchain } from "./toolchain.js";
 
 /** Where a test vertex writes its outcome, and the files it writes there. */
 export const REPORT_DIR = "/report";
