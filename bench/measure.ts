@@ -106,7 +106,8 @@ export async function measureFixture(
         }
         warm = true;
       }
-      if (!sc.cold && dockerfileLost !== undefined) {
+      const tools: Tool[] = !sc.cold && dockerfileLost !== undefined ? ["gopherfile"] : ["gopherfile", "dockerfile"];
+      if (dockerfileLost !== undefined && tools.length === 1) {
         runs.push(...dockerfileLost);
         checks.push(`warning: the Dockerfile could not finish a warm-up build here (${dockerfileLost.length} attempts; last: ${dockerfileLost[dockerfileLost.length - 1]?.stopped ?? ""}), so gopherfile and the floor were measured alone`);
       }
@@ -116,7 +117,7 @@ export async function measureFixture(
         floorWarm = true;
       }
       if (sc.cold) warm = false;
-      await m.scenario(sc, runs, checks, !sc.cold && dockerfileLost !== undefined ? ["gopherfile"] : ["gopherfile", "dockerfile"]);
+      await m.scenario(sc, runs, checks, tools);
     } catch (error) {
       if (!(error instanceof ScenarioFailure)) throw error;
       settings.log(`  ${sc.id}: FAILED: ${error.message}`);
@@ -294,7 +295,7 @@ class FixtureMeasurer {
         runs.push(...repeatRuns);
         throw new ScenarioFailure(`${stopped.tool} could not finish: ${stopped.stopped} after ${Math.round(stopped.ms / 1000)} s`);
       }
-      const differ = tools.length < 2 ? [] : await differingFiles(this.outputDir("gopherfile"), this.outputDir("dockerfile"), expected);
+      const differ = tools.length === 1 ? [] : await differingFiles(this.outputDir("gopherfile"), this.outputDir("dockerfile"), expected);
       if (differ.length > 0) throw new ScenarioFailure(`gopherfile and the Dockerfile built different bytes for ${differ.join(", ")} (repeat ${i})`);
       const spoiled = repeatRuns.find((r) => r.discarded !== undefined);
       if (spoiled !== undefined) {
@@ -307,9 +308,9 @@ class FixtureMeasurer {
       i++;
     }
     if (discards > 0) checks.push(`warning: ${discards} repeat(s) discarded and run again: another process had pruned a tool's Go build cache mount`);
-    const who = tools.length < 2 ? tools.join("") : "both tools";
-    checks.push(`every repeat: ${who} built ${expected.length} ${tools.length < 2 ? "" : "byte-identical "}binaries (${expected.join(", ")}), right ELF machine`);
-    if (sc.edit !== undefined && sc.edit !== "readme") checks.push(`every repeat: the edited binary carries the new marker (${tools.length < 2 ? tools.join("") : "gopherfile, Dockerfile"} and host)`);
+    const both = tools.length === 2;
+    checks.push(`every repeat: ${both ? "both tools" : tools.join("")} built ${expected.length} ${both ? "byte-identical " : ""}binaries (${expected.join(", ")}), right ELF machine`);
+    if (sc.edit !== undefined && sc.edit !== "readme") checks.push(`every repeat: the edited binary carries the new marker (${both ? "gopherfile, Dockerfile" : tools.join("")} and host)`);
     if (sc.cold && !checks.some((c) => c.startsWith("warning:"))) checks.push(`every repeat: both tools ran all ${this.fixture.testedPackages} test steps`);
   }
 }

@@ -1,10 +1,10 @@
 // Unit tests of the measured commands and the build files behind them: both tools run as frontend images.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildCommand, type BuildRequest } from "../../bench/clients.js";
 import { materializeSmall, withSyntaxLine } from "../../bench/fixtures.js";
+import { writeTree } from "../golang/temp-tree.js";
 
 // Written out by hand: the test bed's build of BuildKit's Dockerfile frontend (scripts/testbed/env.sh).
 const DOCKERFILE_IMAGE = "127.0.0.1:5000/gopherfile/dockerfile:v0.32.2";
@@ -58,15 +58,14 @@ describe("withSyntaxLine", () => {
 });
 
 describe("materializeSmall", () => {
-  let work = "";
-  afterEach(async () => {
-    if (work !== "") await rm(work, { recursive: true, force: true });
-  });
+  let cleanup = (): void => undefined;
+  afterEach(() => cleanup());
 
   it("writes the competitor Dockerfile behind the Dockerfile frontend image and the Gopherfile behind gopherfile's", async () => {
-    work = await mkdtemp(join(tmpdir(), "bench-clients-"));
+    const work = writeTree({});
+    cleanup = work.cleanup;
     const fixtures = join(import.meta.dirname, "..", "..", "bench", "fixtures");
-    const small = await materializeSmall(fixtures, work, { gopherfile: GOPHERFILE_IMAGE, dockerfile: DOCKERFILE_IMAGE });
+    const small = await materializeSmall(fixtures, work.root, { gopherfile: GOPHERFILE_IMAGE, dockerfile: DOCKERFILE_IMAGE });
     const committed = await readFile(join(fixtures, "client-server", "Dockerfile"), "utf8");
     const written = await readFile(join(small.context, "Dockerfile"), "utf8");
     expect(committed.startsWith("# syntax=docker/dockerfile:1\n")).toBe(true);

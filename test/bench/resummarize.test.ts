@@ -1,10 +1,8 @@
 // Step summaries read again from kept logs, after the rules of what counts as a step changed.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resummarize } from "../../bench/resummarize.js";
 import type { BenchResults } from "../../bench/results.js";
+import { writeTree, type Tree } from "../golang/temp-tree.js";
 
 const LOG = `$ docker build ...
 # exit 0 after 31000 ms
@@ -15,16 +13,21 @@ const LOG = `$ docker build ...
 #18 DONE 7.5s
 `;
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+/** A logs directory holding `logs`, removed after the test. */
+function logsDir(logs: Tree): string {
+  const { root, cleanup } = writeTree(logs);
+  cleanups.push(cleanup);
+  return root;
+}
 
 describe("resummarize", () => {
   it("counts a run's steps again from its log and leaves runs without a log as they were", async () => {
-    const logs = await mkdtemp(join(tmpdir(), "bench-logs-"));
-    dirs.push(logs);
-    await writeFile(join(logs, "docker-small-cold-gopherfile-0.log"), LOG);
+    const logs = logsDir({ "docker-small-cold-gopherfile-0.log": LOG });
     const stale = { ran: 1, cached: 0, ranSeconds: 7.5, testsRan: 1, slowest: [] };
     const results = {
       format: 1, runs: [], overhead: [], llb: undefined,
@@ -40,9 +43,7 @@ describe("resummarize", () => {
   });
 
   it("reads a failed run's cause again from its log, warm-ups included, and quotes it in the scenario's error and warnings", async () => {
-    const logs = await mkdtemp(join(tmpdir(), "bench-logs-"));
-    dirs.push(logs);
-    await writeFile(join(logs, "docker-large-noop-dockerfile-warmup.log"), "$ docker build ...\n# exit 1 after 900 ms\n------\nfailed to prepare p84la9: max depth exceeded\n");
+    const logs = logsDir({ "docker-large-noop-dockerfile-warmup.log": "$ docker build ...\n# exit 1 after 900 ms\n------\nfailed to prepare p84la9: max depth exceeded\n" });
     const results = {
       format: 1, runs: [], overhead: [], llb: undefined,
       scenarios: [{
