@@ -7,6 +7,7 @@ TESTBED_PACKAGES=(
   docker-registry # distribution 2.8, serves the base images on 127.0.0.1:5000
   busybox-static  # shell + applets for the base images; its wget probes the registry
   ca-certificates # CA bundle copied into the golang and node-build images
+  curl            # copies manifests between repositories of the registry (Docker Hub names)
   iptables        # dockerd's network code expects the binaries even with --iptables=false
   iproute2        # ip (our bridge) and ss (who holds a port)
   util-linux      # flock, setsid
