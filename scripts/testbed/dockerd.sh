@@ -1,5 +1,6 @@
 # Starts the test bed's own dockerd (Docker 20.10 from Debian) next to any Docker the developer runs.
-# Own socket, data root, exec root, config file, containerd namespace and bridge; no iptables rules.
+# Own socket, data root, exec root, config file, containerd namespace and bridge; dockerd writes no
+# iptables rules (nat.sh NATs the bridge with rules of the test bed's own).
 
 DOCKERD_BIN=/usr/sbin/dockerd
 
@@ -13,8 +14,7 @@ dockerd_healthy() {
 }
 
 # Builds without --network host still get a network namespace on a bridge; dockerd's default
-# bridge would be docker0 (a developer's), so we make our own. No NAT: such RUN steps are
-# offline, and `--network host` gives them the host's network.
+# bridge would be docker0 (a developer's), so we make our own. nat.sh gives it outbound NAT.
 ensure_bridge() {
   if ! ip link show "$GOPHERFILE_BRIDGE" >/dev/null 2>&1; then
     ip link add name "$GOPHERFILE_BRIDGE" type bridge ||

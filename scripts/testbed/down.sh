@@ -11,6 +11,7 @@ testbed_down() {
   report registry "$(stopped_state)" "http://$GOPHERFILE_REGISTRY${STOPPED_PID:+ (pid $STOPPED_PID)}"
   # dockerd stops its own containerd and unmounts; give it time.
   stop_daemon dockerd "$DOCKERD_BIN" 60
+  remove_nat
   remove_bridge
   report dockerd "$(stopped_state)" "unix://$GOPHERFILE_DOCKER_SOCKET${STOPPED_PID:+ (pid $STOPPED_PID)}"
   note "down; logs kept in $GOPHERFILE_LOG_DIR, images and state in $GOPHERFILE_STATE_DIR"
@@ -31,5 +32,12 @@ testbed_status() {
       down=1
     fi
   done
+  if iptables -w 10 -t nat -C POSTROUTING -j "$NAT_POSTROUTING_CHAIN" 2>/dev/null &&
+    iptables -w 10 -C FORWARD -j "$NAT_FORWARD_CHAIN" 2>/dev/null; then
+    report nat set "$(bridge_subnet) via $NAT_POSTROUTING_CHAIN and $NAT_FORWARD_CHAIN"
+  else
+    report nat "not set" "RUN steps under dockerd (no --network host) are offline"
+    down=1
+  fi
   return "$down"
 }

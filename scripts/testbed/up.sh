@@ -9,6 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/apt.sh"
 . "$here/tools.sh"
 . "$here/dockerd.sh"
+. "$here/nat.sh"
 . "$here/registry.sh"
 . "$here/buildkitd.sh"
 . "$here/buildx.sh"
@@ -45,6 +46,7 @@ case "$command" in
     ensure_buildkit_tools
     ensure_buildx_tool
     ensure_dockerd
+    ensure_nat
     ensure_registry
     ensure_buildkitd
     ensure_buildx_builder
