@@ -32,7 +32,8 @@ const DEFAULT_SPEC_FILE = "Dockerfile";
 
 /** Builds the requested target of a Gopherfile. User mistakes resolve to `{ error }`, never a throw. */
 export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutcome> {
-  const { client, options, env } = ctx;
+  const { options, env } = ctx;
+  const client = ctx.client.withCacheImports(options.cacheImports);
   if (ctx.optionProblems.length > 0) return { error: ctx.optionProblems.map((p) => `${p.option}: ${p.message}`).join("\n") };
   const filename = options.filename ?? DEFAULT_SPEC_FILE;
   const sessionId = options.localSessionIds.get(options.contextName) ?? env.sessionId;
@@ -67,12 +68,13 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     buildPlatform: options.buildPlatform,
     runnablePlatforms: env.workers[0]?.platforms ?? [options.buildPlatform],
     images: new GatewayImageResolver(client, options.imageResolveMode),
+    networkMode: options.networkMode,
     ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
   };
   const outcome = await convert(input);
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
   const compiled = outcome.value;
-  await showWarnings(ctx, compiled, options.buildPlatform);
+  await showWarnings(ctx, client, compiled.warnings, compiled, options.buildPlatform);
   const platform = options.buildPlatform;
   // `--no-cache` (docker, buildctl and buildx send `no-cache=`) runs every step again. Its named
   // form (`--no-cache-filter`) names Dockerfile stages, which a Gopherfile has not.
@@ -86,7 +88,19 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     const report = reportWithSummary(raw, junitXml(results), summaryText(results));
     return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, marshalling) };
   }
-  if (!compiled.tests.gated) return { result: await solveTarget(client, compiled, marshalling) };
+  if (!compiled.tests.gated) {
+    if (compiled.tests.plan.runs.length === 0 || (compiled.kind !== "image" && compiled.kind !== "binaries")) {
+      return { result: await solveTarget(client, compiled, marshalling) };
+    }
+    // tests.gate: false: the tests still run, beside the build, and a failure is a warning.
+    const [result, tests] = await Promise.all([
+      solveTarget(client, compiled, marshalling),
+      runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, false),
+    ]);
+    const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
+    if (failure !== undefined) await showWarnings(ctx, client, [`tests.gate is false, so the build goes on: ${failure}`], compiled, platform);
+    return { result };
+  }
 
   // Solves are lazy: the target is built when BuildKit exports it, after Return. So the work that
   // does not wait for the tests (builds, checks) is evaluated now, alongside the tests, and the
@@ -118,12 +132,13 @@ async function withRetries(input: ConvertInput, compiled: CompiledTarget, retrie
  * Warnings reach the user as BuildKit build warnings on the result's vertex where the daemon can
  * show them (`gateway.warnings`), and BuildKit's log otherwise.
  */
-async function showWarnings(ctx: FrontendContext, compiled: CompiledTarget, platform: Platform): Promise<void> {
+async function showWarnings(ctx: FrontendContext, client: GatewayClient, warnings: readonly string[], compiled: CompiledTarget, platform: Platform): Promise<void> {
+  if (warnings.length === 0) return;
   const first = compiled.results[0];
   const digest = first === undefined ? undefined : decodeDefinition(marshal(first.state, { platform })).result?.digest;
-  for (const w of compiled.warnings) {
+  for (const w of warnings) {
     ctx.log(`warning: ${w}`);
-    if (digest !== undefined) await ctx.client.warn({ digest, level: 1, short: w });
+    if (digest !== undefined) await client.warn({ digest, level: 1, short: w });
   }
 }
 

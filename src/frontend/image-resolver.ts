@@ -2,7 +2,7 @@
 import type { GatewayClient } from "../gateway/index.js";
 import type { ImageResolver } from "../golang/compile/index.js";
 import type { ImageConfig } from "../golang/image-config.js";
-import { formatPlatform, type Platform } from "../llb/index.js";
+import { formatPlatform, parseImageRef, type Platform } from "../llb/index.js";
 
 /** Resolves configs through BuildKit (which answers from its own cache when it can), memoised per build. */
 export class GatewayImageResolver implements ImageResolver {
@@ -19,9 +19,12 @@ export class GatewayImageResolver implements ImageResolver {
     const key = `${ref} ${formatPlatform(platform)}`;
     let found = this.#seen.get(key);
     if (found === undefined) {
+      // Normalised as the image source op is (`golang:1.22` → `docker.io/library/golang:1.22`):
+      // BuildKit before v0.10 resolves the name exactly as given, and a short one fails to parse.
+      const parsed = parseImageRef(ref);
       found = this.#client
         .resolveImageConfig({
-          ref,
+          ref: parsed.ok ? parsed.value.ref : ref,
           platform: { os: platform.os, architecture: platform.architecture, ...(platform.variant ? { variant: platform.variant } : {}) },
           resolveMode: this.#mode,
           logName: `[internal] load metadata for ${ref}`,

@@ -93,11 +93,22 @@ export class GatewayClient {
   readonly caps: Capabilities;
   /** Workers as reported by Ping (empty on daemons that do not report them). */
   readonly workers: readonly WorkerRecord[];
+  /** Sent with every Solve (see {@link withCacheImports}). */
+  readonly #cacheImports: readonly CacheImport[];
 
-  constructor(transport: UnaryTransport, caps: Capabilities, workers: readonly WorkerRecord[] = []) {
+  constructor(transport: UnaryTransport, caps: Capabilities, workers: readonly WorkerRecord[] = [], cacheImports: readonly CacheImport[] = []) {
     this.#transport = transport;
     this.caps = caps;
     this.workers = workers;
+    this.#cacheImports = cacheImports;
+  }
+
+  /**
+   * The same client, sending `imports` (`--cache-from`) with every Solve, as the Dockerfile
+   * frontend does: BuildKit consults a cache import only for the solves that name it.
+   */
+  withCacheImports(imports: readonly CacheImport[]): GatewayClient {
+    return new GatewayClient(this.#transport, this.caps, this.workers, imports);
   }
 
   /** Pings the daemon and returns a client that knows its capabilities. */
@@ -132,7 +143,7 @@ export class GatewayClient {
         Frontend: input.frontend ?? "",
         FrontendOpt: { ...input.frontendOpt },
         FrontendInputs: { ...input.frontendInputs },
-        CacheImports: (input.cacheImports ?? []).map((c) => ({ Type: c.type, Attrs: { ...c.attrs } })),
+        CacheImports: (input.cacheImports ?? this.#cacheImports).map((c) => ({ Type: c.type, Attrs: { ...c.attrs } })),
         allowResultReturn: true,
         allowResultArrayRef: true,
         Evaluate: evaluateOnServer,

@@ -16,6 +16,7 @@ export const OptionKey = {
   imageResolveMode: "image-resolve-mode",
   cacheImports: "cache-imports",
   cacheFrom: "cache-from",
+  forceNetworkMode: "force-network-mode",
   buildArgPrefix: "build-arg:",
   labelPrefix: "label:",
   namedContextPrefix: "context:",
@@ -56,6 +57,8 @@ export interface FrontendOptions {
   readonly noCache: NoCache;
   readonly imageResolveMode: "default" | "pull" | "local";
   readonly cacheImports: readonly CacheImport[];
+  /** `docker build --network host|none` (`force-network-mode`): the network of RUN steps. */
+  readonly networkMode: "sandbox" | "host" | "none";
   /** `--build-context name=value` entries, by name. */
   readonly namedContexts: ReadonlyMap<string, string>;
   /** Session ids for specific locals (`local-sessionid:<name>`). */
@@ -106,6 +109,13 @@ export function readFrontendOptions(
   const noCache: NoCache =
     noCacheRaw === undefined ? { kind: "none" } : noCacheRaw === "" ? { kind: "all" } : { kind: "some", names: splitList(noCacheRaw) };
 
+  const networkRaw = opts.get(OptionKey.forceNetworkMode) ?? "";
+  let networkMode: FrontendOptions["networkMode"] = "sandbox";
+  if (networkRaw === "host" || networkRaw === "none") networkMode = networkRaw;
+  else if (!["", "default", "sandbox"].includes(networkRaw)) {
+    problems.push({ option: OptionKey.forceNetworkMode, message: `invalid network mode '${networkRaw}': use default, host or none` });
+  }
+
   const firstWorkerPlatform = env.workers[0]?.platforms[0];
   return {
     options: {
@@ -121,6 +131,7 @@ export function readFrontendOptions(
       noCache,
       imageResolveMode,
       cacheImports: readCacheImports(opts, problems),
+      networkMode,
       namedContexts: withPrefix(opts, OptionKey.namedContextPrefix),
       localSessionIds: withPrefix(opts, OptionKey.localSessionIdPrefix),
     },

@@ -59,14 +59,15 @@ export interface ModuleFacts {
 }
 
 /**
- * Markdown in the module's package tree, which no `go build` or `go test` reads unless a Go file
- * embeds it. Go steps leave it out, so editing a README re-runs nothing.
+ * Files in the module's package tree that no `go build` or `go test` reads unless a Go file
+ * embeds them: Markdown, and the build's own files (the spec, `.dockerignore`). Go steps leave
+ * them out, so editing a README or a comment in the spec re-runs nothing.
  */
 export interface DocumentationFacts {
-  /** Context-relative Markdown files (`*.md`) outside testdata, sorted. */
-  readonly markdown: readonly string[];
+  /** Context-relative Markdown files (`*.md`) and build files ({@link DiscoverOptions.buildFiles}) outside testdata, sorted. */
+  readonly unread: readonly string[];
   /**
-   * Context-relative directories on the way from the module root to a Markdown file whose Go
+   * Context-relative directories on the way from the module root to an unread file whose Go
    * files (tests included) mention `go:embed`: everything under them stays visible, since an
    * embed pattern may reach into subdirectories. Sorted.
    */
@@ -83,6 +84,8 @@ export interface DiscoverOptions {
   readonly cgo?: boolean;
   /** The Go version that sets `go1.N` tags; default go.mod's (goVersionFor). */
   readonly goVersion?: string;
+  /** Names of the build's own files (the spec's, `.dockerignore`), which Go steps need not see. */
+  readonly buildFiles?: readonly string[];
   /** Reader calls in flight at once; default 32 (see docs/discovery.md for the measurement). */
   readonly concurrency?: number;
   /** Called with go.mod as soon as it parsed, before the walk: lets a caller start work that needs only go.mod. */
@@ -138,7 +141,8 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
   const errors: ContextError[] = [];
   const found: Omit<GoPackage, "importPath" | "binary">[] = [];
   const nested: string[] = [];
-  const markdown: string[] = [];
+  const unread: string[] = [];
+  const buildFiles = new Set(options.buildFiles ?? []);
   /** Every .go file name (any GOOS, tests included) per visited directory, for the embed check. */
   const goFilesByDir = new Map<string, string[]>();
 
@@ -149,7 +153,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
       return;
     }
     const children = entries.filter((e) => e.kind === "dir" && !skipDir(e.name)).map((e) => joinContextPath(dir, e.name));
-    for (const e of entries) if (e.kind !== "dir" && e.name.endsWith(".md")) markdown.push(joinContextPath(dir, e.name));
+    for (const e of entries) if (e.kind !== "dir" && (e.name.endsWith(".md") || buildFiles.has(e.name))) unread.push(joinContextPath(dir, e.name));
     const goFiles = entries.filter(isGoFile).map((e) => e.name);
     if (goFiles.length > 0) goFilesByDir.set(dir, goFiles);
     await Promise.all([inspectPackage(io, dir, moduleDir, entries, target, found, errors), ...children.map((c) => visit(c))]);
@@ -157,7 +161,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
   const rootEntries = (await rootListing) ?? (await io.readDir(moduleDir));
   const [, localReplaces] = await Promise.all([visit(moduleDir, rootEntries), checkLocalReplaces(io, mod, moduleDir, errors)]);
   if (errors.length > 0) return { ok: false, errors: errors.sort(byPosition) };
-  const embedding = await embeddingDirs(io, moduleDir, markdown, goFilesByDir);
+  const embedding = await embeddingDirs(io, moduleDir, unread, goFilesByDir);
 
   const modulePath = mod.module.path;
   const packages = found
@@ -178,7 +182,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
       localReplaces,
       nestedModules: nested.sort(),
       packages,
-      docs: { markdown: markdown.sort(), embedding },
+      docs: { unread: unread.sort(), embedding },
       cost: io.cost(),
     },
   };
@@ -193,13 +197,13 @@ export function binaryName(importPath: string): string {
 }
 
 /**
- * The directories from the module root down to each Markdown file's directory whose Go files
+ * The directories from the module root down to each unread file's directory whose Go files
  * mention `go:embed` (read whole, so a directive anywhere counts). Only directories above some
- * Markdown file are read, so a module without Markdown costs nothing here.
+ * unread file are read, so a module without them costs nothing here.
  */
-async function embeddingDirs(io: CountingReader, moduleDir: string, markdown: readonly string[], goFilesByDir: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
+async function embeddingDirs(io: CountingReader, moduleDir: string, unread: readonly string[], goFilesByDir: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
   const candidates = new Set<string>();
-  for (const file of markdown) {
+  for (const file of unread) {
     let dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
     for (;;) {
       if (goFilesByDir.has(dir)) candidates.add(dir);

@@ -295,9 +295,15 @@ export function goVersionFor(mod: GoMod): string | undefined {
   return compareGoVersions(tool, line) > 0 ? tool : line;
 }
 
-/** The official Go image for a version: `golang:<version>` (e.g. `golang:1.23.4`, `golang:1.22`). */
-export function defaultGoImage(version: string): string {
-  return `golang:${version}`;
+/**
+ * The official Go image for go.mod's version: `golang:<major>.<minor>` (`go 1.22.3` and
+ * `toolchain go1.23.4` name minimums, and Docker Hub's `golang:1.23` is the newest 1.23 release),
+ * or `golang:latest` when go.mod has no version (the go command then uses whatever it is).
+ */
+export function defaultGoImage(moduleVersion: string | undefined): string {
+  if (moduleVersion === undefined) return "golang:latest";
+  const minor = /^(\d+\.\d+)/.exec(moduleVersion)?.[1];
+  return `golang:${minor ?? moduleVersion}`;
 }
 
 /** What names the Go image, strongest first: the GOPHERFILE_GO_IMAGE build arg, the spec's go.image, its go.version. */
@@ -307,11 +313,12 @@ export interface GoImageChoice {
   readonly version?: string | undefined;
 }
 
-/**
- * The Go image a build uses: the choice's, else the official image of `moduleVersion` (go.mod's,
- * see goVersionFor). Undefined when neither names a version.
- */
-export function goImageFor(choice: GoImageChoice, moduleVersion: string | undefined): string | undefined {
-  const version = choice.version ?? moduleVersion;
-  return choice.override ?? choice.image ?? (version === undefined ? undefined : defaultGoImage(version));
+/** The image the choice names without go.mod's help (a spec's `go.version` is exact: `golang:1.23.4`); undefined when it names none. */
+export function chosenGoImage(choice: GoImageChoice): string | undefined {
+  return choice.override ?? choice.image ?? (choice.version === undefined ? undefined : `golang:${choice.version}`);
+}
+
+/** The Go image a build uses: the choice's, else the official image of go.mod's version (see goVersionFor, defaultGoImage). */
+export function goImageFor(choice: GoImageChoice, moduleVersion: string | undefined): string {
+  return chosenGoImage(choice) ?? defaultGoImage(moduleVersion);
 }

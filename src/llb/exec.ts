@@ -9,6 +9,7 @@ import {
   MountSchema,
   MountType,
   NetMode,
+  ProxyEnvSchema,
   OpSchema,
   SecretEnvSchema,
   SecurityMode,
@@ -27,6 +28,18 @@ import type { BuildContext, BuiltOp, Output, Vertex } from "./vertex.js";
 export type NetworkMode = "sandbox" | "host" | "none";
 export type SecurityModeName = "sandbox" | "insecure";
 
+/**
+ * Proxy settings for a run. BuildKit sets them as environment variables (both spellings) but
+ * leaves them out of the cache key, so a proxy that differs between machines never re-runs a step.
+ */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly ftpProxy?: string;
+  readonly noProxy?: string;
+  readonly allProxy?: string;
+}
+
 /** Options of `State.run`. `args` is required; env is emitted sorted by key. */
 export interface RunOptions extends OpOptions {
   readonly args: readonly string[];
@@ -44,6 +57,8 @@ export interface RunOptions extends OpOptions {
   /** Exit codes that count as success (default: only 0). */
   readonly validExitCodes?: readonly number[];
   readonly extraHosts?: readonly { readonly host: string; readonly ip: string }[];
+  /** Proxy variables outside the cache key; an empty object sets none. */
+  readonly proxyEnv?: ProxyEnv;
 }
 
 /** Root, bind, cache and tmpfs mounts: these are sorted by target and may have outputs. */
@@ -189,6 +204,9 @@ export class ExecVertex implements Vertex {
     if (network !== "sandbox") caps.add(Caps.execMetaNetwork);
     if (opts.security === "insecure") caps.add(Caps.execMetaSecurity);
     if (opts.validExitCodes !== undefined) caps.add(Caps.execValidExitCode);
+    const proxy = opts.proxyEnv ?? {};
+    const hasProxy = Object.values(proxy).some((v) => v !== undefined && v !== "");
+    if (hasProxy) caps.add(Caps.execMetaProxy);
 
     const meta = create(MetaSchema, {
       args: [...opts.args],
@@ -199,6 +217,17 @@ export class ExecVertex implements Vertex {
       removeMountStubsRecursive: true,
       validExitCodes: [...(opts.validExitCodes ?? [])],
       extraHosts: (opts.extraHosts ?? []).map((h) => create(HostIPSchema, { Host: h.host, IP: h.ip })),
+      ...(hasProxy
+        ? {
+            proxyEnv: create(ProxyEnvSchema, {
+              httpProxy: proxy.httpProxy ?? "",
+              httpsProxy: proxy.httpsProxy ?? "",
+              ftpProxy: proxy.ftpProxy ?? "",
+              noProxy: proxy.noProxy ?? "",
+              allProxy: proxy.allProxy ?? "",
+            }),
+          }
+        : {}),
     });
     const exec = create(ExecOpSchema, {
       meta,

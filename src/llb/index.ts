@@ -3,7 +3,7 @@ export { Caps, type CapID } from "./caps.js";
 export { CUSTOM_NAME_KEY, type OpOptions } from "./constraints.js";
 export { digestOf } from "./digest.js";
 export { encodeCanonical } from "./encode.js";
-export type { NetworkMode, RunOptions, SecurityModeName } from "./exec.js";
+export type { NetworkMode, ProxyEnv, RunOptions, SecurityModeName } from "./exec.js";
 export {
   copy,
   FileAction,

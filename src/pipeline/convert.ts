@@ -1,13 +1,41 @@
 // The one conversion both entry points run: spec text + a context reader → a compiled target.
+import { basename } from "node:path";
 import { discoverModule } from "../golang/discover.js";
-import { goImageFor, goVersionFor } from "../golang/go-mod.js";
+import { chosenGoImage, goImageFor, goVersionFor } from "../golang/go-mod.js";
 import { compile, type CompileOutcome, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
-import { formatPlatform, parseImageRef, type Platform } from "../llb/index.js";
+import { formatPlatform, parseImageRef, type NetworkMode, type Platform, type ProxyEnv } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
 
 /** Build args gopherfile itself reads; they are not spec arguments. */
 export const RESERVED_ARGS = { goImage: "GOPHERFILE_GO_IMAGE", timings: "GOPHERFILE_DEBUG_TIMINGS" } as const;
+
+/**
+ * Docker's predefined proxy build args (either case), by the ProxyEnv field they set. Like the
+ * Dockerfile frontend, the module download gets them outside its cache key.
+ */
+const PROXY_ARGS: Readonly<Record<string, keyof ProxyEnv>> = {
+  HTTP_PROXY: "httpProxy",
+  HTTPS_PROXY: "httpsProxy",
+  FTP_PROXY: "ftpProxy",
+  NO_PROXY: "noProxy",
+  ALL_PROXY: "allProxy",
+};
+
+/** Build args clients send on their own or that Docker predefines: never reported as ignored. */
+function isPredefinedArg(name: string): boolean {
+  return Object.values<string>(RESERVED_ARGS).includes(name) || name.toUpperCase() in PROXY_ARGS || name.startsWith("BUILDKIT_") || name === "SOURCE_DATE_EPOCH";
+}
+
+/** The proxy settings the build args give (`HTTP_PROXY` or `http_proxy`; the upper case wins). */
+export function proxyFromBuildArgs(buildArgs: ReadonlyMap<string, string>): ProxyEnv {
+  const proxy: Record<string, string> = {};
+  for (const [name, field] of Object.entries(PROXY_ARGS)) {
+    const value = buildArgs.get(name) ?? buildArgs.get(name.toLowerCase());
+    if (value !== undefined && value !== "") proxy[field] = value;
+  }
+  return proxy;
+}
 
 export interface ConvertInput {
   readonly specFile: string;
@@ -24,6 +52,8 @@ export interface ConvertInput {
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
   /** See CompileRequest.testLanes. */
   readonly testLanes?: number | undefined;
+  /** The client's `--network` (`force-network-mode`); undefined: the sandbox. */
+  readonly networkMode?: NetworkMode | undefined;
   /** Reads of the context in flight at once during discovery (DiscoverOptions.concurrency). */
   readonly readConcurrency?: number | undefined;
 }
@@ -35,7 +65,7 @@ export interface ConvertInput {
  */
 export async function convert(input: ConvertInput): Promise<CompileOutcome> {
   const buildArgs: Record<string, string> = {};
-  for (const [k, v] of input.buildArgs) if (!Object.values<string>(RESERVED_ARGS).includes(k)) buildArgs[k] = v;
+  for (const [k, v] of input.buildArgs) if (!isPredefinedArg(k)) buildArgs[k] = v;
   const parsed = parseSpec(input.specText, input.specFile, { buildArgs });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
 
@@ -46,11 +76,12 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
   const prefetch = (ref: string | undefined): void => {
     if (ref !== undefined && parseImageRef(ref).ok) images.resolve(ref, input.buildPlatform).catch(() => undefined);
   };
-  const early = goImageFor(choice, undefined);
+  const early = chosenGoImage(choice);
   prefetch(early);
   const facts = await discoverModule(input.reader, {
     ...(early === undefined ? { onGoMod: (mod) => prefetch(goImageFor(choice, goVersionFor(mod))) } : {}),
     moduleDir: parsed.spec.module,
+    buildFiles: [basename(input.specFile), ".dockerignore"],
     ...(input.readConcurrency !== undefined ? { concurrency: input.readConcurrency } : {}),
     tags: parsed.spec.go.tags,
     cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
@@ -69,6 +100,7 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     runnablePlatforms: input.runnablePlatforms,
     context: input.context,
     goImageOverride: choice.override,
+    network: { mode: input.networkMode ?? "sandbox", proxy: proxyFromBuildArgs(input.buildArgs) },
     images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,

@@ -13,6 +13,7 @@ export {
   type GoSettings,
   type Binary,
   type Tests,
+  type TestNetwork,
   type Lint,
   type GolangciLint,
   type Image,

@@ -2,7 +2,7 @@
 import { posix } from "node:path";
 import type { Locator } from "./locate.js";
 import { isRecord, type SpecPath } from "./paths.js";
-import type { Binary, GoSettings, Image, ImageCheck, Lint, Spec, Tests } from "./types.js";
+import type { Binary, GoSettings, Image, ImageCheck, Lint, Spec, TestNetwork, Tests } from "./types.js";
 
 type Data = Readonly<Record<string, unknown>>;
 
@@ -59,6 +59,7 @@ export function normaliseSpec(data: unknown, locator: Locator): Spec {
     tags: list(goData["tags"]),
     flags: list(goData["flags"]),
     private: list(goData["private"]),
+    vcs: (goData["vcs"] as boolean | undefined) ?? false,
   };
 
   const binaries = root["binaries"] === undefined
@@ -145,6 +146,7 @@ function tests(data: Data): Tests {
     gate: (data["gate"] as boolean | undefined) ?? true,
     ...optional("timeout", data["timeout"] as string | undefined),
     race: (data["race"] as boolean | undefined) ?? false,
+    network: (data["network"] as TestNetwork | undefined) ?? "none",
   };
 }
 

@@ -45,6 +45,8 @@ export interface GoSettings {
   readonly flags: readonly string[];
   /** GOPRIVATE patterns. */
   readonly private: readonly string[];
+  /** Stamp VCS information into binaries: build steps see `.git`. */
+  readonly vcs: boolean;
 }
 
 /**
@@ -67,12 +69,19 @@ export interface Tests {
   /** "auto": every package with _test.go files; a list: exactly these (empty disables tests). */
   readonly packages: "auto" | readonly string[];
   readonly flags: readonly string[];
-  /** Images and binaries only when every test passed. */
+  /**
+   * True: images and binaries only when every test passed. False: tests run alongside the build
+   * and a failure is a warning.
+   */
   readonly gate: boolean;
   /** Go duration for go test -timeout; undefined keeps go test's default. */
   readonly timeout?: string;
   readonly race: boolean;
+  /** `none`: each test step has its own loopback only; `default`: the build's network. */
+  readonly network: TestNetwork;
 }
+
+export type TestNetwork = "none" | "default";
 
 export interface Lint {
   readonly vet: boolean;

@@ -69,6 +69,18 @@ describe("GatewayClient.solve", () => {
     expect(sent?.CacheImports.map((c) => [c.Type, c.Attrs])).toEqual([["registry", { ref: "r/cache" }]]);
   });
 
+  it("withCacheImports sends the client's --cache-from with every solve", async () => {
+    const { client, bridge } = await connect({ Solve: () => ({ result: { result: { case: "ref", value: { id: "r" } } } }) });
+    const imports = [{ type: "registry", attrs: { ref: "127.0.0.1:5000/cache:main" } }];
+    const importing = client.withCacheImports(imports);
+    await importing.solve({});
+    await importing.solve({ evaluate: true });
+    await client.solve({});
+    const sent = requestsOf(bridge.calls, "Solve").map((r) => r?.CacheImports.map((c) => [c.Type, c.Attrs]));
+    expect(sent).toEqual([[["registry", { ref: "127.0.0.1:5000/cache:main" }]], [["registry", { ref: "127.0.0.1:5000/cache:main" }]], []]);
+    expect(importing.caps).toBe(client.caps);
+  });
+
   it("converts deprecated ref maps into sorted refs", async () => {
     const { client } = await connect({
       Solve: () => ({ result: { result: { case: "refsDeprecated", value: { refs: { "linux/arm64": "b", "linux/amd64": "a" } } } } }),

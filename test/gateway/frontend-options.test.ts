@@ -86,6 +86,16 @@ describe("readFrontendOptions", () => {
     expect(read({ "cache-imports": "{" }).problems.map((p) => p.option)).toEqual(["cache-imports"]);
   });
 
+  it("reads docker build --network as force-network-mode", () => {
+    expect(read({}).options.networkMode).toBe("sandbox");
+    expect(read({ "force-network-mode": "host" }).options.networkMode).toBe("host");
+    expect(read({ "force-network-mode": "none" }).options.networkMode).toBe("none");
+    expect(read({ "force-network-mode": "default" }).options.networkMode).toBe("sandbox");
+    expect(read({ "force-network-mode": "bridge" }).problems).toEqual([
+      { option: "force-network-mode", message: "invalid network mode 'bridge': use default, host or none" },
+    ]);
+  });
+
   it("validates image-resolve-mode", () => {
     expect(read({ "image-resolve-mode": "pull" }).options.imageResolveMode).toBe("pull");
     expect(read({}).options.imageResolveMode).toBe("default");

@@ -98,13 +98,13 @@ describe("discoverModule", () => {
       "nested/README.md": "another module\n",
     };
     const f = await facts(new MemoryContextReader(tree));
-    expect(f.docs).toEqual({ markdown: ["README.md", "cmd/help/text/usage.md", "docs/guide.md", "lib/NOTES.md"], embedding: ["cmd/help", "lib"] });
+    expect(f.docs).toEqual({ unread: ["README.md", "cmd/help/text/usage.md", "docs/guide.md", "lib/NOTES.md"], embedding: ["cmd/help", "lib"] });
   });
 
   it("reads no Go file in full when the module has no Markdown", async () => {
     const tree: Tree = { "go.mod": "module example.com/m\n\ngo 1.22\n", "a/a.go": "package a\n\n//go:embed x\n", "a/x": "x" };
     const f = await facts(new MemoryContextReader(tree));
-    expect(f.docs).toEqual({ markdown: [], embedding: [] });
+    expect(f.docs).toEqual({ unread: [], embedding: [] });
     expect(f.cost.readFile).toBe(2);
   });
 

@@ -146,7 +146,10 @@ describe("goVersionFor and defaultGoImage", () => {
   it("lets a newer toolchain line win over the go line", () => {
     const mod = parse("module m\ngo 1.22\ntoolchain go1.23.4\n");
     expect(goVersionFor(mod)).toBe("1.23.4");
-    expect(defaultGoImage(goVersionFor(mod)!)).toBe("golang:1.23.4");
+    expect(defaultGoImage(goVersionFor(mod))).toBe("golang:1.23");
+    expect(defaultGoImage("1.22.3")).toBe("golang:1.22");
+    expect(defaultGoImage("1.21rc2")).toBe("golang:1.21");
+    expect(defaultGoImage(undefined)).toBe("golang:latest");
   });
 
   it("uses the go line when there is no toolchain line", () => {

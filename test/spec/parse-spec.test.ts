@@ -10,12 +10,12 @@ function parse(text: string, buildArgs: Record<string, string> = {}): ParsedSpec
 
 const EMPTY: Spec = {
   version: 1,
-  go: { env: { CGO_ENABLED: "0" }, ldflags: "-s -w", tags: [], flags: [], private: [] },
+  go: { env: { CGO_ENABLED: "0" }, ldflags: "-s -w", tags: [], flags: [], private: [], vcs: false },
   module: ".",
   args: {},
   platforms: [],
   binaries: "auto",
-  tests: { packages: "auto", flags: [], gate: true, race: false },
+  tests: { packages: "auto", flags: [], gate: true, race: false, network: "none" },
   lint: { vet: true },
   images: "auto",
 };
@@ -76,6 +76,7 @@ describe("parseSpec: the design example", () => {
       tags: [],
       flags: [],
       private: ["github.com/acme/*"],
+      vcs: false,
     },
     module: ".",
     args: { VERSION: version },
@@ -92,7 +93,7 @@ describe("parseSpec: the design example", () => {
       },
       client: { name: "client", package: "./cmd/client", output: "client", ldflags: "-s -w", tags: [], env: goEnv, flags: [] },
     },
-    tests: { packages: "auto", flags: ["-count=1"], gate: true, race: false },
+    tests: { packages: "auto", flags: ["-count=1"], gate: true, race: false, network: "none" },
     lint: { vet: true, golangci: { image: "golangci/golangci-lint:v1.61", args: ["run"] } },
     images: {
       server: {
@@ -241,9 +242,9 @@ binaries:
   });
 
   it("normalises the module directory and keeps test settings", () => {
-    const spec = parse("module: ./backend/\ntests: { packages: [./pkg/a, ./pkg/b], timeout: 1m30s, race: true, gate: false }\n").spec;
+    const spec = parse("module: ./backend/\ntests: { packages: [./pkg/a, ./pkg/b], timeout: 1m30s, race: true, gate: false, network: default }\n").spec;
     expect(spec.module).toBe("backend");
-    expect(spec.tests).toEqual({ packages: ["./pkg/a", "./pkg/b"], flags: [], gate: false, timeout: "1m30s", race: true });
+    expect(spec.tests).toEqual({ packages: ["./pkg/a", "./pkg/b"], flags: [], gate: false, timeout: "1m30s", race: true, network: "default" });
   });
 
   it("accepts aliases, << merge keys and x- extension keys", () => {

@@ -17,13 +17,15 @@ export interface BuiltBinary {
 
 /**
  * Compiles `binary` for `platform` with GOOS/GOARCH (and GOARM/GOAMD64 from the variant) on the
- * build platform. `-trimpath` keeps paths of this machine out of the binary, so the same source
- * gives the same bytes anywhere.
+ * build platform. Paths in the binary are the step's own (`/src`, `/go/pkg/mod`), the same on
+ * every machine, so the same source gives the same bytes anywhere. No `-trimpath`: `go test`
+ * cannot take it (tests that find their files through runtime.Caller would break), and compile
+ * flags that differ from the tests' would make GOCACHE compile every dependency twice.
  */
 export function buildBinary(
   tc: Toolchain, binary: Binary, platform: Platform, locations: SpecLocations, binaryPath: readonly (string | number)[], waits: readonly Mount[] = [],
 ): BuiltBinary {
-  const args = ["go", "build", "-trimpath"];
+  const args = ["go", "build"];
   if (binary.tags.length > 0) args.push(`-tags=${binary.tags.join(",")}`);
   if (binary.ldflags !== "") args.push(`-ldflags=${binary.ldflags}`);
   args.push(...binary.flags, "-o", `${OUT}/${binary.output}`, binary.package);
@@ -31,7 +33,7 @@ export function buildBinary(
     args,
     cwd: tc.workdir,
     env: buildEnv(tc, binary, platform),
-    mounts: [...tc.mounts, ...waits, { type: "bind", target: OUT, source: scratch() }],
+    mounts: [...tc.build.mounts, ...waits, { type: "bind", target: OUT, source: scratch() }],
     platform: tc.buildPlatform,
     name: names.build(binary.name, binary.package, platform),
     location: locations.at(binaryPath),
@@ -41,11 +43,11 @@ export function buildBinary(
 
 /** The flags that decide what `go build` compiles (ldflags only change the link, so they are not here). */
 function compileFlags(binary: Binary): string[] {
-  return ["-trimpath", ...(binary.tags.length > 0 ? [`-tags=${binary.tags.join(",")}`] : []), ...binary.flags];
+  return [...(binary.tags.length > 0 ? [`-tags=${binary.tags.join(",")}`] : []), ...binary.flags];
 }
 
 function buildEnv(tc: Toolchain, binary: Binary, platform: Platform): Record<string, string> {
-  return { ...tc.env, ...binary.env, ...crossEnv(platform) };
+  return { ...tc.build.env, ...binary.env, ...crossEnv(platform) };
 }
 
 /** A binary to build for a platform, and where the spec declares it. */

@@ -1,7 +1,7 @@
 // The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
 import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
 import { binaryFromGo, sortSpecErrors, suggest, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
-import { goImageFor } from "../go-mod.js";
+import { chosenGoImage, goImageFor } from "../go-mod.js";
 import { buildBinary, buildKey, prepareBuilds, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
 import { gated, waitFor } from "./gate.js";
@@ -32,18 +32,21 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const binaries = resolveBinaries(request, errors);
   const images = resolveImages(request, binaries, errors);
   const imageNames = images.map((i) => i.name);
-  const target = request.target ?? defaultTarget(spec, imageNames);
+  const target = request.target ?? defaultTarget(spec, imageNames, binaries.length);
   const valid = targetNames(imageNames);
-  if (!valid.includes(target)) {
-    errors.push(request.target === undefined ? parsed.errorAt(["default"], unknownTargetMessage(target, valid)) : parsed.errorAt([], unknownTargetMessage(target, valid)));
-  }
+  if (!valid.includes(target)) errors.push(parsed.errorAt(targetErrorPath(request), unknownTargetMessage(target, valid)));
   const platforms = resolvePlatforms(request, errors);
-  const goImageRef = goImageFor({ override: request.goImageOverride, image: spec.go.image, version: spec.go.version }, request.facts.goVersion);
-  if (goImageRef === undefined) {
-    errors.push(parsed.errorAt(["go"], `${request.facts.moduleDir === "" ? "" : `${request.facts.moduleDir}/`}go.mod has no go line; set go.version or go.image in the spec`));
-  }
+  const choice = { override: request.goImageOverride, image: spec.go.image, version: spec.go.version };
+  const goImageRef = goImageFor(choice, request.facts.goVersion);
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
-  if (goImageRef === undefined) throw new Error("go image unresolved without an error");
+  const warnings: string[] = [...request.spec.ignoredBuildArgs.map((a) => `build arg ${a} is not declared under args: in ${request.specFile}; it has no effect`)];
+  if (request.target === undefined && spec.default === undefined && target === "test" && binaries.length === 0) {
+    warnings.push("the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports");
+  }
+  if (chosenGoImage(choice) === undefined && request.facts.goVersion === undefined) {
+    const goMod = request.facts.moduleDir === "" ? "go.mod" : `${request.facts.moduleDir}/go.mod`;
+    warnings.push(`${goMod} has no go line: building with ${goImageRef}, as go uses the toolchain it has; set go.version in the spec to pin one`);
+  }
 
   const imageCheck = parseImageRef(goImageRef);
   if (!imageCheck.ok) return { ok: false, errors: [parsed.errorAt(["go", "image"], imageCheck.message)] };
@@ -55,6 +58,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     imageConfig: await request.images.resolve(goImageRef, request.buildPlatform),
     image: goImage,
     context: request.context,
+    network: request.network ?? { mode: "sandbox", proxy: {} },
     buildPlatform: request.buildPlatform,
     locations,
   });
@@ -69,7 +73,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const testInfo = { plan: tests, gated: false, location: testsLocation(request) };
   const single = (kind: CompiledTarget["kind"], state: State, gatedOnTests = false): CompileOutcome => ({
     ok: true,
-    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings: [], tests: { ...testInfo, gated: gatedOnTests }, independent: [] },
+    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings, tests: { ...testInfo, gated: gatedOnTests }, independent: [] },
   });
 
   switch (target) {
@@ -114,12 +118,11 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       return { platform: p, state: collected };
     });
     const independent = [...builds.values()].map((b) => b.state);
-    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings: [], tests: { ...testInfo, gated: gates.length > 0 }, independent } };
+    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent } };
   }
 
   if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
   const results: PlatformResult[] = [];
-  const warnings: string[] = [];
   const independent: State[] = [];
   for (const p of platforms) {
     const assembled = await assembleImage({
@@ -233,6 +236,16 @@ function dedupe(platforms: readonly Platform[]): Platform[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Where a wrong target is the spec's doing: its `default:`, else (a `--target` the spec has no
+ * image for) its images section, else the top of the spec.
+ */
+function targetErrorPath(request: CompileRequest): SpecPath {
+  const written = (key: string): boolean => new RegExp(`^${key}\\s*:`, "m").test(request.specText);
+  if (request.target === undefined) return ["default"];
+  return written("images") ? ["images"] : written("default") ? ["default"] : [];
 }
 
 /** `Gopherfile.yaml:12:1` for the spec's tests section, or just the file when the spec has none. */

@@ -5,7 +5,7 @@ import type { ContextError } from "../context-error.js";
 import type { ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
 import type { TestPlan } from "./tests.js";
-import type { ContextSource } from "./toolchain.js";
+import type { BuildNetwork, ContextSource } from "./toolchain.js";
 
 /**
  * Looks up an image's config for a platform. Inside BuildKit this is the gateway's
@@ -39,6 +39,8 @@ export interface CompileRequest {
    * a failure replayed from cache compiles again with these, so the target uses the new outcome.
    */
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
+  /** `--network` and the proxy build args; undefined: the sandbox network, no proxy. */
+  readonly network?: BuildNetwork | undefined;
   /** At most this many test steps at once (see TestPlanOptions.lanes); undefined: TEST_LANES. */
   readonly testLanes?: number | undefined;
   readonly images: ImageResolver;

@@ -11,12 +11,13 @@ export function targetNames(imageNames: readonly string[]): string[] {
 
 /**
  * The target built without --target: the spec's `default`, else its only image, else `binaries`
- * (several images or binaries have no single obvious result).
+ * (several images or binaries have no single obvious result), else, for a library (no main
+ * package), `test`.
  */
-export function defaultTarget(spec: Spec, imageNames: readonly string[]): string {
+export function defaultTarget(spec: Spec, imageNames: readonly string[], binaryCount: number): string {
   if (spec.default !== undefined) return spec.default;
   if (imageNames.length === 1 && imageNames[0] !== undefined) return imageNames[0];
-  return "binaries";
+  return imageNames.length === 0 && binaryCount === 0 ? "test" : "binaries";
 }
 
 /** The message for an unknown target, naming the valid ones and the closest match. */

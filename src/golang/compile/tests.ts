@@ -150,7 +150,9 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
             GOPHERFILE_REPORT: REPORT_DIR,
             ...(retry === undefined ? {} : { [RETRY_ENV]: retry }),
           },
-          mounts: [...tc.mounts, ...waits, { type: "bind", target: REPORT_DIR, source: scratch() }],
+          mounts: [...tc.testMounts, ...waits, { type: "bind", target: REPORT_DIR, source: scratch() }],
+          // Loopback only by default: parallel packages never collide on a port.
+          network: tests.network === "none" ? "none" : tc.network,
           platform: tc.buildPlatform,
           name: names.test(pkg),
           location: locations.at(["tests"]),

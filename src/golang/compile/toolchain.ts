@@ -1,5 +1,5 @@
 // The Go toolchain every step shares: image, environment, caches, the read-only source and the module download.
-import { FileAction, local, scratch, type Mount, type Platform, type State } from "../../llb/index.js";
+import { FileAction, local, scratch, type Mount, type NetworkMode, type Platform, type ProxyEnv, type State } from "../../llb/index.js";
 import type { Spec } from "../../spec/index.js";
 import type { DocumentationFacts, ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
@@ -38,6 +38,15 @@ export interface Toolchain {
   readonly workdir: string;
   /** Source (read-only bind) and both caches. */
   readonly mounts: readonly Mount[];
+  /**
+   * What `go test` steps mount: the source writable, its writes thrown away with the step (tests
+   * write next to themselves as on a workstation, and nothing leaks into later steps), and both caches.
+   */
+  readonly testMounts: readonly Mount[];
+  /** What `go build` steps mount and their environment: with `go.vcs`, the source with `.git`. */
+  readonly build: { readonly mounts: readonly Mount[]; readonly env: Readonly<Record<string, string>> };
+  /** The network the client gives the build's RUN steps (`--network host` gives `host`). */
+  readonly network: NetworkMode;
   /** `-tags=…` for go test and go vet (empty without go.tags), so they see the files go build compiles. */
   readonly tagFlags: readonly string[];
   readonly buildPlatform: Platform;
@@ -52,50 +61,66 @@ export interface ContextSource {
 }
 
 /**
- * The build context as one local source. Discovery and every Go step use this same op, so the
- * daemon transfers the context once per build (ops are deduplicated by digest).
+ * Never sent, never an input of a Go step: VCS metadata changes with every commit (and
+ * `go:embed` cannot reach it), so a commit re-runs nothing, and a large history is not transferred.
+ * Build steps get it back with `go.vcs`.
+ */
+export const VCS_EXCLUDES: readonly string[] = [".git", "**/.git"];
+
+/**
+ * The build context as one local source, without `.git`. Discovery and every Go step use this
+ * same op when nothing else is left out, so the daemon transfers the context once per build
+ * (ops are deduplicated by digest).
  */
 export function contextSource(source: ContextSource): State {
-  return local(source.name, {
-    ...(source.excludes.length > 0 ? { exclude: source.excludes } : {}),
-    sharedKeyHint: source.name,
-    ...(source.sessionId ? { sessionId: source.sessionId } : {}),
-    name: "[context] load build context",
-  });
+  return contextLocal(source, [...source.excludes, ...VCS_EXCLUDES], "[context] load build context");
 }
 
 /**
- * The context as Go steps see it: without the Markdown files discovery found (unless a Go file
- * above them embeds), so a README edit leaves every step's input, and so its cache key, unchanged.
- * With nothing to leave out it is the very op discovery read (same digest, one transfer);
- * otherwise BuildKit syncs the same local again, sending only what changed.
+ * The context as Go steps see it: without the files discovery found unread (Markdown, the spec,
+ * `.dockerignore`; kept under a Go file that embeds), so a README edit or a spec comment leaves
+ * every step's input, and so its cache key, unchanged. BuildKit syncs the same local again for
+ * it, sending only what changed. With `withVcs`, `.git` is part of it (`go build -buildvcs=true`).
  */
-export function goSources(source: ContextSource, docs: DocumentationFacts): State {
+export function goSources(source: ContextSource, docs: DocumentationFacts, withVcs = false): State {
   const left = goSourceExcludes(docs);
-  if (left.length === 0) return contextSource(source);
+  if (left.length === 0 && !withVcs) return contextSource(source);
   // Last, so a `.dockerignore` exception cannot bring them back.
+  const excludes = [...source.excludes, ...(withVcs ? [] : VCS_EXCLUDES), ...left];
+  return contextLocal(source, excludes, withVcs ? "[context] load Go sources and .git" : "[context] load Go sources");
+}
+
+function contextLocal(source: ContextSource, exclude: readonly string[], name: string): State {
   return local(source.name, {
-    exclude: [...source.excludes, ...left],
+    ...(exclude.length > 0 ? { exclude } : {}),
     sharedKeyHint: source.name,
     ...(source.sessionId ? { sessionId: source.sessionId } : {}),
-    name: "[context] load Go sources",
+    name,
   });
 }
 
 /**
- * Exact `.dockerignore` patterns for the Markdown files Go steps need not see. Names a pattern
+ * Exact `.dockerignore` patterns for the unread files Go steps need not see. Names a pattern
  * cannot spell literally (a leading `!`, a backslash) are kept rather than guessed at.
  */
 export function goSourceExcludes(docs: DocumentationFacts): string[] {
   const under = (file: string, dir: string): boolean => dir === "" || file.startsWith(`${dir}/`);
-  return docs.markdown
+  return docs.unread
     .filter((f) => !docs.embedding.some((d) => under(f, d)))
     .filter((f) => !f.split("/").some((part) => part.startsWith("!")) && !f.includes("\\"))
     .map((f) => f.replace(/[*?[\]]/g, (c) => `\\${c}`));
 }
 
+/** How the client set up the build's network: `--network`, and the predefined proxy build args. */
+export interface BuildNetwork {
+  /** From `force-network-mode` (`docker build --network host|none`); `sandbox` otherwise. */
+  readonly mode: NetworkMode;
+  readonly proxy: ProxyEnv;
+}
+
 export interface ToolchainInput {
   readonly spec: Spec;
+  readonly network: BuildNetwork;
   readonly facts: ModuleFacts;
   readonly imageRef: string;
   readonly imageConfig: ImageConfig | undefined;
@@ -116,10 +141,31 @@ export function toolchain(input: ToolchainInput): Toolchain {
     { type: "cache", target: GOCACHE, id: CACHE_IDS.build, sharing: "shared" },
   ];
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
+  const testMounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, noOutput: true }, ...caches];
+  const build = spec.go.vcs
+    ? { mounts: [{ type: "bind", target: SOURCE_ROOT, source: goSources(input.context, facts.docs, true), readonly: true } as const, ...caches], env: { ...env, ...vcsEnv(spec) } }
+    : { mounts, env };
   const modFiles = facts.hasVendor ? undefined : moduleFiles(input, context);
   const root = modFiles === undefined ? input.image : download(input, modFiles, workdir, env, caches);
   const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
-  return { root, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, tagFlags, buildPlatform: input.buildPlatform };
+  return {
+    root, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, testMounts, build,
+    network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform,
+  };
+}
+
+/**
+ * `go build -buildvcs=true` (an error, not a silent omission, when git is missing), and git
+ * allowed to read a repository owned by the client's user (the context keeps its owners).
+ */
+function vcsEnv(spec: Spec): Record<string, string> {
+  return {
+    GOFLAGS: "-buildvcs=true",
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "safe.directory",
+    GIT_CONFIG_VALUE_0: "*",
+    ...spec.go.env,
+  };
 }
 
 /** go.mod, go.sum and the go.mod of each local replace, copied from the context into their own snapshot. */
@@ -156,6 +202,9 @@ function download(input: ToolchainInput, modFiles: State, workdir: string, env: 
       cwd: workdir,
       env,
       mounts: [{ type: "bind", target: SOURCE_ROOT, source: modFiles, readonly: true }, ...caches, ...credentials],
+      // The one step that needs the internet: the client's network (`--network host`) and proxies.
+      network: input.network.mode,
+      proxyEnv: input.network.proxy,
       platform: input.buildPlatform,
       name: names.deps(),
       location: input.locations.at(["module"]),
@@ -165,7 +214,7 @@ function download(input: ToolchainInput, modFiles: State, workdir: string, env: 
 
 /**
  * The environment of every Go step: the image's own (PATH, GOPATH…), then the caches, then the
- * spec's `go.env`. VCS stamping is off because the context has no reliable VCS state, the
+ * spec's `go.env`. VCS stamping is off because Go steps do not see `.git` (`go.vcs` turns it on), the
  * toolchain is pinned to the image's so a go.mod `toolchain` line never triggers a download, and
  * workspaces are off so the build is the spec's module alone.
  */

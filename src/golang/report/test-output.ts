@@ -69,13 +69,25 @@ export function failureKind(test: TestCase): FailureKind {
 
 /**
  * The part of a failed test's body worth reading first: everything before the goroutine dump
- * that follows a panic, without blank lines. `rest` counts the lines left out.
+ * that follows a panic, without blank lines, and with what the test reported (t.Error, t.Fatal
+ * and t.Log lines with their `file_test.go:NN:` prefix, and their indented continuations) ahead
+ * of what the code under test printed (logs), so a short excerpt shows the assertion. `rest`
+ * counts the lines left out.
  */
 export function failureHead(test: TestCase): { readonly lines: string[]; readonly rest: number } {
   const body = testBody(test.output);
   const dump = body.findIndex((l) => /^goroutine \d+ \[/.test(l));
   const head = (dump < 0 ? body : body.slice(0, dump)).filter((l) => l.trim() !== "");
-  return { lines: head, rest: body.filter((l) => l.trim() !== "").length - head.length };
+  const reported: string[] = [];
+  const printed: string[] = [];
+  let indent: number | undefined;
+  for (const line of head) {
+    const depth = line.length - line.trimStart().length;
+    if (LOG_LOCATION.test(line)) indent = depth;
+    else if (indent !== undefined && depth <= indent) indent = undefined;
+    (indent === undefined ? printed : reported).push(line);
+  }
+  return { lines: [...reported, ...printed], rest: body.filter((l) => l.trim() !== "").length - head.length };
 }
 
 /** `build` or `setup`, as Go's verdict line said (`FAIL\tpkg [setup failed]`); `build` when it did not say. */

@@ -1,6 +1,6 @@
 // User errors the compiler finds (they need the module's facts), with the exact text a user reads.
 import { describe, expect, it } from "vitest";
-import { compileErrors, compileOk } from "./helpers.js";
+import { compileErrors, compileOk, FakeImageResolver } from "./helpers.js";
 import { LIBRARY_ONLY, NO_GO_LINE, ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";
 
 // Positions below are counted by hand from the spec texts (1-based line:col), not copied from output.
@@ -14,12 +14,16 @@ images:
   server: { binaries: [server] }
   client: { binaries: [client] }
 `;
-    // The target comes from the command line, so the error points at the spec as a whole (its first key).
+    // The target comes from the command line; the spec's part in it is its images section.
     expect(await compileErrors({ spec, tree: TWO_MAINS, target: "servr" })).toBe(
-      "Gopherfile.yaml:2:1: unknown target 'servr': did you mean 'server'? valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'",
+      "Gopherfile.yaml:5:1: images: unknown target 'servr': did you mean 'server'? valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'",
     );
     expect(await compileErrors({ spec, tree: TWO_MAINS, target: "deploy" })).toBe(
-      "Gopherfile.yaml:2:1: unknown target 'deploy': valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'",
+      "Gopherfile.yaml:5:1: images: unknown target 'deploy': valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'",
+    );
+    // Without images, a default: line is what names targets.
+    expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\ndefault: binaries\n`, tree: TWO_MAINS, target: "servr" })).toMatch(
+      /^Gopherfile\.yaml:3:10: default: unknown target 'servr'/,
     );
   });
 
@@ -67,32 +71,30 @@ images:
     expect(t.kind).toBe("binaries");
   });
 
-  it("a go.mod without a go line needs go.version or go.image", async () => {
-    // No go: key: the error points at the spec's first key.
-    expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\n`, tree: NO_GO_LINE })).toBe(
-      "Gopherfile.yaml:2:1: go: go.mod has no go line; set go.version or go.image in the spec",
-    );
-    // A go: section without a version: the error points at its key.
-    expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\ngo:\n  ldflags: ""\n`, tree: NO_GO_LINE })).toBe(
-      "Gopherfile.yaml:3:1: go: go.mod has no go line; set go.version or go.image in the spec",
-    );
-    // An empty spec has nothing to point at but its start; a module in a directory is named by its go.mod path.
+  it("a go.mod without a go line builds with golang:latest, as go uses the toolchain it has, and says so", async () => {
+    const resolver = new FakeImageResolver();
+    const t = await compileOk({ spec: SYNTAX, tree: NO_GO_LINE, resolver });
+    expect(resolver.calls).toEqual(["golang:latest linux/amd64"]);
+    expect(t.warnings).toEqual(["go.mod has no go line: building with golang:latest, as go uses the toolchain it has; set go.version in the spec to pin one"]);
+    // A module in a directory is named by its go.mod path.
     const inApp = Object.fromEntries(Object.entries(NO_GO_LINE).map(([k, v]) => [`app/${k}`, v]));
-    expect(await compileErrors({ spec: `${SYNTAX}module: app\n`, tree: inApp })).toBe(
-      "Gopherfile.yaml:2:1: go: app/go.mod has no go line; set go.version or go.image in the spec",
-    );
-    expect(await compileErrors({ spec: SYNTAX, tree: NO_GO_LINE })).toBe("Gopherfile.yaml:1:1: go: go.mod has no go line; set go.version or go.image in the spec");
-    // Either setting is enough.
-    await expect(compileOk({ spec: `${SYNTAX}go: { version: "1.22" }\n`, tree: NO_GO_LINE })).resolves.toMatchObject({ kind: "image" });
-    await expect(compileOk({ spec: `${SYNTAX}go: { image: "golang:1.22" }\n`, tree: NO_GO_LINE })).resolves.toMatchObject({ kind: "image" });
+    expect((await compileOk({ spec: `${SYNTAX}module: app\n`, tree: inApp })).warnings).toEqual([
+      "app/go.mod has no go line: building with golang:latest, as go uses the toolchain it has; set go.version in the spec to pin one",
+    ]);
+    // A version or image in the spec pins it, and there is nothing to say.
+    await expect(compileOk({ spec: `${SYNTAX}go: { version: "1.22" }\n`, tree: NO_GO_LINE })).resolves.toMatchObject({ kind: "image", warnings: [] });
+    await expect(compileOk({ spec: `${SYNTAX}go: { image: "golang:1.22" }\n`, tree: NO_GO_LINE })).resolves.toMatchObject({ kind: "image", warnings: [] });
   });
 
-  it("a module without a main package cannot build the default target, but can be tested", async () => {
+  it("a module without a main package runs its tests by default, and can name no binary target", async () => {
     const spec = `${SYNTAX}tests: { flags: [-count=1] }\n`;
-    expect(await compileErrors({ spec, tree: LIBRARY_ONLY })).toBe(
+    const t = await compileOk({ spec, tree: LIBRARY_ONLY });
+    expect({ target: t.target, kind: t.kind, gated: t.tests.gated }).toEqual({ target: "test", kind: "test", gated: true });
+    expect(t.warnings).toEqual(["the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports"]);
+    await expect(compileOk({ spec, tree: LIBRARY_ONLY, target: "test-report" })).resolves.toMatchObject({ kind: "test-report", warnings: [] });
+    expect(await compileErrors({ spec, tree: LIBRARY_ONLY, target: "binaries" })).toBe(
       "Gopherfile.yaml:2:1: binaries: the module has no main package to build; declare binaries: in the spec, or build --target test",
     );
-    await expect(compileOk({ spec, tree: LIBRARY_ONLY, target: "test" })).resolves.toMatchObject({ kind: "test" });
   });
 
   it("a lint target with nothing to run says how to enable something", async () => {
@@ -103,11 +105,13 @@ images:
 
   it("errors of different kinds are reported together, sorted by position", async () => {
     const spec = `${SYNTAX}images:\n  shop:\n    binaries: [sever]\n`;
-    expect(await compileErrors({ spec, tree: { ...NO_GO_LINE, "cmd/server/main.go": "package main\n" }, target: "shop" })).toBe(
+    expect(await compileErrors({ spec, tree: { ...NO_GO_LINE, "cmd/server/main.go": "package main\n" }, target: "shopp" })).toBe(
       [
-        "Gopherfile.yaml:2:1: go: go.mod has no go line; set go.version or go.image in the spec",
+        "Gopherfile.yaml:2:1: images: unknown target 'shopp': did you mean 'shop'? valid targets are 'shop', 'binaries', 'test', 'test-report', 'vet', 'lint'",
         "Gopherfile.yaml:4:16: images.shop.binaries[0]: unknown binary 'sever'; did you mean 'server'? the module's main packages give 'old', 'server'",
       ].join("\n"),
     );
   });
+
+
 });

@@ -95,11 +95,11 @@ describe("prepare steps", () => {
   it("compiles the binaries' dependencies once per platform when two or more compile alike, and the builds wait for it", async () => {
     const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: SIX_TESTED, platforms: [ARM64] })));
     const std = execView(g.named("[build linux/arm64] compile the standard library for 2 binaries"));
-    expect(std.args.slice(3)).toEqual(["go-list", "-trimpath", "fmt", "net/http", "strings"]);
+    expect(std.args.slice(3)).toEqual(["go-list", "fmt", "net/http", "strings"]);
     expect({ GOOS: std.env["GOOS"], GOARCH: std.env["GOARCH"] }).toEqual({ GOOS: "linux", GOARCH: "arm64" });
     expect(std.platform).toBe("linux/amd64");
     const deps = execView(g.named("[build linux/arm64] compile the dependencies for 2 binaries"));
-    expect(deps.args.slice(3)).toEqual(["go-list", "-trimpath", "golang.org/x/text/language"]);
+    expect(deps.args.slice(3)).toEqual(["go-list", "golang.org/x/text/language"]);
     expect(mountAt(deps, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
     expect(waits(deps).map((w) => w.source)).toEqual([std.node]);
     const builds = buildExecs(g);
@@ -110,10 +110,22 @@ describe("prepare steps", () => {
   it("gives binaries that compile differently, or import nothing outside the module, no shared prepare step", async () => {
     const spec = `${SYNTAX}default: binaries\nbinaries:\n  server:\n    package: ./cmd/server\n    tags: [netgo]\n  client:\n    package: ./cmd/client\n`;
     const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, platforms: [AMD64] })));
-    expect(prepareSteps(g).filter((e) => e.args.includes("-trimpath"))).toEqual([]);
+    const forBuilds = (graph: Graph): ExecView[] => prepareSteps(graph).filter((e) => e.node.name.startsWith("[build"));
+    expect(forBuilds(g)).toEqual([]);
     for (const b of buildExecs(g)) expect(waits(b)).toEqual([]);
     const bare = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: TWO_MAINS, platforms: [AMD64] })));
-    expect(prepareSteps(bare).filter((e) => e.args.includes("-trimpath"))).toEqual([]);
+    expect(forBuilds(bare)).toEqual([]);
+  });
+
+  it("compiles builds and tests with the same flags, so one GOCACHE entry serves both", async () => {
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: SIX_TESTED, platforms: [AMD64] })));
+    const flagsOf = (args: readonly string[]): string[] => args.filter((a) => a.startsWith("-") && a !== "-c" && a !== "-o" && !a.startsWith("-ldflags="));
+    const builds = buildExecs(g);
+    expect(builds.length).toBeGreaterThan(0);
+    for (const b of builds) expect(flagsOf(b.args), b.node.name).toEqual([]);
+    for (const t of testExecs(g).values()) expect(flagsOf(t.args.slice(4)), t.node.name).toEqual([]);
+    // The prepare steps of both sides compile the same way: no flag either.
+    for (const p of prepareSteps(g)) expect(flagsOf(p.args.slice(4)).filter((a) => a !== "-test"), p.node.name).toEqual([]);
   });
 
   it("lists imports of other modules and the standard library, without the module's own, local replacements' or C", () => {
@@ -167,26 +179,58 @@ describe("test lanes", () => {
 });
 
 describe("what Go steps see of the context", () => {
-  it("leaves out the Markdown files discovery found, after the .dockerignore patterns", async () => {
-    const tree = { ...TWO_MAINS, "docs/guide.md": "# guide\n", "internal/api/testdata/golden.md": "kept\n" };
+  it("leaves out .git, the Markdown files and the build's own files discovery found, after the .dockerignore patterns", async () => {
+    const tree = {
+      ...TWO_MAINS, "docs/guide.md": "# guide\n", "internal/api/testdata/golden.md": "kept\n",
+      "Gopherfile.yaml": SYNTAX, "deploy/Gopherfile.yaml": SYNTAX, ".dockerignore": "*.tmp\n", "config.yaml": "kept: true\n",
+    };
     const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree })));
     const locals = g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context");
     const source = only(locals);
     expect(source.name).toBe("[context] load Go sources");
     const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
-    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual(["README.md", "docs/guide.md"]);
+    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([
+      ".git", "**/.git", ".dockerignore", "Gopherfile.yaml", "README.md", "deploy/Gopherfile.yaml", "docs/guide.md",
+    ]);
     for (const b of buildExecs(g)) expect(mountAt(b, "/src").source).toBe(source);
     const download = execView(g.named("[deps] go mod download"));
     expect(download.args).toEqual(["go", "mod", "download"]);
   });
 
+  it("names the spec file as the client named it: another name leaves Gopherfile.yaml in", async () => {
+    const tree = { ...TWO_MAINS, "build.yaml": SYNTAX, "Gopherfile.yaml": "not ours\n" };
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, specFile: "build.yaml", tree })));
+    const source = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
+    const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
+    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([".git", "**/.git", "README.md", "build.yaml"]);
+  });
+
+  it("with go.vcs, build steps see .git through a source of their own and stamp; tests still do not", async () => {
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\ngo: { vcs: true }\n`, tree: SIX_TESTED, platforms: [AMD64] })));
+    const locals = g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context");
+    const withGit = only(locals.filter((o) => o.name === "[context] load Go sources and .git"));
+    const attrs = withGit.op.op.case === "source" ? withGit.op.op.value.attrs : {};
+    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).not.toContain(".git");
+    const builds = buildExecs(g);
+    expect(builds.length).toBeGreaterThan(0);
+    for (const b of builds) {
+      expect(mountAt(b, "/src").source).toBe(withGit);
+      expect(b.env["GOFLAGS"]).toBe("-buildvcs=true");
+      expect(b.env["GIT_CONFIG_KEY_0"]).toBe("safe.directory");
+    }
+    for (const t of testExecs(g).values()) {
+      expect(mountAt(t, "/src").source).not.toBe(withGit);
+      expect(t.env["GOFLAGS"]).toBe("-buildvcs=false");
+    }
+  });
+
   it("keeps Markdown under a directory whose Go files embed, and escapes pattern characters", () => {
-    expect(goSourceExcludes({ markdown: ["README.md", "cmd/doc/a.md", "cmd/doc/sub/b.md", "notes/[draft]*.md", "!x.md", "y/!z.md"], embedding: ["cmd/doc"] })).toEqual([
+    expect(goSourceExcludes({ unread: ["README.md", "cmd/doc/a.md", "cmd/doc/sub/b.md", "notes/[draft]*.md", "!x.md", "y/!z.md"], embedding: ["cmd/doc"] })).toEqual([
       "README.md",
       "notes/\\[draft\\]\\*.md",
     ]);
-    expect(goSourceExcludes({ markdown: ["README.md", "a/b.md"], embedding: [""] })).toEqual([]);
-    expect(goSourceExcludes({ markdown: [], embedding: [] })).toEqual([]);
+    expect(goSourceExcludes({ unread: ["README.md", "a/b.md"], embedding: [""] })).toEqual([]);
+    expect(goSourceExcludes({ unread: [], embedding: [] })).toEqual([]);
   });
 
   it("without Markdown, Go steps read the op discovery read", async () => {

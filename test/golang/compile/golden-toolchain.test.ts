@@ -144,10 +144,10 @@ describe("golden: Go image", () => {
     for (const step of goSteps(g)) expect(step.env["GOLANG_VERSION"]).toBe("1.22.5");
   });
 
-  it("without go.image the image follows go.mod's toolchain line", async () => {
+  it("without go.image the image follows go.mod's toolchain line, to its minor release (Docker Hub's newest patch)", async () => {
     const t = await compileOk({ spec: SYNTAX, tree: TOOLCHAIN_LINE, target: "vet" });
     expectGolden("go-image-gomod", renderTarget(t));
-    expect(imageSources(only(graphs(t)))).toEqual(["docker-image://docker.io/library/golang:1.23.4"]);
+    expect(imageSources(only(graphs(t)))).toEqual(["docker-image://docker.io/library/golang:1.23"]);
   });
 
   it("go.version in the spec wins over go.mod", async () => {

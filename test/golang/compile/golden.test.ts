@@ -37,7 +37,7 @@ describe("golden: defaults", () => {
     expect(imageSources(g)).toEqual([GOLANG_122]);
 
     const build = only(buildExecs(g));
-    expect(build.args).toEqual(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "/out/hello", "./cmd/hello"]);
+    expect(build.args).toEqual(["go", "build", "-ldflags=-s -w", "-o", "/out/hello", "./cmd/hello"]);
     expect(build.env).toMatchObject({ GOOS: "linux", GOARCH: "amd64", CGO_ENABLED: "0", GOLANG_VERSION: "1.22", GOPATH: "/go" });
     expect(build.env["PATH"]).toMatch(/^\/go\/bin:\/usr\/local\/go\/bin:/);
 
@@ -132,11 +132,11 @@ binaries:
     expectToolchain(g);
     const server = execView(g.named("[build server linux/amd64] go build ./cmd/server"));
     expect(server.args).toEqual([
-      "go", "build", "-trimpath", "-tags=netgo,osusergo", "-ldflags=-s -w -X main.commit=none -X main.version=v1.2.3", "-mod=readonly", "-v", "-o", "/out/shop-server", "./cmd/server",
+      "go", "build", "-tags=netgo,osusergo", "-ldflags=-s -w -X main.commit=none -X main.version=v1.2.3", "-mod=readonly", "-v", "-o", "/out/shop-server", "./cmd/server",
     ]);
     expect(server.env).toMatchObject({ CGO_ENABLED: "1", GOPROXY: "https://proxy.example.com", GOOS: "linux", GOARCH: "amd64" });
     const client = execView(g.named("[build client linux/amd64] go build ./cmd/client"));
-    expect(client.args).toEqual(["go", "build", "-trimpath", "-tags=netgo", "-ldflags=-s -w -X main.commit=none", "-mod=readonly", "-o", "/out/client", "./cmd/client"]);
+    expect(client.args).toEqual(["go", "build", "-tags=netgo", "-ldflags=-s -w -X main.commit=none", "-mod=readonly", "-o", "/out/client", "./cmd/client"]);
     // The binary's own env stays with the binary.
     expect(client.env["CGO_ENABLED"]).toBe("0");
     // go.env reaches every Go step, the download and the tests included.

@@ -7,7 +7,7 @@ import type { ContextReader } from "../../../src/golang/context-reader.js";
 import { openFsContext } from "../../../src/golang/fs-context-reader.js";
 import type { ImageConfig } from "../../../src/golang/image-config.js";
 import { MemoryContextReader } from "../../../src/golang/memory-context-reader.js";
-import { definitionToJSON, encodeCanonical, formatPlatform, marshal, type Platform } from "../../../src/llb/index.js";
+import { definitionToJSON, encodeCanonical, formatPlatform, marshal, type NetworkMode, type Platform } from "../../../src/llb/index.js";
 import { convert, formatUserErrors } from "../../../src/pipeline/index.js";
 import { DefinitionSchema, type Definition } from "../../../src/proto/pb/ops_pb.js";
 
@@ -91,6 +91,8 @@ export interface Case {
   readonly testRetries?: ReadonlyMap<string, string>;
   /** At most this many test steps at once (what the frontend asks of an old daemon). */
   readonly testLanes?: number;
+  /** The client's `--network` (force-network-mode). */
+  readonly networkMode?: NetworkMode;
 }
 
 /** Runs `convert()` exactly as the frontend does, with a fixed build platform and fake image configs. */
@@ -109,6 +111,7 @@ export async function run(c: Case): Promise<CompileOutcome> {
     images: c.resolver ?? new FakeImageResolver(),
     testRetries: c.testRetries,
     testLanes: c.testLanes,
+    networkMode: c.networkMode,
   });
 }
 

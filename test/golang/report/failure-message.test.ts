@@ -74,6 +74,24 @@ describe("failureMessage", () => {
     );
   });
 
+  it("shows the test's own report lines before what the code under test logged", () => {
+    const P = "example.com/m/server";
+    const T = "TestRoutes";
+    const out = (line: string): string => ev({ Action: "output", Package: P, Test: T, Output: `${line}\n` });
+    let stream = ev({ Action: "run", Package: P, Test: T }) + out(`=== RUN   ${T}`);
+    for (let i = 0; i < 12; i++) stream += out(`{"level":"info","msg":"request ${i}"}`);
+    stream += out("    routes_test.go:831: status = 500, want 200") + out("        body: oops") + out('{"level":"info","msg":"shutdown"}');
+    stream += out(`--- FAIL: ${T} (0.01s)`) + ev({ Action: "fail", Package: P, Test: T, Elapsed: 0.01 });
+    const r = parseTestRun({ pkg: "./server", stream, stderr: "", exitCode: 1 });
+    expect(failureMessage([r], { maxLinesPerTest: 3 })?.split("\n").slice(1, 6)).toEqual([
+      "--- FAIL: TestRoutes (./server)",
+      "    routes_test.go:831: status = 500, want 200",
+      "        body: oops",
+      '    {"level":"info","msg":"request 0"}',
+      "    … 12 more lines in the test report",
+    ]);
+  });
+
   it("cuts each failure to maxLinesPerTest lines and the list to maxFailures", () => {
     const results = ["failing", "slow", "subtests"].map((n) => loadResult(n));
     expect(failureMessage(results, { maxLinesPerTest: 1, maxFailures: 3 })).toBe(

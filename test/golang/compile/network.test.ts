@@ -1,0 +1,59 @@
+// The network of Go steps: loopback-only tests, the client's --network and proxies on the module download alone.
+import { describe, expect, it } from "vitest";
+import { NetMode, type ExecOp } from "../../../src/proto/pb/ops_pb.js";
+import { graphs, only, testExecs } from "./expect-llb.js";
+import type { ExecView, GraphOp } from "./graph.js";
+import { compileOk } from "./helpers.js";
+import { SYNTAX, TWO_MAINS } from "./modules.js";
+
+const DEPS = "[deps] go mod download";
+
+function execOf(op: GraphOp): ExecOp {
+  if (op.op.op.case !== "exec") throw new Error(`${op.name} is not an exec`);
+  return op.op.op.value;
+}
+
+function networkOf(e: ExecView | GraphOp): NetMode {
+  return execOf("node" in e ? e.node : e).network;
+}
+
+describe("the network of Go steps", () => {
+  it("gives each test step its own loopback, and the download the build's network, by default", async () => {
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test" })));
+    const tests = [...testExecs(g).values()];
+    expect(tests.length).toBeGreaterThan(1);
+    for (const t of tests) expect(networkOf(t), t.node.name).toBe(NetMode.NONE);
+    const deps = execOf(g.named(DEPS));
+    expect(deps.network).toBe(NetMode.UNSET);
+    expect(deps.meta?.proxyEnv).toBeUndefined();
+  });
+
+  it("follows --network host on the download, and on tests only when tests.network is default", async () => {
+    const isolated = only(graphs(await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test", networkMode: "host" })));
+    expect(networkOf(isolated.named(DEPS))).toBe(NetMode.HOST);
+    for (const t of testExecs(isolated).values()) expect(networkOf(t)).toBe(NetMode.NONE);
+
+    const spec = `${SYNTAX}tests: { network: default }\n`;
+    const shared = only(graphs(await compileOk({ spec, tree: TWO_MAINS, target: "test", networkMode: "host" })));
+    for (const t of testExecs(shared).values()) expect(networkOf(t)).toBe(NetMode.HOST);
+    const sandbox = only(graphs(await compileOk({ spec, tree: TWO_MAINS, target: "test" })));
+    for (const t of testExecs(sandbox).values()) expect(networkOf(t)).toBe(NetMode.UNSET);
+  });
+
+  it("passes Docker's proxy build args to the download as proxy settings, not as env, and does not call them ignored", async () => {
+    const buildArgs = { HTTPS_PROXY: "http://proxy.local:3128", no_proxy: "localhost,127.0.0.1", all_proxy: "socks5://p:1080", BUILDKIT_INLINE_CACHE: "1" };
+    const t = await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test", buildArgs });
+    expect(t.warnings).toEqual([]);
+    const g = only(graphs(t));
+    const deps = execOf(g.named(DEPS));
+    expect(deps.meta?.proxyEnv).toMatchObject({ httpProxy: "", httpsProxy: "http://proxy.local:3128", noProxy: "localhost,127.0.0.1", allProxy: "socks5://p:1080" });
+    expect(deps.meta?.env.filter((e) => /proxy/i.test(e))).toEqual([]);
+    // Only the step that needs the internet gets them.
+    for (const tr of testExecs(g).values()) expect(execOf(tr.node).meta?.proxyEnv).toBeUndefined();
+  });
+
+  it("warns about a build arg the spec does not declare", async () => {
+    const t = await compileOk({ spec: `${SYNTAX}args: { VERSION: dev }\n`, tree: TWO_MAINS, target: "test", buildArgs: { VERSON: "1.0", VERSION: "2.0" } });
+    expect(t.warnings).toEqual(["build arg VERSON is not declared under args: in Gopherfile.yaml; it has no effect"]);
+  });
+});
