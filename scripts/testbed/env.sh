@@ -37,6 +37,10 @@ export GOPHERFILE_NODE_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/node:$GOPHERFILE_N
 export GOPHERFILE_NODE_BUILD_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/node-build:$GOPHERFILE_NODE_MAJOR"
 export GOPHERFILE_BUSYBOX_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/busybox:latest"
 export GOPHERFILE_DOCKERFILE_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/dockerfile:$GOPHERFILE_BUILDKIT_VERSION"
+# The frontend's published name (examples' `# syntax=` line) and where buildkitd's ghcr.io mirror finds
+# it; scripts/build-frontend.sh --as-published serves this checkout's frontend under both.
+export GOPHERFILE_PUBLISHED_FRONTEND_IMAGE=ghcr.io/gopherfile/gopherfile:1
+export GOPHERFILE_PUBLISHED_FRONTEND_MIRROR="$GOPHERFILE_REGISTRY/gopherfile/gopherfile:1"
 
 # What a shell needs to use the test bed's clients the way the e2e tests do.
 export GOPHERFILE_CLIENT_ENV="DOCKER_HOST=unix://$GOPHERFILE_DOCKER_SOCKET DOCKER_CONFIG=$GOPHERFILE_DOCKER_CONFIG BUILDKIT_HOST=unix://$GOPHERFILE_BUILDKITD_SOCKET BUILDX_BUILDER=$GOPHERFILE_BUILDX_BUILDER DOCKER_BUILDKIT=1"

@@ -7,10 +7,12 @@ import {
   BUILDX_BUILDER,
   BUILDX_VERSION,
   DOCKER,
+  HUB_IMAGES,
   IMAGES,
   LOG_DIR,
   REGISTRY,
   clientEnv,
+  hubMirrorRef,
 } from "./testbed.js";
 
 const MANIFEST_TYPES = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json";
@@ -52,7 +54,8 @@ const checkRegistry: Check = async () => {
   return `registry ${REGISTRY}`;
 };
 
-function checkImage(ref: string): Check {
+/** `ref` (a `127.0.0.1:5000/…` reference) is in the registry, and `local` (default `ref`) in dockerd's store. */
+function checkImage(ref: string, local: string = ref): Check {
   return async () => {
     const [repo, tag] = [ref.slice(REGISTRY.length + 1, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)];
     const response = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
@@ -61,8 +64,8 @@ function checkImage(ref: string): Check {
       signal: AbortSignal.timeout(5_000),
     });
     if (!response.ok) throw new Error(`${ref} is not in the registry (HTTP ${response.status})`);
-    await output(DOCKER, ["image", "inspect", "--format", "{{.Id}}", ref]);
-    return ref;
+    await output(DOCKER, ["image", "inspect", "--format", "{{.Id}}", local]);
+    return local;
   };
 }
 
@@ -80,6 +83,8 @@ export default async function setup(): Promise<void> {
     ["buildx", checkBuildx],
     ["registry", checkRegistry],
     ...Object.values(IMAGES).map((ref): [string, Check] => [`image ${ref}`, checkImage(ref)]),
+    // Docker Hub names: what a build asks for when nothing overrides the Go image.
+    ...Object.values(HUB_IMAGES).map((name): [string, Check] => [`image ${name}`, checkImage(hubMirrorRef(name), name)]),
   ];
   const results = await Promise.allSettled(checks.map(([, check]) => check()));
   const problems = results.flatMap((result, index) =>

@@ -77,6 +77,27 @@ export const IMAGES = {
   dockerfile: `${REGISTRY}/gopherfile/dockerfile:${BUILDKIT_VERSION}`,
 };
 
+/**
+ * Docker Hub names the test bed serves, spelt as users write them: tags in dockerd's store and, for
+ * buildkitd's `docker.io` mirror, `127.0.0.1:5000/library/<name>` (see {@link hubMirrorRef}). Every
+ * golang tag from 1.13 to the machine's minor, its full version and `latest` are the machine's Go.
+ */
+export const HUB_IMAGES = {
+  /** What the fixtures' and examples/hello's `go 1.22` line asks for. */
+  golang: "golang:1.22",
+  busybox: "busybox:latest",
+};
+
+/** Where buildkitd's docker.io mirror finds a Docker Hub name: `golang:1.22` → `127.0.0.1:5000/library/golang:1.22`. */
+export function hubMirrorRef(name: string): string {
+  return `${REGISTRY}/library/${name}`;
+}
+
+/** The frontend's published name, as examples' `# syntax=` lines spell it; `scripts/build-frontend.sh --as-published` serves it. */
+export const PUBLISHED_FRONTEND_IMAGE = "ghcr.io/gopherfile/gopherfile:1";
+/** Where buildkitd's ghcr.io mirror finds {@link PUBLISHED_FRONTEND_IMAGE}. */
+export const PUBLISHED_FRONTEND_MIRROR = `${REGISTRY}/gopherfile/gopherfile:1`;
+
 /** Variables of a developer's shell that would send the clients to another daemon or config. */
 const FOREIGN_CLIENT_VARIABLES = ["DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_CONFIG"];
 

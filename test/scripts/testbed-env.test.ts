@@ -49,6 +49,8 @@ describe("test bed names", () => {
     ["GOPHERFILE_NODE_IMAGE", testbed.IMAGES.node],
     ["GOPHERFILE_NODE_BUILD_IMAGE", testbed.IMAGES.nodeBuild],
     ["GOPHERFILE_DOCKERFILE_IMAGE", testbed.IMAGES.dockerfile],
+    ["GOPHERFILE_PUBLISHED_FRONTEND_IMAGE", testbed.PUBLISHED_FRONTEND_IMAGE],
+    ["GOPHERFILE_PUBLISHED_FRONTEND_MIRROR", testbed.PUBLISHED_FRONTEND_MIRROR],
   ];
 
   it.each(pairs)("%s equals the TypeScript value", (name, value) => {
