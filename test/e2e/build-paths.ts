@@ -40,12 +40,14 @@ export interface CommonBuildOptions {
 
 export interface DockerBuildOptions extends CommonBuildOptions {
   readonly tag?: string;
-  /** RUN steps on dockerd have no outside network unless this is "host". */
+  /** RUN steps on dockerd run on the test bed's NATed bridge unless this is "host" or "none". */
   readonly network?: "default" | "host" | "none";
 }
 
 export interface BuildxBuildOptions extends CommonBuildOptions {
   readonly tag?: string;
+  /** The builder, default the test bed's {@link BUILDX_BUILDER}. */
+  readonly builder?: string;
   /** A raw `--output` value, e.g. `type=image,name=…,push=true`; combined with `outputDir` if both are set. */
   readonly output?: string;
   /** `--load`: put the image into the test bed's dockerd. */
@@ -109,7 +111,7 @@ export function dockerBuild(options: DockerBuildOptions): Promise<BuildResult> {
 
 /** `docker buildx build --builder gopherfile`: buildx v0.36 driving buildkitd through the remote driver. */
 export function buildxBuild(options: BuildxBuildOptions): Promise<BuildResult> {
-  const args = ["buildx", "build", "--builder", BUILDX_BUILDER, ...dockerStyleFlags(options)];
+  const args = ["buildx", "build", "--builder", options.builder ?? BUILDX_BUILDER, ...dockerStyleFlags(options)];
   if (options.outputDir !== undefined) args.push("-o", `type=local,dest=${resolve(options.outputDir)}`);
   if (options.output !== undefined) args.push("-o", options.output);
   if (options.load === true) args.push("--load");

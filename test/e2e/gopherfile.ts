@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { buildctlBuild, buildxBuild, dockerBuild, type BuildResult, type Expectation } from "./build-paths.js";
 import { formatCommand, run, tail, type RunResult } from "./run.js";
-import { DOCKER, IMAGES, REGISTRY, clientEnv } from "./testbed.js";
+import { DOCKER, PUBLISHED_FRONTEND_IMAGE, PUBLISHED_FRONTEND_MIRROR, REGISTRY, clientEnv } from "./testbed.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
@@ -22,9 +22,6 @@ const GIVEN_FRONTEND_IMAGE = process.env["GOPHERFILE_FRONTEND_IMAGE"] || undefin
  * of the shared `:dev` tag in the middle of a run cannot change what a run tests.
  */
 export const FRONTEND_IMAGE = GIVEN_FRONTEND_IMAGE ?? `${REGISTRY}/gopherfile/gopherfile:e2e-${RUN_ID}`;
-
-/** The build arg every build passes: the Go image cannot be pulled from Docker Hub here. */
-export const GO_IMAGE_ARG = "GOPHERFILE_GO_IMAGE";
 
 /**
  * How a Gopherfile reaches BuildKit: `docker build` on Docker 20.10 (`# syntax=` → dockerfile.v0 → gateway),
@@ -54,6 +51,19 @@ export function ensureFrontendImage(): Promise<void> {
     if (result.exitCode !== 0) throw new Error(`building the frontend image failed:\n${tail(result.stderr)}\n${tail(result.stdout)}`);
   })();
   return frontendImageBuilt;
+}
+
+/**
+ * Serves {@link FRONTEND_IMAGE} under the frontend's published name, as `scripts/build-frontend.sh
+ * --as-published` does: tagged `ghcr.io/gopherfile/gopherfile:1` in dockerd, pushed as
+ * `127.0.0.1:5000/gopherfile/gopherfile:1` for buildkitd's ghcr.io mirror. That name is shared by
+ * every checkout on the machine, so call this right before each build that relies on it.
+ */
+export async function serveFrontendAsPublished(): Promise<void> {
+  await ensureFrontendImage();
+  await docker(["tag", FRONTEND_IMAGE, PUBLISHED_FRONTEND_IMAGE]);
+  await docker(["tag", FRONTEND_IMAGE, PUBLISHED_FRONTEND_MIRROR]);
+  await docker(["push", "--quiet", PUBLISHED_FRONTEND_MIRROR]);
 }
 
 /** Drops this process's frontend image tag from dockerd's store (the registry keeps its small manifest). */
@@ -101,7 +111,10 @@ export async function copyFixture(fixture: string, syntax: string = FRONTEND_IMA
   return workspace;
 }
 
-/** One Gopherfile build; the Go image build arg is always added. */
+/**
+ * One Gopherfile build. Nothing is added to what a user would type: the Go image is the default one
+ * (`golang:<go.mod's version>`), which the test bed serves under its Docker Hub name.
+ */
 export interface GopherfileBuild {
   readonly target?: string;
   /** One platform, e.g. `linux/amd64`; it overrides the spec's `platforms`. */
@@ -122,33 +135,50 @@ export interface GopherfileBuild {
   readonly progress?: "plain" | "rawjson";
   /** Default "success". */
   readonly expect?: Expectation;
+  /** Flags appended before the context (e.g. `--import-cache …`). */
+  readonly extraArgs?: readonly string[];
+  /** Extra environment for the client (e.g. another `BUILDKIT_HOST`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** buildx only: the builder, default the test bed's `gopherfile`. */
+  readonly builder?: string;
+  /** buildctl (gateway.v0) only: the frontend image, default {@link FRONTEND_IMAGE}. */
+  readonly source?: string;
 }
 
 /** Runs one build of `workspace` through `path`; throws (with the log tail) when it does not do what `expect` says. */
-export function buildOn(path: GopherfilePath, workspace: Workspace, build: GopherfileBuild): Promise<BuildResult> {
+export function buildOn(path: GopherfilePath, workspace: Pick<Workspace, "dir" | "spec">, build: GopherfileBuild): Promise<BuildResult> {
   const common = {
     context: workspace.dir,
     file: workspace.spec,
-    buildArgs: { [GO_IMAGE_ARG]: IMAGES.golang, ...build.buildArgs },
+    ...(build.buildArgs === undefined ? {} : { buildArgs: build.buildArgs }),
     ...(build.target === undefined ? {} : { target: build.target }),
     ...(build.platform === undefined ? {} : { platform: build.platform }),
     ...(build.outputDir === undefined ? {} : { outputDir: build.outputDir }),
     ...(build.expect === undefined ? {} : { expect: build.expect }),
     ...(build.noCache === true ? { noCache: true } : {}),
+    ...(build.env === undefined ? {} : { env: build.env }),
   };
   if (build.load !== undefined && path !== "buildx") throw new Error(`--load is a buildx option, not one of ${path}`);
+  if (build.builder !== undefined && path !== "buildx") throw new Error(`--builder is a buildx option, not one of ${path}`);
+  if (build.source !== undefined && path !== "buildctl") throw new Error(`the frontend source is a buildctl gateway.v0 option, not one of ${path}`);
   const push = build.image === undefined ? {} : { output: `type=image,name=${build.image},push=true` };
-  const progress = build.progress === "rawjson" ? ["--progress", "rawjson"] : [];
+  const extraArgs = [...(build.progress === "rawjson" ? ["--progress", "rawjson"] : []), ...(build.extraArgs ?? [])];
   switch (path) {
     case "docker":
       if (build.progress === "rawjson") throw new Error("docker build 20.10 has no rawjson progress");
-      return dockerBuild({ ...common, ...(build.image === undefined ? {} : { tag: build.image }) });
+      return dockerBuild({ ...common, ...(build.image === undefined ? {} : { tag: build.image }), extraArgs });
     case "buildctl":
-      return buildctlBuild({ ...common, ...push, frontend: "gateway.v0", source: FRONTEND_IMAGE, extraArgs: progress });
+      return buildctlBuild({ ...common, ...push, frontend: "gateway.v0", source: build.source ?? FRONTEND_IMAGE, extraArgs });
     case "buildctl-dockerfile":
-      return buildctlBuild({ ...common, ...push, frontend: "dockerfile.v0", extraArgs: progress });
+      return buildctlBuild({ ...common, ...push, frontend: "dockerfile.v0", extraArgs });
     case "buildx":
-      return buildxBuild({ ...common, ...push, ...(build.load === undefined ? {} : { load: true, tag: build.load }), extraArgs: progress });
+      return buildxBuild({
+        ...common,
+        ...push,
+        ...(build.load === undefined ? {} : { load: true, tag: build.load }),
+        ...(build.builder === undefined ? {} : { builder: build.builder }),
+        extraArgs,
+      });
   }
 }
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildctlBuild, buildxBuild, dockerBuild, type BuildResult, type CommonBuildOptions } from "./build-paths.js";
 import { ELF_MACHINE, readElfHeader } from "./elf.js";
-import { IMAGES } from "./testbed.js";
+import { HUB_IMAGES, IMAGES } from "./testbed.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 const SMOKE = join(FIXTURES, "smoke");
@@ -78,15 +78,14 @@ for (const [name, build] of Object.entries(PATHS)) {
 
 describe("go toolchain image", () => {
   for (const [name, build] of Object.entries(PATHS)) {
-    it(`cross-compiles hello-world for linux/arm64 under ${name}`, async () => {
+    it(`cross-compiles hello-world for linux/arm64 under ${name} FROM ${HUB_IMAGES.golang} (a Docker Hub name)`, async () => {
       const outputDir = join(scratch, `go-${randomUUID()}`);
-      const result = await build(
-        { context: HELLO_GO, buildArgs: { GO_IMAGE: IMAGES.golang, GOARCH: "arm64" }, outputDir, noCache: true },
-        false,
-      );
+      const result = await build({ context: HELLO_GO, buildArgs: { GOARCH: "arm64" }, outputDir, noCache: true }, false);
       const header = await readElfHeader(join(outputDir, "hello"));
       expect(header).toMatchObject({ bits: 64, endianness: "little", machine: ELF_MACHINE.aarch64 });
       expect(result.stderr).toMatch(/go version go\d+\.\d+(\.\d+)? linux\/amd64/);
+      // The Dockerfile's default names Docker Hub's image; the test bed serves it on every path.
+      expect(result.stderr).toContain(`load metadata for docker.io/library/${HUB_IMAGES.golang}`);
     });
   }
 });
