@@ -1,5 +1,6 @@
 // Substitutes ${NAME} build arguments into the string values of a spec. Pure.
 import { suggest } from "./did-you-mean.js";
+import { substituteFields } from "./flag-fields.js";
 import { isRecord, type SpecPath } from "./paths.js";
 
 /** A substitution problem at a string value of the spec. */
@@ -85,15 +86,23 @@ export function interpolate(data: unknown, values: ReadonlyMap<string, string>):
   const problems: InterpolationProblem[] = [];
   const used = new Set<string>();
   const names = [...values.keys()];
+  const substitute = (text: string, path: SpecPath): string => {
+    const result = interpolateString(text, values);
+    for (const name of result.used) used.add(name);
+    for (const name of result.unknown) problems.push({ path, message: unknownMessage(name, names) });
+    for (const token of result.malformed) {
+      problems.push({ path, message: `malformed '${token}'; write \${NAME} to use an argument, or $$ for a literal $` });
+    }
+    return result.value;
+  };
   const walk = (node: unknown, path: SpecPath): unknown => {
     if (typeof node === "string") {
-      const result = interpolateString(node, values);
-      for (const name of result.used) used.add(name);
-      for (const name of result.unknown) problems.push({ path, message: unknownMessage(name, names) });
-      for (const token of result.malformed) {
-        problems.push({ path, message: `malformed '${token}'; write \${NAME} to use an argument, or $$ for a literal $` });
-      }
-      return result.value;
+      if (!isSplitByGo(path) || !node.includes("${")) return substitute(node, path);
+      // go splits this value into fields itself: a substituted value must stay inside its field.
+      const fields = substituteFields(node, (field) => substitute(field, path));
+      if (fields !== undefined) return fields;
+      problems.push({ path, message: "cannot keep each value one field: close every quote, and give no value holding both ' and \" with spaces" });
+      return node;
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (isRecord(node)) {
@@ -105,6 +114,11 @@ export function interpolate(data: unknown, values: ReadonlyMap<string, string>):
     return node;
   };
   return { value: walk(data, []), problems, used };
+}
+
+/** Values go splits into fields on white space and quotes (`-ldflags`). */
+function isSplitByGo(path: SpecPath): boolean {
+  return path[path.length - 1] === "ldflags";
 }
 
 function unknownMessage(name: string, declared: readonly string[]): string {

@@ -49,10 +49,12 @@ export function parseSpec(text: string, file: string, options: ParseSpecOptions 
 
   const args = resolveArgs(declaredArgs(data, locator), options.buildArgs ?? {});
   const interpolated = interpolate(data, args.values);
+  // A value whose substitution failed still holds its `${…}`: its schema errors would only repeat that.
+  const unsubstituted = new Set(interpolated.problems.map((p) => formatPath(p.path)));
   const errors = [
     ...read.errors,
     ...interpolated.problems.map((p) => new SpecError(locator.at(p.path), formatPath(p.path), p.message)),
-    ...explainSchemaErrors(validateAgainstSchema(interpolated.value), interpolated.value, locator),
+    ...explainSchemaErrors(validateAgainstSchema(interpolated.value), interpolated.value, locator).filter((e) => !unsubstituted.has(e.path)),
   ];
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
 

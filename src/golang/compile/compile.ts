@@ -12,6 +12,7 @@ import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult } f
 import { defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
 import { toolchain } from "./toolchain.js";
+import { packageRef } from "./package-path.js";
 import { dependencyPackages } from "./prepare.js";
 
 interface NamedBinary {
@@ -36,6 +37,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const valid = targetNames(imageNames);
   if (!valid.includes(target)) errors.push(parsed.errorAt(targetErrorPath(request), unknownTargetMessage(target, valid)));
   const platforms = resolvePlatforms(request, errors);
+  const tested = resolveTestedPackages(request, errors);
   const choice = { override: request.goImageOverride, image: spec.go.image, version: spec.go.version };
   const goImageRef = goImageFor(choice, request.facts.goVersion);
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
@@ -63,7 +65,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     locations,
   });
   const dependencies = dependencyPackages(facts);
-  const tests = testPlan(tc, spec.tests, testedPackages(spec.tests, facts.packages), locations, {
+  const tests = testPlan(tc, spec.tests, tested, locations, {
     retries: request.testRetries,
     lanes: request.testLanes,
     dependencies,
@@ -156,25 +158,43 @@ function resolveBinaries(request: CompileRequest, errors: SpecError[]): NamedBin
   const declared = Object.values(spec.binaries).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const binary of declared) {
     const path: SpecPath = ["binaries", binary.name, "package"];
-    const dir = relativePackage(binary.package, facts.modulePath);
-    if (dir !== undefined && !mains.some((p) => p.dir === dir)) {
+    const ref = packageRef(binary.package, facts.modulePath);
+    if (ref.kind === "invalid") {
+      errors.push(parsed.errorAt(path, ref.message));
+      continue;
+    }
+    if (ref.kind === "local" && !mains.some((p) => p.dir === ref.dir)) {
       const known = mains.map((p) => p.dir).join(", ");
       errors.push(parsed.errorAt(path, `no main package at ${binary.package} in module ${facts.modulePath}; main packages are: ${known === "" ? "none" : known}`));
     }
-    out.push({ binary, path: ["binaries", binary.name] });
+    // go gets the cleaned path, never the text as written.
+    out.push({ binary: { ...binary, package: ref.kind === "local" ? ref.dir : ref.importPath }, path: ["binaries", binary.name] });
   }
   return out;
 }
 
-/** `./cmd/x`, `cmd/x` or `<module>/cmd/x` as the module-relative `./cmd/x`; undefined for other modules' packages. */
-function relativePackage(pkg: string, modulePath: string): string | undefined {
-  let rel: string;
-  if (pkg === modulePath) rel = "";
-  else if (pkg.startsWith(`${modulePath}/`)) rel = pkg.slice(modulePath.length + 1);
-  else if (pkg.startsWith("./") || pkg === "." || !pkg.includes(".")) rel = pkg;
-  else return undefined;
-  const parts = rel.split("/").filter((s) => s !== "" && s !== ".");
-  return parts.length === 0 ? "." : `./${parts.join("/")}`;
+/**
+ * The packages to test: the spec's list (each a package of the module, cleaned to `./dir`), or
+ * every discovered package that has test files.
+ */
+function resolveTestedPackages(request: CompileRequest, errors: SpecError[]): string[] {
+  const { spec: parsed, facts } = request;
+  const tests = parsed.spec.tests;
+  if (tests.packages === "auto") return testedPackages(tests, facts.packages);
+  const known = facts.packages.map((p) => p.dir);
+  const knownSet = new Set(known);
+  const out: string[] = [];
+  tests.packages.forEach((pkg, i) => {
+    const ref = packageRef(pkg, facts.modulePath);
+    const at: SpecPath = ["tests", "packages", i];
+    if (ref.kind === "invalid") errors.push(parsed.errorAt(at, ref.message));
+    else if (ref.kind === "external") errors.push(parsed.errorAt(at, `${pkg} is not in module ${facts.modulePath}; tests.packages lists the module's own packages, such as ./pkg/store`));
+    else if (!knownSet.has(ref.dir)) {
+      const guess = suggest(ref.dir, known);
+      errors.push(parsed.errorAt(at, `no package at ${pkg} in module ${facts.modulePath}${guess === undefined ? "" : `; did you mean '${guess}'?`}`));
+    } else out.push(ref.dir);
+  });
+  return out;
 }
 
 /** Declared images, or, for a spec without images, one scratch image when the module has exactly one binary. */

@@ -115,3 +115,33 @@ images:
 
 
 });
+
+describe("package paths never become flags of go", () => {
+  it("rejects flags, escapes and patterns as binaries and tested packages, each at its line", async () => {
+    const spec = `${SYNTAX}binaries:
+  a: -toolexec=/tmp/x.sh
+  b: { package: ../outside }
+  c: { package: "cmd/..." }
+tests:
+  packages: [-exec=/tmp/evil.sh, ./internal/missing, ./cmd/server, golang.org/x/text]
+`;
+    expect(await compileErrors({ spec, tree: TWO_MAINS, target: "binaries" })).toBe(
+      [
+        "Gopherfile.yaml:3:6: binaries.a.package: '-toolexec=/tmp/x.sh' is not a package path: a package cannot start with '-' (it would be a flag of go); write ./cmd/name",
+        "Gopherfile.yaml:4:17: binaries.b.package: '../outside' is not a package path: it leaves the module example.com/shop",
+        "Gopherfile.yaml:5:17: binaries.c.package: 'cmd/...' is not a package path: '...' patterns name many packages; list each package",
+        "Gopherfile.yaml:7:14: tests.packages[0]: '-exec=/tmp/evil.sh' is not a package path: a package cannot start with '-' (it would be a flag of go); write ./cmd/name",
+        "Gopherfile.yaml:7:34: tests.packages[1]: no package at ./internal/missing in module example.com/shop; did you mean './internal/api'?",
+        "Gopherfile.yaml:7:68: tests.packages[3]: golang.org/x/text is not in module example.com/shop; tests.packages lists the module's own packages, such as ./pkg/store",
+      ].join("\n"),
+    );
+  });
+
+  it("gives go the cleaned path, whatever way the spec wrote it", async () => {
+    const spec = `${SYNTAX}binaries:\n  server: example.com/shop/cmd/server\ntests:\n  packages: [internal/api/]\n`;
+    const t = await compileOk({ spec, tree: TWO_MAINS, target: "binaries" });
+    expect(t.target).toBe("binaries");
+    const test = await compileOk({ spec, tree: TWO_MAINS, target: "test" });
+    expect(test.tests.plan.runs.map((r) => r.pkg)).toEqual(["./internal/api"]);
+  });
+});
