@@ -35,7 +35,7 @@ export function parseImageRef(input: string): Parsed<ImageRef> {
   const [domain, remainder] = splitDomain(input);
   const colon = remainder.indexOf(":");
   const remote = colon >= 0 ? remainder.slice(0, colon) : remainder;
-  if (remote.toLowerCase() !== remote) return fail(`repository name "${remote}" must be lowercase`);
+  if (remote.toLowerCase() !== remote) return fail("a repository name is lowercase");
   const m = referenceRe.exec(`${domain}/${remainder}`);
   if (!m || m[1] === undefined) return fail("use the form [registry/]repository[:tag][@sha256:<hex>]");
   const name = m[1];

@@ -38,7 +38,7 @@ describe("parseImageRef", () => {
 
   it("rejects bad references with a message that says what to write", () => {
     expect(refError("")).toMatch(/empty/);
-    expect(refError("Golang:1.23")).toMatch(/must be lowercase/);
+    expect(refError("Golang:1.23")).toMatch(/a repository name is lowercase/);
     expect(refError("a".repeat(64).replace(/a/g, "f"))).toMatch(/64-character hex/);
     expect(refError("golang:")).toMatch(/use the form/);
     expect(refError("golang@sha256:abc")).toMatch(/use the form/);

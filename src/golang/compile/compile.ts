@@ -32,6 +32,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
 
   const binaries = resolveBinaries(request, errors);
   const images = resolveImages(request, binaries, errors);
+  checkImageRefs(request, images, errors);
   const imageNames = images.map((i) => i.name);
   const target = request.target ?? defaultTarget(spec, imageNames, binaries.length);
   const valid = targetNames(imageNames);
@@ -228,6 +229,18 @@ function unknownBinary(name: string, names: readonly string[]): string {
   const guess = suggest(name, names);
   if (guess !== undefined) return `unknown binary '${name}'; did you mean '${guess}'? the module's main packages give ${given}`;
   return `unknown binary '${name}': the module's main packages give ${given}; name one of them, or declare it under binaries:`;
+}
+
+/** Every image the spec names must be a reference BuildKit can parse (a build arg may have made it). */
+function checkImageRefs(request: CompileRequest, images: readonly Image[], errors: SpecError[]): void {
+  const parsed = request.spec;
+  const check = (ref: string, path: SpecPath): void => {
+    const r = parseImageRef(ref);
+    if (!r.ok) errors.push(parsed.errorAt(path, r.message));
+  };
+  for (const image of images) if (image.base !== "scratch") check(image.base, ["images", image.name, "base"]);
+  const golangci = parsed.spec.lint.golangci;
+  if (golangci !== undefined) check(golangci.image, ["lint", "golangci", "image"]);
 }
 
 /** --platform wins, then the spec's platforms, then the build platform. */

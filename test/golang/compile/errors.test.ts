@@ -145,3 +145,22 @@ tests:
     expect(test.tests.plan.runs.map((r) => r.pkg)).toEqual(["./internal/api"]);
   });
 });
+
+describe("image references", () => {
+  it("reports an invalid base or linter image at its key, also when a build arg made it", async () => {
+    const spec = `${SYNTAX}args: { BASE: alpine }
+images:
+  server: { binaries: [server], base: "\${BASE}" }
+  client: { binaries: [client], base: "busybox@sha256:abc" }
+lint:
+  golangci: { image: "golang:" }
+`;
+    expect(await compileErrors({ spec, tree: TWO_MAINS, target: "server", buildArgs: { BASE: "NOT VALID" } })).toBe(
+      [
+        `Gopherfile.yaml:4:39: images.server.base: invalid image reference "NOT VALID": a repository name is lowercase`,
+        `Gopherfile.yaml:5:39: images.client.base: invalid image reference "busybox@sha256:abc": use the form [registry/]repository[:tag][@sha256:<hex>]`,
+        `Gopherfile.yaml:7:22: lint.golangci.image: invalid image reference "golang:": use the form [registry/]repository[:tag][@sha256:<hex>]`,
+      ].join("\n"),
+    );
+  });
+});
