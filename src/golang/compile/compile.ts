@@ -9,7 +9,7 @@ import { assembleImage } from "./images.js";
 import { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult } from "./request.js";
-import { defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
+import { BUILT_TARGETS, defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
 import { toolchain } from "./toolchain.js";
 import { packageRef } from "./package-path.js";
@@ -65,7 +65,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     buildPlatform: request.buildPlatform,
     locations,
   });
-  const dependencies = dependencyPackages(facts);
+  const dependencies = dependencyPackages(facts, tc.inputs?.graph);
   const tests = testPlan(tc, spec.tests, tested, locations, {
     retries: request.testRetries,
     lanes: request.testLanes,
@@ -152,7 +152,15 @@ function resolveBinaries(request: CompileRequest, errors: SpecError[]): NamedBin
   const spec = parsed.spec;
   const mains = facts.packages.filter((p) => p.isMain);
   if (spec.binaries === "auto") {
-    return mains.map((p) => ({ binary: binaryFromGo(spec.go, p.binary ?? p.name, p.dir), path: ["binaries"] }));
+    const auto = mains.map((p) => ({ binary: binaryFromGo(spec.go, p.binary ?? p.name, p.dir), path: ["binaries"] as SpecPath }));
+    const byName = new Map<string, string[]>();
+    for (const b of auto) byName.set(b.binary.name, [...(byName.get(b.binary.name) ?? []), b.binary.package]);
+    for (const [name, packages] of byName) {
+      if (packages.length < 2) continue;
+      const example = packages.map((pkg, i) => `${name}-${i + 1}: ${pkg}`).join(", ");
+      errors.push(parsed.errorAt(["binaries"], `main packages ${packages.join(" and ")} both build a binary named '${name}'; name each under binaries: (e.g. binaries: {${example}})`));
+    }
+    return auto;
   }
   const out: NamedBinary[] = [];
   // Sorted by name: the order of a YAML map must not change the graph (copy order is part of a FileOp's digest).
@@ -167,6 +175,10 @@ function resolveBinaries(request: CompileRequest, errors: SpecError[]): NamedBin
     if (ref.kind === "local" && !mains.some((p) => p.dir === ref.dir)) {
       const known = mains.map((p) => p.dir).join(", ");
       errors.push(parsed.errorAt(path, `no main package at ${binary.package} in module ${facts.modulePath}; main packages are: ${known === "" ? "none" : known}`));
+    }
+    const sameOutput = out.find((o) => o.binary.output === binary.output);
+    if (sameOutput !== undefined) {
+      errors.push(parsed.errorAt(["binaries", binary.name, "output"], `binaries ${sameOutput.binary.name} and ${binary.name} both write /${binary.output}; give one another output`));
     }
     // go gets the cleaned path, never the text as written.
     out.push({ binary: { ...binary, package: ref.kind === "local" ? ref.dir : ref.importPath }, path: ["binaries", binary.name] });
@@ -205,6 +217,11 @@ function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[]
   if (spec.images === "auto") {
     const only = binaries.length === 1 ? binaries[0] : undefined;
     if (only === undefined) return [];
+    if ((BUILT_TARGETS as readonly string[]).includes(only.binary.name)) {
+      // Its image would take a built-in target's name; say so rather than build the wrong target.
+      errors.push(parsed.errorAt(["images"], `the only binary, from ${only.binary.package}, is named '${only.binary.name}' like a built-in target, so its image needs another name: declare images: {app: {binaries: [${only.binary.name}]}}`));
+      return [];
+    }
     return [
       { name: only.binary.name, base: "scratch", binaries: [only.binary.name], env: {}, ports: [], labels: {}, certificates: false, zoneinfo: false, checks: [] },
     ];

@@ -164,3 +164,33 @@ lint:
     );
   });
 });
+
+describe("names derived from directories never collide silently", () => {
+  const mod = "module example.com/m\n\ngo 1.22\n";
+  const main = "package main\n\nfunc main() {}\n";
+
+  it("two main packages that give one binary name, also through a /vN suffix", async () => {
+    const tree = { "go.mod": mod, "cmd/a/server/main.go": main, "cmd/b/server/main.go": main };
+    expect(await compileErrors({ spec: `${SYNTAX}images:\n  app: { check: [/server, --version] }\n`, tree, target: "app" })).toBe(
+      "Gopherfile.yaml:2:1: binaries: main packages ./cmd/a/server and ./cmd/b/server both build a binary named 'server'; name each under binaries: (e.g. binaries: {server-1: ./cmd/a/server, server-2: ./cmd/b/server})",
+    );
+    const versioned = { "go.mod": mod, "cmd/server/main.go": main, "cmd/server/v2/main.go": main };
+    expect(await compileErrors({ spec: SYNTAX, tree: versioned })).toMatch(/main packages \.\/cmd\/server and \.\/cmd\/server\/v2 both build a binary named 'server'/);
+  });
+
+  it("a single binary named like a built-in target", async () => {
+    for (const name of ["test", "vet", "lint", "test-report", "binaries"]) {
+      const tree = { "go.mod": mod, [`cmd/${name}/main.go`]: main };
+      expect(await compileErrors({ spec: SYNTAX, tree }), name).toBe(
+        `Gopherfile.yaml:1:1: images: the only binary, from ./cmd/${name}, is named '${name}' like a built-in target, so its image needs another name: declare images: {app: {binaries: [${name}]}}`,
+      );
+    }
+  });
+
+  it("two declared binaries with one output", async () => {
+    const spec = `${SYNTAX}binaries:\n  a: { package: ./cmd/server, output: app }\n  b: { package: ./cmd/client, output: app }\n`;
+    expect(await compileErrors({ spec, tree: TWO_MAINS, target: "binaries" })).toBe(
+      "Gopherfile.yaml:4:39: binaries.b.output: binaries a and b both write /app; give one another output",
+    );
+  });
+});
