@@ -81,7 +81,7 @@ export function readFrontendOptions(
   const platforms: Platform[] = [];
   for (const item of splitList(opts.get(OptionKey.platform))) {
     const parsed = parsePlatform(item);
-    if (parsed.ok) platforms.push(parsed.platform);
+    if (parsed.ok) platforms.push(parsed.value);
     else problems.push({ option: OptionKey.platform, message: parsed.message });
   }
 

@@ -14,7 +14,7 @@ export type { GrpcTransportOptions, UnaryCallOptions } from "./grpc-transport.js
 export { GatewayEnvVar, parseWorkers, readGatewayEnv } from "./options.js";
 export type { Env, GatewayEnv, WorkerInfo } from "./options.js";
 export { formatPlatform, normalizePlatform, parsePlatform, platformOfNodeArch, platformToOciJson } from "./platform.js";
-export type { ParsedPlatform, Platform } from "./platform.js";
+export type { Platform } from "./platform.js";
 export { MetadataKey, buildResult, errorStatus, returnRequest } from "./result.js";
 export type { FrontendResult, PlatformResult } from "./result.js";
 export { processIO, runFrontend, userMessage } from "./run.js";

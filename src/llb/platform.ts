@@ -14,20 +14,34 @@ export interface Platform {
 /** A parse outcome: user input yields a value or a message saying what to write instead. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
+/** GOOS values a Go toolchain builds for (go tool dist list). */
+const KNOWN_OS = new Set(["aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js", "linux", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows"]);
+/** GOARCH values a Go toolchain builds for. */
+const KNOWN_ARCH = new Set(["386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"]);
+/** Variants that mean something to Go (GOARM, GOAMD64), after normalisation. */
+const KNOWN_VARIANTS: Readonly<Record<string, readonly string[]>> = { arm: ["v5", "v6", "v7"], amd64: ["v2", "v3", "v4"] };
+
 /**
- * Parses `os/arch[/variant]` (e.g. `linux/arm64`, `linux/arm/v7`) and normalises aliases
- * (`x86_64` → `amd64`, `aarch64` → `arm64`, `arm64/v8` → `arm64`, bare `arm` → `arm/v7`).
+ * Parses `os/arch[/variant]` (e.g. `linux/arm64`, `linux/arm/v7`; case does not matter) and
+ * normalises aliases (`x86_64` → `amd64`, `aarch64` → `arm64`, `arm64/v8` → `arm64`, bare `arm` →
+ * `arm/v7`). Only platforms Go can build for are accepted, and only variants Go reads (GOARM,
+ * GOAMD64): anything else is an error, never silently built as something else. The one parser of
+ * the project: the spec, `--platform` in the CLI and in the frontend all use it.
  */
 export function parsePlatform(spec: string): Parsed<Platform> {
-  const parts = spec.trim().split("/");
+  const parts = spec.trim().toLowerCase().split("/");
   const [os, arch, variant, ...rest] = parts;
-  if (!os || !arch || rest.length > 0 || variant === "") {
-    return { ok: false, message: `invalid platform "${spec}": write it as os/arch or os/arch/variant, e.g. linux/arm64` };
+  const fail = (why: string): Parsed<Platform> => ({ ok: false, message: `invalid platform "${spec}": ${why}` });
+  if (!os || !arch || rest.length > 0 || variant === "") return fail("write it as os/arch or os/arch/variant, e.g. linux/arm64");
+  if (![os, arch, variant ?? "x"].every((p) => /^[a-z0-9_.-]+$/.test(p))) return fail("use only letters, digits, '.', '_' and '-' in each part");
+  const p = normalizePlatform({ os, architecture: arch, ...(variant ? { variant } : {}) });
+  if (!KNOWN_OS.has(p.os)) return fail(`'${p.os}' is not an operating system Go builds for, such as linux or windows`);
+  if (!KNOWN_ARCH.has(p.architecture)) return fail(`'${p.architecture}' is not an architecture Go builds for, such as amd64, arm64 or arm`);
+  if (p.variant !== undefined && !(KNOWN_VARIANTS[p.architecture] ?? []).includes(p.variant)) {
+    const known = KNOWN_VARIANTS[p.architecture];
+    return fail(`${p.architecture} has no variant '${p.variant}' that Go builds for${known === undefined ? "" : `; use ${known.join(", ")}`}`);
   }
-  if (![os, arch, variant ?? "x"].every((p) => /^[A-Za-z0-9_.-]+$/.test(p))) {
-    return { ok: false, message: `invalid platform "${spec}": use only letters, digits, '.', '_' and '-' in each part` };
-  }
-  return { ok: true, value: normalizePlatform({ os, architecture: arch, ...(variant ? { variant } : {}) }) };
+  return { ok: true, value: p };
 }
 
 /** containerd's platforms.Normalize for the cases that matter to Go builds. */
@@ -35,7 +49,7 @@ export function normalizePlatform(p: Platform): Platform {
   let os = p.os.toLowerCase();
   if (os === "macos") os = "darwin";
   let arch = p.architecture.toLowerCase();
-  let variant = p.variant ?? "";
+  let variant = p.variant?.toLowerCase() ?? "";
   switch (arch) {
     case "i386":
       arch = "386";
@@ -50,7 +64,7 @@ export function normalizePlatform(p: Platform): Platform {
     case "aarch64":
     case "arm64":
       arch = "arm64";
-      if (variant === "8" || variant === "v8") variant = "";
+      if (variant === "8" || variant === "v8" || variant === "v8.0") variant = "";
       break;
     case "armhf":
       arch = "arm";
@@ -62,7 +76,7 @@ export function normalizePlatform(p: Platform): Platform {
       break;
     case "arm":
       if (variant === "") variant = "v7";
-      else if (/^[5-8]$/.test(variant)) variant = `v${variant}`;
+      else if (/^[5-7]$/.test(variant)) variant = `v${variant}`;
       break;
   }
   return {

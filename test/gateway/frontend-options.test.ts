@@ -53,7 +53,7 @@ describe("readFrontendOptions", () => {
     const { options, problems } = read({ platform: "linux/amd64,arm64" });
     expect(options.platforms).toEqual([{ os: "linux", architecture: "amd64" }]);
     expect(problems).toEqual([
-      { option: "platform", message: "invalid platform 'arm64': write it as os/arch or os/arch/variant, for example linux/amd64 or linux/arm/v7" },
+      { option: "platform", message: 'invalid platform "arm64": write it as os/arch or os/arch/variant, e.g. linux/arm64' },
     ]);
   });
 
