@@ -44,7 +44,10 @@ export function formatSpecError(e: SpecError): string {
   return e.path === "" ? `${where}: ${e.message}` : `${where}: ${e.path}: ${e.message}`;
 }
 
-/** Sorts errors by position (then path and message) and drops exact duplicates. */
+/** Errors shown at most; a spec with more gets the first ones and a count (every one is still found). */
+export const MAX_SHOWN_ERRORS = 50;
+
+/** Sorts errors by position (then path and message), drops exact duplicates, and keeps the first {@link MAX_SHOWN_ERRORS}. */
 export function sortSpecErrors(errors: readonly SpecError[]): SpecError[] {
   const sorted = [...errors].sort(
     (a, b) =>
@@ -53,7 +56,11 @@ export function sortSpecErrors(errors: readonly SpecError[]): SpecError[] {
       compare(a.path, b.path) ||
       compare(a.message, b.message),
   );
-  return sorted.filter((e, i) => i === 0 || formatSpecError(e) !== formatSpecError(sorted[i - 1]!));
+  const unique = sorted.filter((e, i) => i === 0 || formatSpecError(e) !== formatSpecError(sorted[i - 1]!));
+  if (unique.length <= MAX_SHOWN_ERRORS) return unique;
+  const next = unique[MAX_SHOWN_ERRORS]!;
+  const more = new SpecError(next, next.path, `and ${unique.length - MAX_SHOWN_ERRORS} more problems from here on; fix the ones above first`);
+  return [...unique.slice(0, MAX_SHOWN_ERRORS), more];
 }
 
 function compare(a: string, b: string): number {

@@ -35,19 +35,25 @@ export function explainSchemaErrors(errors: readonly SchemaError[], data: unknow
 function reduce(errors: readonly SchemaError[], value: unknown, prefix: SpecPath, locator: Locator): Problem[] {
   const items = errors.map((error) => ({ error, path: [...prefix, ...pointerToPath(error.instancePath, value)] }));
   const anyOfs = items.filter((i) => i.error.keyword === "anyOf").sort((a, b) => a.path.length - b.path.length);
-  const claimed: SpecPath[] = [];
+  // Paths an anyOf explanation covers, as keys: a lookup per prefix keeps this linear in the errors.
+  const claimed = new Set<string>();
+  const isClaimed = (path: SpecPath): boolean => path.some((_, i) => claimed.has(pathKey(path.slice(0, i + 1)))) || claimed.has(pathKey([]));
   const problems: Problem[] = [];
   for (const { error, path } of anyOfs) {
-    if (claimed.some((c) => startsWith(path, c))) continue;
-    claimed.push(path);
+    if (isClaimed(path)) continue;
+    claimed.add(pathKey(path));
     const node = error.parentSchema as SchemaNode;
-    problems.push(...explainAnyOf(node, valueAt(value, path.slice(prefix.length)), path, locator));
+    for (const p of explainAnyOf(node, valueAt(value, path.slice(prefix.length)), path, locator)) problems.push(p);
   }
   for (const { error, path } of items) {
-    if (error.keyword === "propertyNames" || claimed.some((c) => startsWith(path, c))) continue;
+    if (error.keyword === "propertyNames" || isClaimed(path)) continue;
     problems.push(explain(error, path, valueAt(value, path.slice(prefix.length)), locator));
   }
   return problems;
+}
+
+function pathKey(path: SpecPath): string {
+  return JSON.stringify(path);
 }
 
 function explainAnyOf(node: SchemaNode, value: unknown, path: SpecPath, locator: Locator): Problem[] {
@@ -72,7 +78,7 @@ function explainAnyOf(node: SchemaNode, value: unknown, path: SpecPath, locator:
  * then when fewer of them are wrong types (a missing key says more than "not a mapping").
  */
 function better(a: readonly Problem[], b: readonly Problem[]): boolean {
-  const depth = (ps: readonly Problem[]) => Math.max(0, ...ps.map((p) => p.path.length));
+  const depth = (ps: readonly Problem[]) => ps.reduce((max, p) => Math.max(max, p.path.length), 0);
   const types = (ps: readonly Problem[]) => ps.filter((p) => p.typeMismatch === true).length;
   if (depth(a) !== depth(b)) return depth(a) > depth(b);
   if (a.length !== b.length) return a.length < b.length;
@@ -213,10 +219,6 @@ function listValues(values: unknown): string {
 /** Optional keys can be removed; list items cannot "be removed" to the same effect. */
 function orRemove(path: SpecPath): string {
   return typeof path[path.length - 1] === "string" ? ", or remove the key" : "";
-}
-
-function startsWith(path: SpecPath, prefix: SpecPath): boolean {
-  return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
 }
 
 function lowerFirst(s: string): string {
