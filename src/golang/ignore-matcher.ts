@@ -1,4 +1,5 @@
 // .dockerignore pattern matching with the semantics of moby/patternmatcher as BuildKit's fsutil applies it.
+import { matchGlob, type GlobToken } from "./glob-automaton.js";
 
 /** A pattern as patternmatcher.New keeps it: cleaned, `!` removed and recorded as `exclusion`. */
 export interface IgnorePattern {
@@ -10,7 +11,7 @@ type Compiled =
   | { readonly type: "exact" }
   | { readonly type: "prefix"; readonly prefix: string }
   | { readonly type: "suffix"; readonly suffix: string }
-  | { readonly type: "regexp"; readonly re: RegExp };
+  | { readonly type: "regexp"; readonly tokens: readonly GlobToken[] };
 
 interface Entry extends IgnorePattern {
   readonly compiled: Compiled;
@@ -66,10 +67,14 @@ export function patternSyntaxError(pattern: string): string | undefined {
         }
         const lo = readClassChar(chars, j);
         if (lo === undefined) return "malformed character class";
+        const from = chars[lo - 1]!;
         j = lo;
         if (chars[j] === "-") {
           const hi = readClassChar(chars, j + 1);
           if (hi === undefined) return "malformed range in character class";
+          const to = chars[hi - 1]!;
+          // Go's regexp, which BuildKit compiles the pattern into, refuses a range that runs backwards.
+          if (to.codePointAt(0)! < from.codePointAt(0)!) return `range ${from}-${to} runs backwards; write ${to}-${from}`;
           j = hi;
         }
         items++;
@@ -92,7 +97,8 @@ function escapeToRegex(c: string, inClass: boolean): string | undefined {
   const both: Readonly<Record<string, string>> = { a: "\\x07", f: "\\f", n: "\\n", r: "\\r", t: "\\t", v: "\\v", d: "\\d", w: "\\w" };
   const inside: Readonly<Record<string, string>> = { s: "\\t\\n\\f\\r " };
   const outside: Readonly<Record<string, string>> = {
-    s: "[\\t\\n\\f\\r ]", S: "[^\\t\\n\\f\\r ]", D: "\\D", W: "\\W", b: "\\b", B: "\\B", A: "^", z: "$",
+    // Not \b, \B, \A or \z: they match no character, and a glob here matches character by character.
+    s: "[\\t\\n\\f\\r ]", S: "[^\\t\\n\\f\\r ]", D: "\\D", W: "\\W",
   };
   return both[c] ?? (inClass ? inside[c] : outside[c]);
 }
@@ -112,9 +118,14 @@ const escaped = (c: string, inClass: boolean): string =>
   c < "\x80" && !/[0-9A-Za-z]/.test(c) ? esc(c) : (escapeToRegex(c, inClass) ?? esc(c));
 
 // patternmatcher's compile: a small state machine choosing exact/prefix/suffix/regexp matching.
+// The regexp kind becomes a token list matched by an automaton (linear time), not a RegExp.
 function compile(pattern: string): Compiled {
   const chars = Array.from(pattern);
-  let re = "^";
+  const tokens: GlobToken[] = [];
+  const one = (re: string): void => {
+    const single = new RegExp(`^${re}$`, "u");
+    tokens.push({ kind: "one", test: (c) => single.test(c) });
+  };
   let type: "exact" | "prefix" | "suffix" | "regexp" = "exact";
   let k = 0;
   for (let i = 0; k < chars.length; i++) {
@@ -126,37 +137,39 @@ function compile(pattern: string): Compiled {
         if (k >= chars.length) {
           if (type === "exact") type = "prefix";
           else {
-            re += ".*";
+            tokens.push({ kind: "rest" });
             type = "regexp";
           }
         } else {
-          re += "(.*/)?";
+          // Repeats match what one does: keep one, so no run of them multiplies the states.
+          if (tokens.at(-1)?.kind !== "dirs") tokens.push({ kind: "dirs" });
           type = "regexp";
         }
         if (i === 0) type = "suffix";
       } else {
-        re += "[^/]*";
+        if (tokens.at(-1)?.kind !== "star") tokens.push({ kind: "star" });
         type = "regexp";
       }
     } else if (ch === "?") {
-      re += "[^/]";
+      tokens.push({ kind: "one", test: (c) => c !== "/" });
       type = "regexp";
-    } else if (".+()|{}$".includes(ch)) {
-      re += esc(ch);
     } else if (ch === "\\") {
       if (k < chars.length) {
-        re += escaped(chars[k++]!, false);
+        one(escaped(chars[k++]!, false));
         type = "regexp";
-      } else re += "\\\\";
+      } else one("\\\\");
     } else if (ch === "[") {
       const end = classEnd(chars, k);
-      re += translateClass(chars.slice(k, end));
+      one(translateClass(chars.slice(k, end)));
       k = end + 1;
       type = "regexp";
     } else if (ch === "]") {
-      re += "\\]";
+      one("\\]");
       type = "regexp";
-    } else re += esc(ch);
+    } else {
+      const literal = ch;
+      tokens.push({ kind: "one", test: (c) => c === literal });
+    }
   }
   switch (type) {
     case "exact":
@@ -166,7 +179,7 @@ function compile(pattern: string): Compiled {
     case "suffix":
       return { type, suffix: pattern.slice(2) };
     case "regexp":
-      return { type, re: new RegExp(`${re}$`, "u") };
+      return { type, tokens };
   }
 }
 
@@ -209,7 +222,7 @@ function matchOne(e: Entry, path: string): boolean {
       if (path.endsWith(c.suffix)) return true;
       return c.suffix.startsWith("/") && path === c.suffix.slice(1);
     case "regexp":
-      return c.re.test(path);
+      return matchGlob(c.tokens, path);
   }
 }
 
