@@ -23,11 +23,10 @@ export interface OverheadResult {
 }
 
 function overheadCommand(daemon: Daemon, mode: OverheadMode, context: string, frontendImage: string, outputDir: string): { file: string; args: string[] } {
-  const goImageArg = mode === "gopherfile" ? `GOPHERFILE_GO_IMAGE=${IMAGES.golang}` : `GO_IMAGE=${IMAGES.golang}`;
   if (daemon === "docker") {
     // docker build reaches a frontend image only through the file's `# syntax=` line.
     const file = mode === "gopherfile" ? "Gopherfile.yaml" : mode === "dockerfile-gateway" ? "Dockerfile.gateway" : "Dockerfile";
-    return { file: DOCKER, args: ["build", "--progress", "plain", "-f", join(context, file), "--target", "binaries", "--build-arg", goImageArg, "-o", `type=local,dest=${outputDir}`, context] };
+    return { file: DOCKER, args: ["build", "--progress", "plain", "-f", join(context, file), "--target", "binaries", "-o", `type=local,dest=${outputDir}`, context] };
   }
   const frontend =
     mode === "dockerfile-builtin"
@@ -38,7 +37,7 @@ function overheadCommand(daemon: Daemon, mode: OverheadMode, context: string, fr
     args: [
       "build", "--progress", "plain", ...frontend,
       "--local", `context=${context}`, "--local", `dockerfile=${context}`,
-      "--opt", `filename=${mode === "gopherfile" ? "Gopherfile.yaml" : "Dockerfile"}`, "--opt", "target=binaries", "--opt", `build-arg:${goImageArg}`,
+      "--opt", `filename=${mode === "gopherfile" ? "Gopherfile.yaml" : "Dockerfile"}`, "--opt", "target=binaries",
       "--output", `type=local,dest=${outputDir}`,
     ],
   };
