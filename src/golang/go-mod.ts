@@ -66,7 +66,27 @@ const BLOCK_VERBS = new Set(["module", "require", "exclude", "replace", "retract
  * directives are skipped rather than rejected so that files written for a newer Go still yield
  * the few facts gopherfile needs; the Go toolchain in the build rejects real mistakes anyway.
  */
+/** go.mod text gopherfile parses at most; larger ones are refused before parsing. */
+export const GO_MOD_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Why a module path cannot be used (Go's module.CheckImportPath, roughly): it names directories
+ * in every Go step (`go build -o /out/<name>`), so it must not be empty, absolute, `.`/`..`-laden,
+ * start with `-` or hold characters outside letters, digits and `-._~+/`.
+ */
+function modulePathProblem(path: string): string | undefined {
+  if (path === "") return "is empty";
+  if (path.startsWith("-") || path.startsWith("/")) return "cannot start with - or /";
+  const elements = path.split("/");
+  if (elements.some((e) => e === "" || e === "." || e === "..")) return "has an empty, . or .. element";
+  if (!elements.every((e) => /^[A-Za-z0-9\-._~+]+$/.test(e))) return "may hold only letters, digits and -._~+ between its slashes";
+  return undefined;
+}
+
 export function parseGoMod(text: string, file = "go.mod"): Checked<GoMod> {
+  if (text.length > GO_MOD_MAX_BYTES) {
+    return { ok: false, errors: [new ContextError("go-mod-invalid", file, 0, 0, `${file} is ${text.length} characters, over the limit of ${GO_MOD_MAX_BYTES} (1 MiB); a go.mod is a few kilobytes`)] };
+  }
   const stmts = parseModSyntax(text);
   const errors: ContextError[] = [];
   const fail = (at: ModPosition, message: string): void => {
@@ -93,7 +113,10 @@ export function parseGoMod(text: string, file = "go.mod"): Checked<GoMod> {
       case "module": {
         if (module) return fail(at, "repeated module directive; keep only one");
         const path = one("module example.com/name");
-        if (path !== undefined) module = { path, ...at };
+        if (path === undefined) return;
+        const bad = modulePathProblem(path);
+        if (bad !== undefined) return fail(args[0] ?? at, `module path '${path}' ${bad}; write a path such as example.com/name`);
+        module = { path, ...at };
         return;
       }
       case "go": {

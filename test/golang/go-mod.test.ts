@@ -24,17 +24,29 @@ describe("parseGoMod", () => {
     expect(mod.toolchain).toEqual({ name: "go1.23.4", line: 5, col: 1 });
   });
 
+  it("refuses module paths go would refuse, which would become paths in every step", () => {
+    for (const [text, why] of [
+      ["module ..", "has an empty, . or .. element"],
+      ["module /", "cannot start with - or /"],
+      ["module -x", "cannot start with - or /"],
+      ['module "example.com/my app"', "may hold only letters, digits and -._~+ between its slashes"],
+    ] as const) {
+      expect(errorsOf(`${text}\ngo 1.22\n`), text).toEqual([expect.stringContaining(why)]);
+    }
+    expect(errorsOf(`module x\n${"// pad\n".repeat(200_000)}`)).toEqual([expect.stringContaining("over the limit of 1048576 (1 MiB)")]);
+  });
+
   it("accepts comments everywhere and a quoted module path", () => {
     const mod = parse(
       [
         "// The app.",
-        'module "example.com/my app" // quoted because of the space',
+        'module "example.com/my-app" // quoted, as go allows',
         "",
         "go 1.21 // minimum",
         "// trailing comment",
       ].join("\n"),
     );
-    expect(mod.module.path).toBe("example.com/my app");
+    expect(mod.module.path).toBe("example.com/my-app");
     expect(mod.go?.version).toBe("1.21");
     expect(mod.toolchain).toBeUndefined();
   });
