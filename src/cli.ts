@@ -1,11 +1,12 @@
 // The gopherfile CLI: `gopherfile llb <spec> [--context DIR]` writes the LLB Definition to stdout.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { formatContextError } from "./golang/context-error.js";
+import { formatContextError, isContextError } from "./golang/context-error.js";
 import { openFsContext } from "./golang/fs-context-reader.js";
 import { FileAction, formatPlatform, marshalToBinary, parsePlatform, scratch, type Platform, type State } from "./llb/index.js";
 import { convert, formatUserErrors } from "./pipeline/index.js";
+import { SPEC_LIMITS } from "./spec/index.js";
 import type { CompiledTarget } from "./golang/compile/index.js";
 
 const USAGE = `usage: gopherfile llb <spec> [--context DIR] [--target NAME] [--platform os/arch[,os/arch]] [--build-arg NAME=VALUE]...
@@ -14,18 +15,25 @@ Writes the BuildKit LLB Definition for the spec to stdout, e.g.
   gopherfile llb Gopherfile.yaml --context . | buildctl debug dump-llb
   gopherfile llb Gopherfile.yaml --context . | buildctl build --local context=. --output type=local,dest=out`;
 
+const OPTIONS = {
+  context: { type: "string", default: "." },
+  target: { type: "string" },
+  platform: { type: "string" },
+  "build-arg": { type: "string", multiple: true },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 async function main(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      context: { type: "string", default: "." },
-      target: { type: "string" },
-      platform: { type: "string" },
-      "build-arg": { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    // Node's own words for a bad option ("Unknown option '--foo'", "Option '--target <value>' argument missing").
+    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    process.stderr.write(`gopherfile: ${why}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [command, specPath] = positionals;
   if (values.help === true || command !== "llb" || specPath === undefined) {
     process.stderr.write(`${USAGE}\n`);
@@ -47,12 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const host = parsePlatform(`linux/${process.arch === "x64" ? "amd64" : process.arch}`);
   if (!host.ok) return fail(`cannot run on ${process.arch}`);
 
-  let specText: string;
-  try {
-    specText = await readFile(specPath, "utf8");
-  } catch {
-    return fail(`${specPath}: cannot read the spec file`);
+  if (values.target !== undefined && (values.target === "" || values.target.startsWith("-"))) {
+    return fail(`--target ${values.target}: name a target, such as an image name or binaries`);
   }
+  const specText = await readSpec(specPath);
+  if (typeof specText !== "string") return fail(specText.error);
   const context = await openFsContext(values.context);
   if (!context.ok) return fail(context.errors.map(formatContextError).join("\n"));
 
@@ -92,9 +99,40 @@ function oneState(target: CompiledTarget): State | string {
   return scratch().file(action, { name: "[binaries] collect platforms" });
 }
 
+/**
+ * The spec as text, read only when it is a regular file within the size limit: a FIFO, a device
+ * such as /dev/zero or a huge file is refused before anything is read.
+ */
+async function readSpec(path: string): Promise<string | { readonly error: string }> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return { error: `${path}: the spec is not a regular file` };
+    if (info.size > SPEC_LIMITS.bytes) return { error: `${path}: the spec is ${info.size} bytes, over the limit of ${SPEC_LIMITS.bytes} (256 KiB)` };
+    return await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    return { error: `${path}: cannot read the spec file (${code === "ENOENT" ? "it does not exist" : code === "EACCES" ? "permission denied" : (code ?? String(e))})` };
+  }
+}
+
 function fail(message: string): number {
   process.stderr.write(`${message}\n`);
   return 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/**
+ * The one place that touches the process. A context file that cannot be read ends as its
+ * located message; anything else unexpected as one line (its stack with GOPHERFILE_DEBUG=1).
+ */
+async function run(): Promise<number> {
+  try {
+    return await main(process.argv.slice(2));
+  } catch (e) {
+    if (isContextError(e)) return fail(formatContextError(e));
+    const message = e instanceof Error ? e.message : String(e);
+    if (process.env["GOPHERFILE_DEBUG"] === "1" && e instanceof Error) process.stderr.write(`${e.stack ?? ""}\n`);
+    return fail(`gopherfile: internal error: ${message.split("\n")[0]} (a bug: please report it with the spec; GOPHERFILE_DEBUG=1 shows where)`);
+  }
+}
+
+process.exitCode = await run();

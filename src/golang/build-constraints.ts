@@ -110,15 +110,22 @@ export interface ConstraintError {
   readonly message: string;
 }
 
+/** Tokens a `//go:build` expression may have, as in go/build/constraint. */
+export const MAX_CONSTRAINT_SIZE = 1000;
+
 /** Parses a `//go:build` expression: `||`, `&&`, `!`, parentheses and tags, as go/build/constraint does. */
 export function parseGoBuildExpression(text: string): Constraint | ConstraintError {
   let pos = 0;
   let tok = "";
   let tokPos = 0;
   const fail = (message: string): ConstraintError => ({ offset: tokPos, message });
+  // Go's go/build/constraint refuses more than 1000 steps ("expression too complex"); so do we,
+  // which also bounds how deep the recursion below and evalConstraint can go.
+  let size = 0;
   // Read through a function: the parsers below advance `tok`, which TypeScript's narrowing cannot see.
   const current = (): string => tok;
   const lex = (): ConstraintError | undefined => {
+    if (++size > MAX_CONSTRAINT_SIZE) return fail("expression too complex");
     while (pos < text.length && (text[pos] === " " || text[pos] === "\t")) pos++;
     tokPos = pos;
     if (pos >= text.length) {
@@ -206,6 +213,8 @@ export function parseGoBuildExpression(text: string): Constraint | ConstraintErr
  */
 export function parsePlusBuildExpression(text: string): Constraint {
   let x: Constraint | undefined;
+  // Past go's limit the line cannot be valid; treating it as false also bounds evalConstraint's recursion.
+  if (text.split(/[\s,]+/).length > MAX_CONSTRAINT_SIZE) return { op: "tag", tag: "ignore" };
   for (const clause of text.split(/\s+/).filter((f) => f !== "")) {
     let y: Constraint | undefined;
     for (let lit of clause.split(",")) {

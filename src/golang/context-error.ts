@@ -9,7 +9,8 @@ export type ContextErrorCode =
   | "replace-missing"
   | "go-file-invalid"
   | "build-constraint-invalid"
-  | "dockerignore-invalid";
+  | "dockerignore-invalid"
+  | "context-unreadable";
 
 /**
  * A user error in a file of the build context. It is a value, not an exception: parsers collect

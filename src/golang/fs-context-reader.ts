@@ -1,9 +1,9 @@
 // A ContextReader over a local directory that hides .dockerignored paths the way BuildKit's file sync does.
 
-import { open, readdir, readFile, realpath } from "node:fs/promises";
+import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 
-import type { Checked } from "./context-error.js";
+import { ContextError, isContextError, type Checked } from "./context-error.js";
 import { assertCleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
 import { parseDockerignore } from "./dockerignore.js";
 import { IgnoreMatcher, type MatchInfo } from "./ignore-matcher.js";
@@ -19,6 +19,8 @@ export class FsContextReader implements ContextReader {
   private readonly matcher: IgnoreMatcher | undefined;
   private readonly infos = new Map<string, { excluded: boolean; info: MatchInfo }>();
   private readonly nonEmpty = new Map<string, Promise<boolean>>();
+  /** The root with symlinks resolved, asked for once. */
+  private realRoot: Promise<string> | undefined;
 
   /** `root` is an absolute or cwd-relative directory; `excludes` are cleaned .dockerignore patterns. */
   constructor(root: string, excludes: readonly string[] = []) {
@@ -29,7 +31,9 @@ export class FsContextReader implements ContextReader {
   async readDir(path: string): Promise<readonly ContextEntry[]> {
     assertCleanContextPath(path);
     if (path !== "" && !(await this.dirVisible(path))) throw notInContext(path);
-    const dirents = await readdir(join(this.root, path), { withFileTypes: true });
+    const dirents = await readdir(join(this.root, path), { withFileTypes: true }).catch((e: unknown) => {
+      throw unreadable(path === "" ? "." : path, e);
+    });
     const out: ContextEntry[] = [];
     for (const d of dirents) {
       const kind = d.isDirectory() ? "dir" : d.isSymbolicLink() ? "symlink" : d.isFile() ? "file" : undefined;
@@ -47,13 +51,21 @@ export class FsContextReader implements ContextReader {
     let real: string;
     try {
       real = await realpath(join(this.root, path));
-      const root = await realpath(this.root);
+      this.realRoot ??= realpath(this.root);
+      const root = await this.realRoot;
       if (!real.startsWith(root + sep)) return undefined;
     } catch (e) {
       if (isMissing(e)) return undefined;
-      throw e;
+      throw unreadable(path, e);
     }
     try {
+      // Only regular files: a FIFO would block the read forever, a device never end.
+      const info = await stat(real);
+      if (info.isDirectory()) return undefined;
+      if (!info.isFile()) throw new ContextError("context-unreadable", path, 0, 0, "not a regular file (a FIFO, socket or device); remove it from the context or .dockerignore it");
+      if (limit === undefined && info.size > CONTEXT_FILE_MAX_BYTES) {
+        throw new ContextError("context-unreadable", path, 0, 0, `${info.size} bytes, over the limit of ${CONTEXT_FILE_MAX_BYTES} (16 MiB) for a file gopherfile reads whole`);
+      }
       if (limit === undefined) return new Uint8Array(await readFile(real));
       const fh = await open(real, "r");
       try {
@@ -69,8 +81,9 @@ export class FsContextReader implements ContextReader {
         await fh.close();
       }
     } catch (e) {
+      if (isContextError(e)) throw e;
       if (isMissing(e) || (e as NodeJS.ErrnoException).code === "EISDIR") return undefined;
-      throw e;
+      throw unreadable(path, e);
     }
   }
 
@@ -113,23 +126,49 @@ export class FsContextReader implements ContextReader {
 
 /**
  * Opens a local context: reads `<root>/<dockerignore>` when present and returns a reader applying
- * it, with the cleaned patterns (for an LLB local source) — or the file's user errors.
+ * it, with the cleaned patterns (for an LLB local source) — or the user errors: a root that is not
+ * a directory, an unreadable or malformed `.dockerignore`. The file is read as BuildKit would send
+ * it: a symlink is followed only while it stays inside the root, and only a regular file counts.
  */
 export async function openFsContext(
   root: string,
   dockerignore = ".dockerignore",
 ): Promise<Checked<{ readonly reader: FsContextReader; readonly excludes: readonly string[] }>> {
-  let text: string | undefined;
-  try {
-    text = await readFile(join(root, dockerignore), "utf8");
-  } catch (e) {
-    if (!isMissing(e)) throw e;
+  const rootInfo = await stat(root).catch(() => undefined);
+  if (rootInfo === undefined || !rootInfo.isDirectory()) {
+    const why = rootInfo === undefined ? "does not exist" : "is not a directory";
+    return { ok: false, errors: [new ContextError("context-unreadable", root, 0, 0, `the build context ${why}; pass the module's directory with --context`)] };
   }
-  if (text === undefined) return { ok: true, value: { reader: new FsContextReader(root), excludes: [] } };
-  const parsed = parseDockerignore(text, dockerignore);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await new FsContextReader(root).readFile(dockerignore, DOCKERIGNORE_MAX_BYTES + 1);
+  } catch (e) {
+    if (isContextError(e)) return { ok: false, errors: [e] };
+    throw e;
+  }
+  if (bytes === undefined) return { ok: true, value: { reader: new FsContextReader(root), excludes: [] } };
+  if (bytes.length > DOCKERIGNORE_MAX_BYTES) {
+    return { ok: false, errors: [new ContextError("dockerignore-invalid", dockerignore, 0, 0, `over the limit of ${DOCKERIGNORE_MAX_BYTES} bytes (1 MiB)`)] };
+  }
+  const parsed = parseDockerignore(new TextDecoder().decode(bytes), dockerignore);
   if (!parsed.ok) return parsed;
   const excludes = parsed.value.patterns;
   return { ok: true, value: { reader: new FsContextReader(root, excludes), excludes } };
+}
+
+/** A file gopherfile reads whole (go.mod, a Go file that may embed) may have at most this many bytes. */
+export const CONTEXT_FILE_MAX_BYTES = 16 * 1024 * 1024;
+/** `.dockerignore` bytes gopherfile reads at most. */
+export const DOCKERIGNORE_MAX_BYTES = 1024 * 1024;
+
+/** An operating-system error reading `path`, as a user error naming it. */
+function unreadable(path: string, e: unknown): ContextError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === "EACCES" || code === "EPERM" ? "permission denied; make it readable or .dockerignore it"
+    : code === "ELOOP" ? "a symlink loop; fix or remove the link"
+    : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  return new ContextError("context-unreadable", path, 0, 0, why);
 }
 
 function isMissing(e: unknown): boolean {

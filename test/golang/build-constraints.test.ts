@@ -111,3 +111,14 @@ describe("goodOSArchFile", () => {
     expect(goodOSArchFile(linuxAmd64, name)).toBe(want);
   });
 });
+
+describe("hostile //go:build lines", () => {
+  it("refuses an expression too complex, as go does, instead of overflowing the stack", () => {
+    for (const text of [`${"(".repeat(3_000)}linux${")".repeat(3_000)}`, Array.from({ length: 10_000 }, (_, i) => `t${i}`).join(" && ")]) {
+      const parsed = parseGoBuildExpression(text);
+      expect("message" in parsed && parsed.message).toBe("expression too complex");
+    }
+    // A large but reasonable one still parses.
+    expect("op" in parseGoBuildExpression(Array.from({ length: 200 }, (_, i) => `t${i}`).join(" || "))).toBe(true);
+  });
+});
