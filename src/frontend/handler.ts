@@ -1,12 +1,12 @@
 // The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
 import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
 import { LlbCap, type GatewayClient } from "../gateway/index.js";
-import { allOf, contextSource, reportWithSummary, type CompiledTarget } from "../golang/compile/index.js";
+import { allOf, compile, contextSource, reportWithSummary, type CompiledTarget, type CompileRequest } from "../golang/compile/index.js";
 import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
 import { decodeDefinition, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
-import { convert, formatUserErrors, type ConvertInput } from "../pipeline/index.js";
+import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
 import { runTests } from "./test-outcomes.js";
@@ -70,8 +70,12 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     images: new GatewayImageResolver(client, options.imageResolveMode),
     networkMode: options.networkMode,
     ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
+    // Exact inputs are copies with include patterns (BuildKit v0.10+); older daemons mount the module.
+    exactInputs: client.caps.llb.has(LlbCap.fileCopyIncludeExcludePatterns),
   };
-  const outcome = await convert(input);
+  const prepared = await prepareConversion(input);
+  if (!prepared.ok) return { error: formatUserErrors(prepared.outcome.ok ? [] : prepared.outcome.errors) };
+  const outcome = await compile(prepared.request);
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
   const compiled = outcome.value;
   await showWarnings(ctx, client, compiled.warnings, compiled, options.buildPlatform);
@@ -84,7 +88,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     // The report target succeeds whatever the tests say: CI needs the reports most when they fail.
     const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, true);
     const results = tests.runs.map(parseTestRun);
-    const raw = (await withRetries(input, compiled, tests.retries)).results[0]?.state ?? scratch();
+    const raw = (await withRetries(prepared.request, compiled, tests.retries)).results[0]?.state ?? scratch();
     const report = reportWithSummary(raw, junitXml(results), summaryText(results));
     return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, marshalling) };
   }
@@ -113,17 +117,18 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
   if (failure !== undefined) return { error: failure };
   for (const solved of await early) if (!solved.ok) throw solved.error;
-  return { result: await solveTarget(client, await withRetries(input, compiled, tests.retries), marshalling) };
+  return { result: await solveTarget(client, await withRetries(prepared.request, compiled, tests.retries), marshalling) };
 }
 
 /**
- * The target whose tests are the outcomes the frontend read: compiled again, with the retries
- * that replaced failures replayed from the cache, when there were any. The same input compiled
- * once already, so a user error now is a bug.
+ * The target whose tests are the outcomes the frontend read: compiled again from the same
+ * prepared spec and module (no second discovery), with the retries that replaced failures
+ * replayed from the cache, when there were any. The same input compiled once already, so a user
+ * error now is a bug.
  */
-async function withRetries(input: ConvertInput, compiled: CompiledTarget, retries: ReadonlyMap<string, string>): Promise<CompiledTarget> {
+async function withRetries(request: CompileRequest, compiled: CompiledTarget, retries: ReadonlyMap<string, string>): Promise<CompiledTarget> {
   if (retries.size === 0) return compiled;
-  const again = await convert({ ...input, testRetries: retries });
+  const again = await compileAgain(request, retries);
   if (!again.ok) throw new Error(`compiling with test retries failed: ${formatUserErrors(again.errors)}`);
   return again.value;
 }

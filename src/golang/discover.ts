@@ -5,6 +5,8 @@ import { cleanContextPath, joinContextPath, type ContextEntry, type ContextReade
 import { goodOSArchFile, type BuildTarget } from "./build-constraints.js";
 import { constraintHolds, fileBuilds, scanGoFileHeader, type HeaderScan } from "./go-file-header.js";
 import { goVersionFor, parseGoMod, type GoMod, type ModPosition } from "./go-mod.js";
+import { embedPatterns, embedsFile } from "./embed-pattern.js";
+import { goFileFacts, type ModuleSources, type SourceDir } from "./module-sources.js";
 
 /** One Go package of the main module. */
 export interface GoPackage {
@@ -55,6 +57,8 @@ export interface ModuleFacts {
   readonly packages: readonly GoPackage[];
   /** What Go steps need not see: see {@link DocumentationFacts}. */
   readonly docs: DocumentationFacts;
+  /** Every Go file's facts, with {@link DiscoverOptions.sources}; undefined otherwise. */
+  readonly sources: ModuleSources | undefined;
   readonly cost: DiscoveryCost;
 }
 
@@ -67,11 +71,10 @@ export interface DocumentationFacts {
   /** Context-relative Markdown files (`*.md`) and build files ({@link DiscoverOptions.buildFiles}) outside testdata, sorted. */
   readonly unread: readonly string[];
   /**
-   * Context-relative directories on the way from the module root to an unread file whose Go
-   * files (tests included) mention `go:embed`: everything under them stays visible, since an
-   * embed pattern may reach into subdirectories. Sorted.
+   * The unread files a `//go:embed` pattern of a Go file (tests included, any platform) in one of
+   * their parent directories names: they stay visible. Sorted.
    */
-  readonly embedding: readonly string[];
+  readonly embedded: readonly string[];
 }
 
 export interface DiscoverOptions {
@@ -88,6 +91,11 @@ export interface DiscoverOptions {
   readonly buildFiles?: readonly string[];
   /** Reader calls in flight at once; default 32 (see docs/discovery.md for the measurement). */
   readonly concurrency?: number;
+  /**
+   * Read every Go file whole (one readFile each, instead of one header per package) and return
+   * {@link ModuleFacts.sources}, which the exact package graph needs.
+   */
+  readonly sources?: boolean;
   /** Called with go.mod as soon as it parsed, before the walk: lets a caller start work that needs only go.mod. */
   readonly onGoMod?: (mod: GoMod) => void;
 }
@@ -116,7 +124,7 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     const at = `${options.moduleDir ?? ""}/go.mod`;
     return fail(new ContextError("go-mod-missing", at, 0, 0, "the module directory is outside the build context; point module: at a directory inside it"));
   }
-  const io = new CountingReader(reader, options.concurrency ?? 32);
+  const io = new CountingReader(reader, options.concurrency ?? 32, options.sources === true);
   // The root listing does not depend on go.mod, so both round trips run at once.
   const rootListing = io.readDir(moduleDir).catch(() => undefined);
   const goModBytes = await io.readFile(goModPath);
@@ -145,6 +153,8 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
   const buildFiles = new Set(options.buildFiles ?? []);
   /** Every .go file name (any GOOS, tests included) per visited directory, for the embed check. */
   const goFilesByDir = new Map<string, string[]>();
+  const listings = new Map<string, readonly ContextEntry[]>();
+  const dataDirs: string[] = [];
 
   const visit = async (dir: string, listing?: readonly ContextEntry[]): Promise<void> => {
     const entries = listing ?? (await io.readDir(dir));
@@ -153,6 +163,8 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
       return;
     }
     const children = entries.filter((e) => e.kind === "dir" && !skipDir(e.name)).map((e) => joinContextPath(dir, e.name));
+    listings.set(dir, entries);
+    for (const e of entries) if (e.kind === "dir" && (e.name === "testdata" || e.name.startsWith("_"))) dataDirs.push(joinContextPath(dir, e.name));
     for (const e of entries) if (e.kind !== "dir" && (e.name.endsWith(".md") || buildFiles.has(e.name))) unread.push(joinContextPath(dir, e.name));
     const goFiles = entries.filter(isGoFile).map((e) => e.name);
     if (goFiles.length > 0) goFilesByDir.set(dir, goFiles);
@@ -161,7 +173,8 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
   const rootEntries = (await rootListing) ?? (await io.readDir(moduleDir));
   const [, localReplaces] = await Promise.all([visit(moduleDir, rootEntries), checkLocalReplaces(io, mod, moduleDir, errors)]);
   if (errors.length > 0) return { ok: false, errors: errors.sort(byPosition) };
-  const embedding = await embeddingDirs(io, moduleDir, unread, goFilesByDir);
+  const embedded = await embeddedFiles(io, moduleDir, unread, goFilesByDir);
+  const sources = options.sources === true ? await readSources(io, listings, goFilesByDir, dataDirs) : undefined;
 
   const modulePath = mod.module.path;
   const packages = found
@@ -182,7 +195,8 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
       localReplaces,
       nestedModules: nested.sort(),
       packages,
-      docs: { unread: unread.sort(), embedding },
+      docs: { unread: unread.sort(), embedded },
+      sources,
       cost: io.cost(),
     },
   };
@@ -197,27 +211,57 @@ export function binaryName(importPath: string): string {
 }
 
 /**
- * The directories from the module root down to each unread file's directory whose Go files
- * mention `go:embed` (read whole, so a directive anywhere counts). Only directories above some
- * unread file are read, so a module without them costs nothing here.
+ * The unread files that an embed pattern of a Go file in one of their parent directories (from
+ * the module root down) names. Go files are read whole (a directive may be anywhere), but only in
+ * directories above some unread file, so a module without them costs nothing here.
  */
-async function embeddingDirs(io: CountingReader, moduleDir: string, unread: readonly string[], goFilesByDir: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
+async function embeddedFiles(io: CountingReader, moduleDir: string, unread: readonly string[], goFilesByDir: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
   const candidates = new Set<string>();
-  for (const file of unread) {
-    let dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
-    for (;;) {
-      if (goFilesByDir.has(dir)) candidates.add(dir);
-      if (dir === moduleDir || dir === "") break;
-      dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
-    }
-  }
-  const embeds = await Promise.all(
+  for (const file of unread) for (const dir of parentDirs(file, moduleDir)) if (goFilesByDir.has(dir)) candidates.add(dir);
+  const patterns = new Map<string, string[]>();
+  await Promise.all(
     [...candidates].map(async (dir) => {
       const texts = await Promise.all((goFilesByDir.get(dir) ?? []).map((f) => io.readFile(joinContextPath(dir, f))));
-      return texts.some((t) => t !== undefined && new TextDecoder().decode(t).includes("go:embed")) ? [dir] : [];
+      const found = texts.flatMap((t) => {
+        if (t === undefined) return [];
+        const text = new TextDecoder().decode(t);
+        return text.includes("go:embed") ? embedPatterns(text, goFileFacts("x.go", text).imports) : [];
+      });
+      if (found.length > 0) patterns.set(dir, found);
     }),
   );
-  return embeds.flat().sort();
+  const within = (file: string, dir: string): string => (dir === "" ? file : file.slice(dir.length + 1));
+  return unread.filter((f) => parentDirs(f, moduleDir).some((d) => (patterns.get(d) ?? []).some((p) => embedsFile(p, within(f, d))))).sort();
+}
+
+/** The directories holding `file`, from its own up to `top` (context-relative). */
+function parentDirs(file: string, top: string): string[] {
+  const out: string[] = [];
+  let dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
+  for (;;) {
+    out.push(dir);
+    if (dir === top || dir === "") return out;
+    dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
+  }
+}
+
+/** Every visited directory with its files, and every Go file read whole (reads already made are reused). */
+async function readSources(
+  io: CountingReader, listings: ReadonlyMap<string, readonly ContextEntry[]>, goFilesByDir: ReadonlyMap<string, readonly string[]>, dataDirs: readonly string[],
+): Promise<ModuleSources> {
+  const dirs = await Promise.all(
+    [...listings].map(async ([dir, entries]): Promise<SourceDir> => {
+      const names = [...(goFilesByDir.get(dir) ?? [])].sort();
+      const goFiles = await Promise.all(
+        names.map(async (name) => {
+          const bytes = await io.readFile(joinContextPath(dir, name));
+          return goFileFacts(name, bytes === undefined ? "" : new TextDecoder().decode(bytes));
+        }),
+      );
+      return { dir, files: entries.filter((e) => e.kind !== "dir").map((e) => e.name).sort(), goFiles };
+    }),
+  );
+  return { dirs: dirs.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)), dataDirs: [...dataDirs].sort() };
 }
 
 function skipDir(name: string): boolean {
@@ -313,8 +357,10 @@ class CountingReader {
   private bytes = 0;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Whole `.go` files read so far, when every Go file is read whole anyway: a header read is a slice. */
+  private readonly whole = new Map<string, Promise<Uint8Array | undefined>>();
 
-  constructor(private readonly inner: ContextReader, private readonly limit: number) {}
+  constructor(private readonly inner: ContextReader, private readonly limit: number, private readonly wholeGoFiles = false) {}
 
   async readDir(path: string): Promise<readonly ContextEntry[]> {
     this.dirs++;
@@ -322,6 +368,19 @@ class CountingReader {
   }
 
   async readFile(path: string, limit?: number): Promise<Uint8Array | undefined> {
+    if (this.wholeGoFiles && path.endsWith(".go")) {
+      let read = this.whole.get(path);
+      if (read === undefined) {
+        read = this.readOnce(path);
+        this.whole.set(path, read);
+      }
+      const b = await read;
+      return b === undefined || limit === undefined ? b : b.subarray(0, limit);
+    }
+    return this.readOnce(path, limit);
+  }
+
+  private async readOnce(path: string, limit?: number): Promise<Uint8Array | undefined> {
     this.files++;
     const b = await this.run(() => this.inner.readFile(path, limit));
     this.bytes += b?.length ?? 0;

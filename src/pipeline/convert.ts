@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import { discoverModule } from "../golang/discover.js";
 import { chosenGoImage, goImageFor, goVersionFor } from "../golang/go-mod.js";
-import { compile, type CompileOutcome, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
+import { compile, type CompileOutcome, type CompileRequest, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
 import { formatPlatform, parseImageRef, type NetworkMode, type Platform, type ProxyEnv } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
@@ -56,7 +56,15 @@ export interface ConvertInput {
   readonly networkMode?: NetworkMode | undefined;
   /** Reads of the context in flight at once during discovery (DiscoverOptions.concurrency). */
   readonly readConcurrency?: number | undefined;
+  /**
+   * Give each Go step exactly the files it can read (every Go file is read to know them); false
+   * for a daemon without copy include patterns, where every Go step mounts the module. Default true.
+   */
+  readonly exactInputs?: boolean | undefined;
 }
+
+/** A conversion's prepared half: the spec parsed and the module discovered, ready to compile (again). */
+export type Prepared = { readonly ok: true; readonly request: CompileRequest } | { readonly ok: false; readonly outcome: CompileOutcome };
 
 /**
  * Parses the spec, discovers the module through `reader` and compiles the target. Every user
@@ -64,10 +72,19 @@ export interface ConvertInput {
  * because they depend on their results.
  */
 export async function convert(input: ConvertInput): Promise<CompileOutcome> {
+  const prepared = await prepareConversion(input);
+  return prepared.ok ? compile(prepared.request) : prepared.outcome;
+}
+
+/**
+ * Everything that reads the context or the spec, done once: a retry or a second compile of the
+ * same build (see {@link compileAgain}) reuses it.
+ */
+export async function prepareConversion(input: ConvertInput): Promise<Prepared> {
   const buildArgs: Record<string, string> = {};
   for (const [k, v] of input.buildArgs) if (!isPredefinedArg(k)) buildArgs[k] = v;
   const parsed = parseSpec(input.specText, input.specFile, { buildArgs });
-  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  if (!parsed.ok) return { ok: false, outcome: { ok: false, errors: parsed.errors } };
 
   // The Go image's config is one more daemon round trip; it needs only the spec and go.mod, so it
   // is asked for while discovery walks the module (compile gets the same memoised answer).
@@ -81,15 +98,16 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
   const facts = await discoverModule(input.reader, {
     ...(early === undefined ? { onGoMod: (mod) => prefetch(goImageFor(choice, goVersionFor(mod))) } : {}),
     moduleDir: parsed.spec.module,
+    sources: input.exactInputs ?? true,
     buildFiles: [basename(input.specFile), ".dockerignore"],
     ...(input.readConcurrency !== undefined ? { concurrency: input.readConcurrency } : {}),
     tags: parsed.spec.go.tags,
     cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
     ...(parsed.spec.go.version !== undefined ? { goVersion: parsed.spec.go.version } : {}),
   });
-  if (!facts.ok) return { ok: false, errors: facts.errors };
+  if (!facts.ok) return { ok: false, outcome: { ok: false, errors: facts.errors } };
 
-  return compile({
+  const request: CompileRequest = {
     spec: parsed,
     specFile: input.specFile,
     specText: input.specText,
@@ -104,7 +122,13 @@ export async function convert(input: ConvertInput): Promise<CompileOutcome> {
     images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,
-  });
+  };
+  return { ok: true, request };
+}
+
+/** Compiles a prepared conversion again with test retries (see CompileRequest.testRetries). */
+export function compileAgain(prepared: CompileRequest, testRetries: ReadonlyMap<string, string>): Promise<CompileOutcome> {
+  return compile({ ...prepared, testRetries });
 }
 
 /** Asks `inner` once per image and platform, however often the compiler asks. */

@@ -81,7 +81,7 @@ describe("discoverModule", () => {
     expect((await facts(fsReader(tree), { goVersion: "1.23" })).packages.map((p) => p.dir)).toEqual(["./new"]);
   });
 
-  it("lists Markdown files outside testdata, and the directories above them whose Go files embed", async () => {
+  it("lists Markdown files outside testdata, and those an embed pattern above them names", async () => {
     const tree: Tree = {
       "go.mod": "module example.com/m\n\ngo 1.22\n",
       "README.md": "# m\n",
@@ -89,6 +89,11 @@ describe("discoverModule", () => {
       "docs/guide.md": "# guide\n",
       "cmd/help/help.go": 'package main\n\nimport _ "embed"\n\n//go:embed text/usage.md\nvar usage string\n\nfunc main() { println(usage) }\n',
       "cmd/help/text/usage.md": "usage\n",
+      "cmd/help/text/other.md": "not embedded\n",
+      "web/web.go": 'package web\n\nimport "embed"\n\n//go:embed static\nvar static embed.FS\n',
+      "web/README.md": "next to an embed, not named by it\n",
+      "web/static/index.md": "embedded\n",
+      "web/static/_draft.md": "names starting with _ are left out without all:\n",
       "lib/lib.go": "package lib\n",
       "lib/lib_test.go": "package lib\n\n// go:embed is mentioned only in this test file\n",
       "lib/NOTES.md": "notes\n",
@@ -98,13 +103,16 @@ describe("discoverModule", () => {
       "nested/README.md": "another module\n",
     };
     const f = await facts(new MemoryContextReader(tree));
-    expect(f.docs).toEqual({ unread: ["README.md", "cmd/help/text/usage.md", "docs/guide.md", "lib/NOTES.md"], embedding: ["cmd/help", "lib"] });
+    expect(f.docs).toEqual({
+      unread: ["README.md", "cmd/help/text/other.md", "cmd/help/text/usage.md", "docs/guide.md", "lib/NOTES.md", "web/README.md", "web/static/_draft.md", "web/static/index.md"],
+      embedded: ["cmd/help/text/usage.md", "web/static/index.md"],
+    });
   });
 
   it("reads no Go file in full when the module has no Markdown", async () => {
     const tree: Tree = { "go.mod": "module example.com/m\n\ngo 1.22\n", "a/a.go": "package a\n\n//go:embed x\n", "a/x": "x" };
     const f = await facts(new MemoryContextReader(tree));
-    expect(f.docs).toEqual({ unread: [], embedding: [] });
+    expect(f.docs).toEqual({ unread: [], embedded: [] });
     expect(f.cost.readFile).toBe(2);
   });
 

@@ -4,7 +4,7 @@ import type { Binary } from "../../spec/index.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import { prepareDependencies } from "./prepare.js";
-import type { Toolchain } from "./toolchain.js";
+import { buildSourceMounts, type Toolchain } from "./toolchain.js";
 
 const OUT = "/out";
 
@@ -29,11 +29,12 @@ export function buildBinary(
   if (binary.tags.length > 0) args.push(`-tags=${binary.tags.join(",")}`);
   if (binary.ldflags !== "") args.push(`-ldflags=${binary.ldflags}`);
   args.push(...binary.flags, "-o", `${OUT}/${binary.output}`, binary.package);
+  const env = buildEnv(tc, binary, platform);
   const exec = tc.root.run({
     args,
     cwd: tc.workdir,
-    env: buildEnv(tc, binary, platform),
-    mounts: [...tc.build.mounts, ...waits, { type: "bind", target: OUT, source: scratch() }],
+    env,
+    mounts: [...buildSourceMounts(tc, binary.package, platform, args, env), ...waits, { type: "bind", target: OUT, source: scratch() }],
     platform: tc.buildPlatform,
     name: names.build(binary.name, binary.package, platform),
     location: locations.at(binaryPath),

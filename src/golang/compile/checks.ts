@@ -4,7 +4,7 @@ import type { GolangciLint, Lint } from "../../spec/index.js";
 import { gated } from "./gate.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
-import { GOCACHE, type Toolchain } from "./toolchain.js";
+import { GOCACHE, vetSourceMounts, type Toolchain } from "./toolchain.js";
 
 /** `go vet ./...` over the module; the result is an empty directory that exists only if vet passed. */
 export function vet(tc: Toolchain, locations: SpecLocations): State {
@@ -26,7 +26,7 @@ function vetRun(tc: Toolchain, locations: SpecLocations): State {
       args: ["go", "vet", ...tc.tagFlags, "./..."],
       cwd: tc.workdir,
       env: tc.env,
-      mounts: tc.mounts,
+      mounts: vetSourceMounts(tc),
       platform: tc.buildPlatform,
       name: names.vet(),
       location: locations.at(["lint", "vet"]),

@@ -6,6 +6,8 @@ export const names = {
   build: (binary: string, pkg: string, p: Platform): string => `[build ${binary} ${formatPlatform(p)}] go build ${pkg}`,
   test: (pkg: string): string => `[test ${pkg}] go test`,
   prepareTests: (packages: number): string => `[test] compile ${packages} packages and their dependencies`,
+  prepareShared: (shared: number, packages: number): string =>
+    `[test] compile ${shared} ${shared === 1 ? "package" : "packages"} shared by ${packages} tested packages`,
   prepareTestDeps: (what: string, packages: number): string => `[test] compile ${what} for ${packages} packages`,
   prepareBuilds: (what: string, binaries: number, p: Platform): string => `[build ${formatPlatform(p)}] compile ${what} for ${binaries} binaries`,
   verdict: (packages: number): string => `[test] verdict of ${packages} ${packages === 1 ? "package" : "packages"}`,

@@ -1,6 +1,8 @@
 // Compiles once what several Go steps share, before they start side by side.
 import { scratch, type BindMount, type Mount, type SourceLocation, type State } from "../../llb/index.js";
 import type { ModuleFacts } from "../discover.js";
+import type { PackageGraph } from "../package-graph.js";
+import { externalImports } from "../package-graph.js";
 import { SOURCE_ROOT, type Toolchain } from "./toolchain.js";
 
 /** Where a step that waits for a prepare step mounts its (always empty) output. */
@@ -24,6 +26,8 @@ export interface PrepareInput {
    * every edit).
    */
   readonly scope: "standard" | "dependencies" | "module";
+  /** With `module` scope: the source to mount instead of the module (exactly the packages' files). */
+  readonly source?: State;
   /** Other prepare steps this one waits for. */
   readonly after?: readonly Mount[];
   readonly name: string;
@@ -43,6 +47,8 @@ export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
   const standard = input.scope === "standard";
   const sources: readonly Mount[] = standard
     ? tc.mounts.filter((m) => m.type === "cache")
+    : input.scope === "module" && input.source !== undefined
+      ? tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: input.source ?? m.source } : m))
     : input.scope === "module" || tc.modFiles === undefined
       ? tc.mounts
       : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));
@@ -92,16 +98,16 @@ export function isStandardPackage(pkg: string): boolean {
 }
 
 /**
- * The packages of other modules and of the standard library that the module's packages import
- * (as far as discovery read them: see GoPackage.imports), sorted. Packages of the module itself
- * and of local replacements are left out: their source is not in a dependencies-scoped step.
+ * The packages of other modules and of the standard library that the module's packages import,
+ * sorted: every import of every package and test in `graph` when there is one, else as far as
+ * discovery read them (see GoPackage.imports). Packages of the module itself and of local
+ * replacements are left out: their source is not in a dependencies-scoped step.
  */
-export function dependencyPackages(facts: ModuleFacts): string[] {
+export function dependencyPackages(facts: ModuleFacts, graph?: PackageGraph): string[] {
   const local = [facts.modulePath, ...facts.localReplaces.map((r) => r.oldPath)];
   const inside = (pkg: string): boolean => local.some((m) => pkg === m || pkg.startsWith(`${m}/`));
-  const out = new Set<string>();
-  for (const p of facts.packages) for (const i of p.imports) if (i !== "C" && !inside(i)) out.add(i);
-  return [...out].sort();
+  const all = graph !== undefined ? externalImports(graph, graph.packages.values()) : facts.packages.flatMap((p) => p.imports);
+  return [...new Set(all)].filter((i) => i !== "C" && !inside(i)).sort();
 }
 
 /** Names of `go test` flags that change what is compiled, which `go list` accepts too. */

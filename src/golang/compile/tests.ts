@@ -5,7 +5,7 @@ import type { GoPackage } from "../discover.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import { buildFlagsOf, prepare, prepareDependencies, waitMount } from "./prepare.js";
-import type { Toolchain } from "./toolchain.js";
+import { testSourceMounts, type Toolchain } from "./toolchain.js";
 
 /**
  * From this many tested packages on, one step also compiles the module's own packages before the
@@ -150,7 +150,7 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
             GOPHERFILE_REPORT: REPORT_DIR,
             ...(retry === undefined ? {} : { [RETRY_ENV]: retry }),
           },
-          mounts: [...tc.testMounts, ...waits, { type: "bind", target: REPORT_DIR, source: scratch() }],
+          mounts: [...testSourceMounts(tc, pkg), ...waits, { type: "bind", target: REPORT_DIR, source: scratch() }],
           // Loopback only by default: parallel packages never collide on a port.
           network: tests.network === "none" ? "none" : tc.network,
           platform: tc.buildPlatform,
@@ -167,7 +167,8 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
  * What the test steps wait for: with two or more packages, steps that compile the standard
  * library and other modules' packages they import, keyed on those imports (and go.mod for other
  * modules), so they are cached across source edits; for large modules also one that compiles the
- * module's own.
+ * module's own: with exact inputs, only the packages two or more test steps compile as a
+ * dependency, from their files alone, so an edit elsewhere leaves it cached.
  */
 function prepareTests(
   tc: Toolchain, packages: readonly string[], buildFlags: readonly string[], env: Readonly<Record<string, string>>, dependencies: readonly string[], locations: SpecLocations,
@@ -181,6 +182,12 @@ function prepareTests(
   });
   const waits = deps === undefined ? [] : [deps];
   if (packages.length < MODULE_PREPARE_MIN_PACKAGES) return waits;
+  if (tc.inputs !== undefined) {
+    const shared = tc.inputs.shared(packages);
+    if (shared === undefined) return waits;
+    const name = names.prepareShared(shared.packages.length, packages.length);
+    return [prepare(tc, { flags: buildFlags, packages: shared.packages, env, scope: "module", source: shared.source, after: waits, name, location })];
+  }
   return [prepare(tc, { flags: ["-test", ...buildFlags], packages, env, scope: "module", after: waits, name: names.prepareTests(packages.length), location })];
 }
 

@@ -2,7 +2,9 @@
 import { FileAction, local, scratch, type Mount, type NetworkMode, type Platform, type ProxyEnv, type State } from "../../llb/index.js";
 import type { Spec } from "../../spec/index.js";
 import type { DocumentationFacts, ModuleFacts } from "../discover.js";
+import type { BuildTarget } from "../build-constraints.js";
 import type { ImageConfig } from "../image-config.js";
+import { stepInputs, type StepInputs } from "./inputs.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 
@@ -43,13 +45,21 @@ export interface Toolchain {
    * write next to themselves as on a workstation, and nothing leaks into later steps), and both caches.
    */
   readonly testMounts: readonly Mount[];
-  /** What `go build` steps mount and their environment: with `go.vcs`, the source with `.git`. */
-  readonly build: { readonly mounts: readonly Mount[]; readonly env: Readonly<Record<string, string>> };
+  /**
+   * What `go build` steps mount and their environment: with `go.vcs`, the source with `.git`, and
+   * then not `exact` (builds mount the module; tests keep their exact inputs).
+   */
+  readonly build: { readonly mounts: readonly Mount[]; readonly env: Readonly<Record<string, string>>; readonly exact: boolean };
   /** The network the client gives the build's RUN steps (`--network host` gives `host`). */
   readonly network: NetworkMode;
   /** `-tags=…` for go test and go vet (empty without go.tags), so they see the files go build compiles. */
   readonly tagFlags: readonly string[];
   readonly buildPlatform: Platform;
+  /**
+   * Each step's exact source (see StepInputs); undefined when discovery did not read every Go file
+   * (a daemon without copy include patterns), and every Go step then mounts the module.
+   */
+  readonly inputs: StepInputs | undefined;
 }
 
 /** Which client directory holds the build context, and how BuildKit should read it. */
@@ -78,7 +88,7 @@ export function contextSource(source: ContextSource): State {
 
 /**
  * The context as Go steps see it: without the files discovery found unread (Markdown, the spec,
- * `.dockerignore`; kept under a Go file that embeds), so a README edit or a spec comment leaves
+ * `.dockerignore`; kept when a `//go:embed` pattern names them), so a README edit or a spec comment leaves
  * every step's input, and so its cache key, unchanged. BuildKit syncs the same local again for
  * it, sending only what changed. With `withVcs`, `.git` is part of it (`go build -buildvcs=true`).
  */
@@ -88,6 +98,14 @@ export function goSources(source: ContextSource, docs: DocumentationFacts, withV
   // Last, so a `.dockerignore` exception cannot bring them back.
   const excludes = [...source.excludes, ...(withVcs ? [] : VCS_EXCLUDES), ...left];
   return contextLocal(source, excludes, withVcs ? "[context] load Go sources and .git" : "[context] load Go sources");
+}
+
+/** The context without the unread files, as a copy (content-keyed like any copy); the context itself when there are none. */
+function withoutDocs(context: State, docs: DocumentationFacts): State {
+  const left = goSourceExcludes(docs);
+  if (left.length === 0) return context;
+  const action = FileAction.empty.copy(context, "/", "/", { copyDirContentsOnly: true, createDestPath: true, excludePatterns: left });
+  return scratch().file(action, { name: "[context] Go sources" });
 }
 
 function contextLocal(source: ContextSource, exclude: readonly string[], name: string): State {
@@ -104,9 +122,9 @@ function contextLocal(source: ContextSource, exclude: readonly string[], name: s
  * cannot spell literally (a leading `!`, a backslash) are kept rather than guessed at.
  */
 export function goSourceExcludes(docs: DocumentationFacts): string[] {
-  const under = (file: string, dir: string): boolean => dir === "" || file.startsWith(`${dir}/`);
+  const embedded = new Set(docs.embedded);
   return docs.unread
-    .filter((f) => !docs.embedding.some((d) => under(f, d)))
+    .filter((f) => !embedded.has(f))
     .filter((f) => !f.split("/").some((part) => part.startsWith("!")) && !f.includes("\\"))
     .map((f) => f.replace(/[*?[\]]/g, (c) => `\\${c}`));
 }
@@ -133,9 +151,15 @@ export interface ToolchainInput {
 /** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */
 export function toolchain(input: ToolchainInput): Toolchain {
   const { spec, facts } = input;
-  const context = goSources(input.context, facts.docs);
-  const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
   const env = goEnv(spec, input.imageConfig);
+  const testEnv = spec.tests.race ? { ...env, CGO_ENABLED: "1" } : env;
+  const buildTarget = goTarget(input.buildPlatform, [...spec.go.tags, ...tagsOf([...spec.tests.flags, ...goFlagsOf(testEnv)])], testEnv, facts.goVersion ?? spec.go.version);
+  // Copies read the very op discovery read, so the client sends the context once.
+  const inputs = stepInputs({ facts, context: contextSource(input.context), buildTarget, testInputs: [] });
+  // The module without documentation: what steps mount where exact inputs are unknown (with
+  // exact inputs, a copy from the same context op, so the client still sends the context once).
+  const context = inputs === undefined ? goSources(input.context, facts.docs) : withoutDocs(contextSource(input.context), facts.docs);
+  const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
   const caches: Mount[] = [
     { type: "cache", target: GOMODCACHE, id: CACHE_IDS.modules, sharing: "shared" },
     { type: "cache", target: GOCACHE, id: CACHE_IDS.build, sharing: "shared" },
@@ -143,15 +167,61 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
   const testMounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, noOutput: true }, ...caches];
   const build = spec.go.vcs
-    ? { mounts: [{ type: "bind", target: SOURCE_ROOT, source: goSources(input.context, facts.docs, true), readonly: true } as const, ...caches], env: { ...env, ...vcsEnv(spec) } }
-    : { mounts, env };
-  const modFiles = facts.hasVendor ? undefined : moduleFiles(input, context);
+    ? { mounts: [{ type: "bind", target: SOURCE_ROOT, source: goSources(input.context, facts.docs, true), readonly: true } as const, ...caches], env: { ...env, ...vcsEnv(spec) }, exact: false }
+    : { mounts, env, exact: true };
+  const modFiles = facts.hasVendor ? undefined : moduleFiles(input, inputs === undefined ? context : contextSource(input.context));
   const root = modFiles === undefined ? input.image : download(input, modFiles, workdir, env, caches);
   const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
   return {
     root, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, testMounts, build,
-    network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform,
+    network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform, inputs,
   };
+}
+
+/** The target the go command builds for on `platform` with these tags and environment (CGO_ENABLED). */
+export function goTarget(platform: Platform, tags: readonly string[], env: Readonly<Record<string, string>>, goVersion: string | undefined): BuildTarget {
+  return { goos: platform.os, goarch: platform.architecture, tags: [...new Set(tags)].sort(), cgo: env["CGO_ENABLED"] === "1", goVersion };
+}
+
+/** The tags a list of go flags sets (`-tags=a,b`, `--tags a,b`). */
+export function tagsOf(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  flags.forEach((f, i) => {
+    const m = /^--?tags(?:=(.*))?$/.exec(f);
+    if (m === null) return;
+    const value = m[1] ?? flags[i + 1] ?? "";
+    out.push(...value.split(/[,\s]+/).filter((t) => t !== ""));
+  });
+  return out;
+}
+
+/** GOFLAGS of an environment, as flags. */
+export function goFlagsOf(env: Readonly<Record<string, string>>): string[] {
+  return (env["GOFLAGS"] ?? "").split(/\s+/).filter((f) => f !== "");
+}
+
+/** The source a test step of `pkg` mounts: exactly its inputs where known, else the module; writable, its writes thrown away. */
+export function testSourceMounts(tc: Toolchain, pkg: string): readonly Mount[] {
+  const source = tc.inputs?.test(pkg);
+  if (source === undefined) return tc.testMounts;
+  return tc.testMounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source } : m));
+}
+
+/**
+ * The source `go build` of `pkg` mounts for `platform`, with the tags of `flags` and of GOFLAGS in
+ * `env`, and cgo as `env` says: exactly its inputs where known, else the module.
+ */
+export function buildSourceMounts(tc: Toolchain, pkg: string, platform: Platform, flags: readonly string[], env: Readonly<Record<string, string>>): readonly Mount[] {
+  const source = tc.build.exact ? tc.inputs?.build(pkg, platform, tagsOf([...flags, ...goFlagsOf(env)]), env["CGO_ENABLED"] === "1") : undefined;
+  if (source === undefined) return tc.build.mounts;
+  return tc.build.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source } : m));
+}
+
+/** The source `go vet ./...` mounts: every package's Go files where known, else the module. */
+export function vetSourceMounts(tc: Toolchain): readonly Mount[] {
+  const source = tc.inputs?.vet();
+  if (source === undefined) return tc.mounts;
+  return tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source } : m));
 }
 
 /**

@@ -67,8 +67,8 @@ describe("prepare steps", () => {
     expect(g.dependsOn(g.named("[test] compile the dependencies for 8 packages"), context)).toBe(true);
   });
 
-  it("from ten tested packages on, also compiles the module's own packages and test variants, after the dependencies", async () => {
-    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWELVE_TESTED, target: "test" })));
+  it("from ten tested packages on, without exact inputs, also compiles the module's own packages and test variants, after the dependencies", async () => {
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWELVE_TESTED, target: "test", exactInputs: false })));
     const deps = execView(g.named("[test] compile the dependencies for 14 packages"));
     const module = execView(g.named("[test] compile 14 packages and their dependencies"));
     expect(module.args.slice(3, 5)).toEqual(["go-list", "-test"]);
@@ -179,12 +179,12 @@ describe("test lanes", () => {
 });
 
 describe("what Go steps see of the context", () => {
-  it("leaves out .git, the Markdown files and the build's own files discovery found, after the .dockerignore patterns", async () => {
+  it("without exact inputs, leaves out .git, the Markdown files and the build's own files discovery found, after the .dockerignore patterns", async () => {
     const tree = {
       ...TWO_MAINS, "docs/guide.md": "# guide\n", "internal/api/testdata/golden.md": "kept\n",
       "Gopherfile.yaml": SYNTAX, "deploy/Gopherfile.yaml": SYNTAX, ".dockerignore": "*.tmp\n", "config.yaml": "kept: true\n",
     };
-    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree })));
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, exactInputs: false })));
     const locals = g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context");
     const source = only(locals);
     expect(source.name).toBe("[context] load Go sources");
@@ -199,7 +199,7 @@ describe("what Go steps see of the context", () => {
 
   it("names the spec file as the client named it: another name leaves Gopherfile.yaml in", async () => {
     const tree = { ...TWO_MAINS, "build.yaml": SYNTAX, "Gopherfile.yaml": "not ours\n" };
-    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, specFile: "build.yaml", tree })));
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, specFile: "build.yaml", tree, exactInputs: false })));
     const source = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
     const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
     expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([".git", "**/.git", "README.md", "build.yaml"]);
@@ -224,13 +224,11 @@ describe("what Go steps see of the context", () => {
     }
   });
 
-  it("keeps Markdown under a directory whose Go files embed, and escapes pattern characters", () => {
-    expect(goSourceExcludes({ unread: ["README.md", "cmd/doc/a.md", "cmd/doc/sub/b.md", "notes/[draft]*.md", "!x.md", "y/!z.md"], embedding: ["cmd/doc"] })).toEqual([
-      "README.md",
-      "notes/\\[draft\\]\\*.md",
-    ]);
-    expect(goSourceExcludes({ unread: ["README.md", "a/b.md"], embedding: [""] })).toEqual([]);
-    expect(goSourceExcludes({ unread: [], embedding: [] })).toEqual([]);
+  it("keeps the Markdown an embed pattern names, and escapes pattern characters", () => {
+    const unread = ["README.md", "cmd/doc/a.md", "cmd/doc/sub/b.md", "notes/[draft]*.md", "!x.md", "y/!z.md"];
+    expect(goSourceExcludes({ unread, embedded: ["cmd/doc/a.md", "cmd/doc/sub/b.md"] })).toEqual(["README.md", "notes/\\[draft\\]\\*.md"]);
+    expect(goSourceExcludes({ unread: ["README.md", "a/b.md"], embedded: ["README.md", "a/b.md"] })).toEqual([]);
+    expect(goSourceExcludes({ unread: [], embedded: [] })).toEqual([]);
   });
 
   it("without Markdown, Go steps read the op discovery read", async () => {

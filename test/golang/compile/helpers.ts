@@ -93,6 +93,8 @@ export interface Case {
   readonly testLanes?: number;
   /** The client's `--network` (force-network-mode). */
   readonly networkMode?: NetworkMode;
+  /** False: what the frontend does on a daemon without copy include patterns (every Go step mounts the module). */
+  readonly exactInputs?: boolean;
 }
 
 /** Runs `convert()` exactly as the frontend does, with a fixed build platform and fake image configs. */
@@ -112,6 +114,7 @@ export async function run(c: Case): Promise<CompileOutcome> {
     testRetries: c.testRetries,
     testLanes: c.testLanes,
     networkMode: c.networkMode,
+    exactInputs: c.exactInputs,
   });
 }
 

@@ -120,7 +120,7 @@ describe("invariance", () => {
       const again = await defs({ spec: SPEC, tree: TWO_MAINS });
       expect(again.map((d) => Buffer.from(bytesOf(d)).toString("hex"))).toEqual(expected);
     }
-  });
+  }, 60_000);
 
   it("a build arg that no string uses leaves the LLB unchanged", async () => {
     const base = await defs({ spec: SPEC, tree: TWO_MAINS });

@@ -1,0 +1,170 @@
+// Exact inputs: each Go step copies only what it can read, so an edit changes only its dependents' inputs.
+import { describe, expect, it } from "vitest";
+import { IgnoreMatcher, type MatchInfo } from "../../../src/golang/ignore-matcher.js";
+import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
+import { copies, execView, mountAt, type ExecView, type Graph, type GraphOp } from "./graph.js";
+import { AMD64, compileOk, type Tree } from "./helpers.js";
+import { SYNTAX } from "./modules.js";
+
+/**
+ * A module shaped like the issue's cases: a root package embedding `static/*.html` next to a
+ * README, a leaf, a package many import, tests reading `../testdata` and a repo-level `fixtures/`.
+ */
+const MODULE: Tree = {
+  "go.mod": "module example.com/app\n\ngo 1.22\n",
+  "go.sum": "",
+  "README.md": "# app\n",
+  "docs/notes.md": "notes\n",
+  "Gopherfile.yaml": SYNTAX,
+  "Makefile": "all:\n",
+  ".golangci.yml": "linters: {}\n",
+  "app.go": 'package app\n\nimport (\n\t"embed"\n\n\t"example.com/app/core"\n)\n\n//go:embed static/*.html\nvar Static embed.FS\n\nvar _ = core.X\n',
+  "app_test.go": "package app\n",
+  "static/index.html": "<p>hi</p>\n",
+  "static/notes.md": "not matched by *.html\n",
+  "core/core.go": "package core\n\nconst X = 1\n",
+  "core/core_test.go": "package core\n",
+  "core/helper_windows.go": 'package core\n\nimport "example.com/app/winonly"\n',
+  "winonly/w.go": "package winonly\n",
+  "winonly/w_test.go": "package winonly\n",
+  "store/store.go": 'package store\n\nimport "example.com/app/core"\n\nvar _ = core.X\n',
+  "store/store_test.go": 'package store_test\n\nimport (\n\t"testing"\n\n\t"example.com/app/testutil"\n)\n\nfunc TestX(t *testing.T) { testutil.Read(t, "../testdata/x.json") }\n',
+  "store/README.md": "# store\n",
+  "store/schema.sql": "create table x;\n",
+  "testutil/testutil.go": 'package testutil\n\nimport "testing"\n\nfunc Read(t *testing.T, p string) {}\n',
+  "testdata/x.json": "{}\n",
+  "fixtures/big.json": "[]\n",
+  "leaf/leaf.go": "package leaf\n",
+  "leaf/leaf_test.go": "package leaf\n",
+  "leaf/testdata/in.txt": "in\n",
+  "cmd/tool/main.go": 'package main\n\nimport "example.com/app/leaf"\n\nfunc main() { leaf.Do() }\n',
+  "cmd/server/main.go": 'package main\n\nimport (\n\t"example.com/app"\n\t"example.com/app/store"\n)\n\nfunc main() {}\n',
+};
+
+/** The files a copy with these patterns brings, as fsutil decides: a match on the path or a parent directory. */
+function selected(tree: Tree, include: readonly string[], exclude: readonly string[]): string[] {
+  const matches = (patterns: readonly string[], path: string): boolean => {
+    if (patterns.length === 0) return false;
+    const m = new IgnoreMatcher(patterns);
+    let info: MatchInfo | undefined;
+    let hit = false;
+    const parts = path.split("/");
+    for (let n = 1; n <= parts.length; n++) {
+      const r = m.match(parts.slice(0, n).join("/"), info);
+      info = r.info;
+      hit = hit || r.excluded;
+    }
+    return hit;
+  };
+  return Object.keys(tree).filter((f) => matches(include, f) && !matches(exclude, f)).sort();
+}
+
+/** Every file the step's /src copy brings from the context. */
+function seen(tree: Tree, step: ExecView): string[] {
+  const source = mountAt(step, "/src").source;
+  if (source === undefined) throw new Error(`${step.node.name} mounts nothing at /src`);
+  if (source.op.op.case !== "file") throw new Error(`${step.node.name} mounts ${source.name}, not a copy`);
+  const out = new Set<string>();
+  for (const c of copies(source)) for (const f of selected(tree, c.copy.includePatterns, c.copy.excludePatterns)) out.add(f);
+  return [...out].sort();
+}
+
+async function build(tree: Tree, target = "binaries"): Promise<Graph> {
+  return only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, target, platforms: [AMD64] })));
+}
+
+function step(g: Graph, name: string): ExecView {
+  const t = testExecs(g).get(name);
+  if (t !== undefined) return t;
+  return only(buildExecs(g).filter((b) => b.node.name.includes(` go build ${name}`)));
+}
+
+describe("exact inputs of Go steps", () => {
+  it("a test step sees its package, its test closure's Go files, every testdata, data outside packages and the module root's files", async () => {
+    const g = await build(MODULE, "test");
+    // static/ holds no Go file, so its files are data any test may read (the root package embeds them too).
+    expect(seen(MODULE, step(g, "./store"))).toEqual([
+      "core/core.go", "core/helper_windows.go", "fixtures/big.json", "go.mod", "go.sum", "leaf/testdata/in.txt", "Makefile", "static/index.html",
+      "store/schema.sql", "store/store.go", "store/store_test.go", "testdata/x.json", "testutil/testutil.go",
+    ].sort());
+    expect(seen(MODULE, step(g, "./leaf"))).toEqual(
+      ["fixtures/big.json", "go.mod", "go.sum", "leaf/leaf.go", "leaf/leaf_test.go", "leaf/testdata/in.txt", "Makefile", "static/index.html", "testdata/x.json"].sort(),
+    );
+    // Hidden files are the own package's only: the root package's tests see .golangci.yml, no other step does.
+    expect(seen(MODULE, step(g, "."))).toContain(".golangci.yml");
+  });
+
+  it("a build sees only the Go files of its import closure and what they embed, after build constraints", async () => {
+    const g = await build(MODULE);
+    expect(seen(MODULE, step(g, "./cmd/tool"))).toEqual(["cmd/tool/main.go", "go.mod", "go.sum", "leaf/leaf.go"]);
+    // winonly is imported by a _windows.go file only: not in a linux build's closure.
+    expect(seen(MODULE, step(g, "./cmd/server"))).toEqual(
+      ["app.go", "cmd/server/main.go", "core/core.go", "core/helper_windows.go", "go.mod", "go.sum", "static/index.html", "store/store.go"].sort(),
+    );
+  });
+
+  it("no step sees Markdown (next to a go:embed too) or the spec; no other package's hidden files or tests", async () => {
+    for (const g of [await build(MODULE), await build(MODULE, "test")]) {
+      for (const e of g.execs().filter((x) => x.mounts.some((m) => m.dest === "/src" && m.source?.op.op.case === "file"))) {
+        const files = seen(MODULE, e);
+        const root = e.node.name === "[test .] go test";
+        for (const f of files) expect(f.endsWith(".md") || f === "Gopherfile.yaml" || (!root && f === ".golangci.yml"), `${e.node.name} sees ${f}`).toBe(false);
+        for (const f of files) if (f.endsWith("_test.go")) expect(e.node.name.startsWith(`[test ./${f.split("/")[0]}]`) || (root && !f.includes("/")), `${e.node.name} sees ${f}`).toBe(true);
+      }
+    }
+  });
+
+  it("an edit re-keys only the steps that see the file; the copies themselves stay the same ops", async () => {
+    const edited: Tree = { ...MODULE, "leaf/leaf.go": "package leaf\n\nfunc Do() {}\n" };
+    const before = await build(MODULE);
+    const after = await build(edited);
+    const sourceOf = (g: Graph, name: string): GraphOp | undefined => mountAt(step(g, name), "/src").source;
+    for (const name of ["./cmd/tool", "./cmd/server"]) expect(sourceOf(after, name)?.digest).toBe(sourceOf(before, name)?.digest);
+    const tests = await build(MODULE, "test");
+    const dependents = [...testExecs(tests).keys()].filter((k) => seen(MODULE, step(tests, k)).includes("leaf/leaf.go"));
+    expect(dependents).toEqual(["./leaf"]);
+    const builds = buildExecs(before).filter((b) => seen(MODULE, b).includes("leaf/leaf.go")).map((b) => b.node.name);
+    expect(builds).toEqual(["[build tool linux/amd64] go build ./cmd/tool"]);
+  });
+
+  it("an edit to an embedded file re-keys the embedding package's build and test; a README edit re-keys nothing", async () => {
+    const g = await build(MODULE);
+    expect(buildExecs(g).filter((b) => seen(MODULE, b).includes("static/index.html")).map((b) => b.node.name)).toEqual(["[build server linux/amd64] go build ./cmd/server"]);
+    const t = await build(MODULE, "test");
+    expect(seen(MODULE, step(t, ".")).includes("static/index.html")).toBe(true);
+    for (const e of [...buildExecs(g), ...testExecs(t).values()]) expect(seen(MODULE, e)).not.toContain("README.md");
+  });
+
+  it("copies from the one context op discovery reads, and the module download keeps its go.mod-only input", async () => {
+    const g = await build(MODULE);
+    const locals = g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context");
+    expect(locals.map((l) => l.name)).toEqual(["[context] load build context"]);
+    const download = execView(g.named("[deps] go mod download"));
+    expect(mountAt(download, "/src").source).toBe(g.named("[deps] go.mod and go.sum"));
+  });
+
+  it("shares the compile of packages two or more test steps import, from their files alone", async () => {
+    const many: Tree = {
+      ...MODULE,
+      ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [
+        [`p${i}/p.go`, `package p${i}\n\nimport "example.com/app/core"\n\nvar _ = core.X\n`],
+        [`p${i}/p_test.go`, `package p${i}\n`],
+      ])),
+    };
+    const g = only(graphs(await compileOk({ spec: SYNTAX, tree: many, target: "test" })));
+    const shared = execView(g.named("[test] compile 1 package shared by 14 tested packages"));
+    expect(shared.args.slice(3)).toEqual(["go-list", "example.com/app/core"]);
+    expect(seen(many, shared)).toEqual(["core/core.go", "core/helper_windows.go", "go.mod", "go.sum"]);
+    // A leaf edit leaves it cached.
+    const again = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...many, "leaf/leaf.go": "package leaf\n\nvar Y = 2\n" }, target: "test" })));
+    expect(again.named("[test] compile 1 package shared by 14 tested packages").digest).toBe(shared.node.digest);
+  });
+
+  it("without copy include patterns (BuildKit before v0.10), every Go step mounts the module, without README.md even next to a go:embed", async () => {
+    const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: MODULE, platforms: [AMD64], exactInputs: false })));
+    const source = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
+    for (const b of buildExecs(g)) expect(mountAt(b, "/src").source).toBe(source);
+    const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
+    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([".git", "**/.git", "Gopherfile.yaml", "README.md", "docs/notes.md", "static/notes.md", "store/README.md"]);
+  });
+});
