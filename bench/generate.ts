@@ -52,7 +52,6 @@ const MAIN_NAMES = ["apiserver", "worker", "scheduler", "migrate", "admin", "gat
 export function planLargeModule(options: GenerateOptions = DEFAULT_GENERATE_OPTIONS): LargeModule {
   const rnd = new Random(options.seed);
   const names = rnd.shuffle(NOUNS.flatMap((n) => SUFFIXES.map((s) => n + s)));
-  if (options.packages > names.length) throw new Error(`planLargeModule: at most ${names.length} packages`);
   if (options.binaries > MAIN_NAMES.length) throw new Error(`planLargeModule: at most ${MAIN_NAMES.length} binaries`);
   const perLayer = Math.ceil(options.packages / options.layers);
 
@@ -60,7 +59,8 @@ export function planLargeModule(options: GenerateOptions = DEFAULT_GENERATE_OPTI
   const all: PlannedPackage[] = [];
   for (let i = 0; i < options.packages; i++) {
     const layer = Math.floor(i / perLayer);
-    const name = names[i] ?? `pkg${i}`;
+    // Past the word list (the 2,000-package module), the words again with a number.
+    const name = i < names.length ? (names[i] ?? `pkg${i}`) : `${names[i % names.length] ?? "pkg"}${Math.floor(i / names.length)}`;
     const area = AREAS[layer] ?? `layer${layer + 1}`;
     const leaf = i === 0;
     const below = byLayer.slice(0, layer);

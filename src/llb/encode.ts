@@ -171,9 +171,15 @@ function mapKey(type: ScalarType, raw: string): MapKey {
 
 const utf8 = new TextEncoder();
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Go sorts string keys by byte order of their UTF-8 form, numbers numerically, false before true. */
 function compareKeys(a: MapKey, b: MapKey): number {
-  if (typeof a === "string" && typeof b === "string") return compareBytes(utf8.encode(a), utf8.encode(b));
+  if (typeof a === "string" && typeof b === "string") {
+    // Without surrogate pairs, UTF-16 code unit order is code point order, which is UTF-8 byte order.
+    if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+    return compareBytes(utf8.encode(a), utf8.encode(b));
+  }
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
