@@ -29,7 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
   } catch (e) {
     // Node's own words for a bad option ("Unknown option '--foo'", "Option '--target <value>' argument missing").
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    // Node's advice on positionals that start with '-' does not apply to a spec path; drop it.
+    const why = (e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e)).replace(/\. To specify a positional argument.*$/, "");
     process.stderr.write(`gopherfile: ${why}\n${USAGE}\n`);
     return 2;
   }
