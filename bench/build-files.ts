@@ -101,6 +101,8 @@ export function gopherfileSpec(input: BuildFilesInput, platforms?: readonly stri
     `  VERSION: ${input.version}`,
     "go:",
     `  ldflags: ${input.ldflags}`,
+    // The Dockerfile's -trimpath, so both tools build the same bytes (gopherfile's default keeps paths).
+    "  flags: [-trimpath]",
     ...(platforms === undefined ? [] : [`platforms: [${platforms.join(", ")}]`]),
     "default: binaries",
     "",
