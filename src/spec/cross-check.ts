@@ -5,6 +5,17 @@ import type { Locator } from "./locate.js";
 import { formatPath, type SpecPath } from "./paths.js";
 import { BUILTIN_TARGETS, type Binary, type Spec } from "./types.js";
 
+/** time.Duration is an int64 of nanoseconds. */
+const MAX_DURATION_NANOS = 9_223_372_036_854_775_807;
+const UNIT_NANOS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** A Go duration (already matched by the schema's pattern) in nanoseconds, as a float: only compared with the limit. */
+function durationNanos(text: string): number {
+  let total = 0;
+  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (UNIT_NANOS[m[2] ?? "s"] ?? 1);
+  return total;
+}
+
 const GO_VERSION = /^[0-9]+\.[0-9]+(?:\.[0-9]+)?(?:(?:rc|beta)[0-9]+)?$/;
 
 /**
@@ -17,6 +28,20 @@ export function crossCheck(spec: Spec, locator: Locator): SpecError[] {
   const errors: SpecError[] = [];
   const report = (path: SpecPath, message: string) =>
     errors.push(new SpecError(locator.at(path), formatPath(path), message));
+
+  if (spec.images !== "auto") {
+    for (const image of Object.values(spec.images)) {
+      // An empty program name is no command at all: the run would fail only inside the build.
+      if (image.entrypoint?.[0] === "") report(["images", image.name, "entrypoint", 0], "names no program; write the path of the binary, e.g. /server");
+      image.checks.forEach((check, i) => {
+        if (check.run[0] === "") report(["images", image.name, "checks", i, "run", 0], "names no program; write the command, e.g. [/server, --version]");
+      });
+    }
+  }
+
+  if (spec.tests.timeout !== undefined && durationNanos(spec.tests.timeout) > MAX_DURATION_NANOS) {
+    report(["tests", "timeout"], `${spec.tests.timeout} is longer than a Go duration can be (about 2562047h); write a shorter timeout`);
+  }
 
   if (spec.go.version !== undefined && !GO_VERSION.test(spec.go.version)) {
     report(["go", "version"], `must be a Go version such as "1.23" or "1.23.4", not ${spec.go.version}`);
