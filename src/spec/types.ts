@@ -79,6 +79,8 @@ export interface Tests {
   readonly race: boolean;
   /** `none`: each test step has its own loopback only; `default`: the build's network. */
   readonly network: TestNetwork;
+  /** Module-relative patterns of files every test step sees besides what the default rule gives it. */
+  readonly inputs: readonly string[];
 }
 
 export type TestNetwork = "none" | "default";

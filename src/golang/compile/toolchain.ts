@@ -155,7 +155,8 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const testEnv = spec.tests.race ? { ...env, CGO_ENABLED: "1" } : env;
   const buildTarget = goTarget(input.buildPlatform, [...spec.go.tags, ...tagsOf([...spec.tests.flags, ...goFlagsOf(testEnv)])], testEnv, facts.goVersion ?? spec.go.version);
   // Copies read the very op discovery read, so the client sends the context once.
-  const inputs = stepInputs({ facts, context: contextSource(input.context), buildTarget, testInputs: [] });
+  const testInputs = spec.tests.inputs.map((p) => (facts.moduleDir === "" ? p : `${facts.moduleDir}/${p}`));
+  const inputs = stepInputs({ facts, context: contextSource(input.context), buildTarget, testInputs });
   // The module without documentation: what steps mount where exact inputs are unknown (with
   // exact inputs, a copy from the same context op, so the client still sends the context once).
   const context = inputs === undefined ? goSources(input.context, facts.docs) : withoutDocs(contextSource(input.context), facts.docs);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { IgnoreMatcher, type MatchInfo } from "../../../src/golang/ignore-matcher.js";
 import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
 import { copies, execView, mountAt, type ExecView, type Graph, type GraphOp } from "./graph.js";
-import { AMD64, compileOk, type Tree } from "./helpers.js";
+import { AMD64, compileErrors, compileOk, type Tree } from "./helpers.js";
 import { SYNTAX } from "./modules.js";
 
 /**
@@ -158,6 +158,15 @@ describe("exact inputs of Go steps", () => {
     // A leaf edit leaves it cached.
     const again = only(graphs(await compileOk({ spec: SYNTAX, tree: { ...many, "leaf/leaf.go": "package leaf\n\nvar Y = 2\n" }, target: "test" })));
     expect(again.named("[test] compile 1 package shared by 14 tested packages").digest).toBe(shared.node.digest);
+  });
+
+  it("tests.inputs gives every test step more files, never a build; patterns stay inside the module", async () => {
+    const spec = `${SYNTAX}default: binaries\ntests:\n  inputs: [.golangci.yml, docs/**]\n`;
+    const t = only(graphs(await compileOk({ spec, tree: MODULE, target: "test" })));
+    for (const e of testExecs(t).values()) expect(seen(MODULE, e), e.node.name).toEqual(expect.arrayContaining([".golangci.yml", "docs/notes.md"]));
+    const b = only(graphs(await compileOk({ spec, tree: MODULE, platforms: [AMD64] })));
+    for (const e of buildExecs(b)) expect(seen(MODULE, e)).not.toContain(".golangci.yml");
+    expect(await compileErrors({ spec: `${SYNTAX}tests:\n  inputs: [../secrets, /etc/x]\n`, tree: MODULE })).toMatch(/tests\.inputs\[0\]: must be a pattern inside the module[\s\S]*tests\.inputs\[1\]: must be a pattern inside the module/);
   });
 
   it("without copy include patterns (BuildKit before v0.10), every Go step mounts the module, without README.md even next to a go:embed", async () => {
