@@ -24,6 +24,7 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
     runs: [{ pkg: "./flaky", report: local("report"), retry: (key) => local(`retry ${key}`) }],
     verdict: undefined,
     outcomes: local("outcomes"),
+    compiled: [],
   };
   const results = new Map<string, Outcome>(Object.entries(cached));
   const pending = [...runs];

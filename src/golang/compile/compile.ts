@@ -99,14 +99,20 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const image = images.find((i) => i.name === target);
   const byName = new Map(binaries.map((b) => [b.binary.name, b]));
   const wanted = image === undefined || image.binaries === "all" ? binaries : image.binaries.flatMap((n) => byName.get(n) ?? []);
-  const waits = prepareBuilds(tc, platforms.flatMap((platform) => wanted.map((b) => ({ binary: b.binary, platform, path: b.path }))), dependencies, locations);
+  // Gated builds wait for the tests anyway: on the build platform they start after the tests'
+  // compile steps and link from GOCACHE, instead of compiling the same packages beside them.
+  const afterTests = gates.length > 0 ? tests.compiled.map((m) => ({ ...m, target: `${m.target}-by-tests` })) : [];
+  const linksFromTests = (p: Platform): boolean => afterTests.length > 0 && samePlatform(p, request.buildPlatform);
+  const requests = platforms.filter((p) => !linksFromTests(p)).flatMap((platform) => wanted.map((b) => ({ binary: b.binary, platform, path: b.path })));
+  const waits = prepareBuilds(tc, requests, dependencies, locations);
   const builds = new Map<string, BuiltBinary>();
   const built = (b: NamedBinary, p: Platform): BuiltBinary => {
     const key = buildKey(b.binary, p);
     let out = builds.get(key);
     if (out === undefined) {
       const wait = waits.get(key);
-      out = buildBinary(tc, b.binary, p, locations, b.path, wait === undefined ? [] : [wait]);
+      const after = [...(wait === undefined ? [] : [wait]), ...(linksFromTests(p) ? afterTests : [])];
+      out = buildBinary(tc, b.binary, p, locations, b.path, after);
       builds.set(key, out);
     }
     return out;

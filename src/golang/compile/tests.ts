@@ -64,6 +64,13 @@ export interface TestPlan {
    * frontend learns all outcomes with one solve and one listing (see {@link parseOutcomeName}).
    */
   readonly outcomes: State;
+  /**
+   * The steps that compile what the tests share, before they run (as mounts to wait on; empty for
+   * fewer than two packages). Builds for the build platform wait on them too, so on a cold build
+   * they link from what these compiled (same flags, so the same GOCACHE entries) instead of
+   * compiling it again beside them.
+   */
+  readonly compiled: readonly BindMount[];
 }
 
 /** A package as a file-name-safe id: the hex of its path's UTF-8 bytes. */
@@ -160,7 +167,7 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
         .output(REPORT_DIR);
     runs.push({ pkg, report: run(options.retries?.get(pkg)), retry: (key) => run(key) });
   });
-  return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations), outcomes: outcomes(runs) };
+  return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations), outcomes: outcomes(runs), compiled: prepared };
 }
 
 /**

@@ -112,9 +112,26 @@ describe("prepare steps", () => {
     const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, platforms: [AMD64] })));
     const forBuilds = (graph: Graph): ExecView[] => prepareSteps(graph).filter((e) => e.node.name.startsWith("[build"));
     expect(forBuilds(g)).toEqual([]);
-    for (const b of buildExecs(g)) expect(waits(b)).toEqual([]);
     const bare = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: TWO_MAINS, platforms: [AMD64] })));
     expect(forBuilds(bare)).toEqual([]);
+  });
+
+  it("starts gated builds for the build platform after the tests' compile steps, which they reuse; other platforms compile their own", async () => {
+    const spec = `${SYNTAX}default: binaries\nplatforms: [linux/amd64, linux/arm64]\n`;
+    const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED }).then((t) => ({ ...t, results: t.results.slice(0, 1) }))));
+    const testCompiled = new Set(prepareSteps(g).filter((e) => e.node.name.startsWith("[test")).map((e) => e.node));
+    expect(testCompiled.size).toBeGreaterThan(0);
+    const amd64 = buildExecs(g).filter((b) => b.env["GOARCH"] === "amd64");
+    expect(amd64).toHaveLength(2);
+    for (const b of amd64) expect(waits(b).map((w) => w.source).filter((s) => s !== undefined && testCompiled.has(s))).toHaveLength(1);
+    // No build-side compile of the standard library for amd64: the tests' one serves.
+    expect(prepareSteps(g).filter((e) => e.node.name.startsWith("[build linux/amd64]"))).toEqual([]);
+    const both = await compileOk({ spec, tree: SIX_TESTED });
+    const arm = only(graphs({ ...both, results: both.results.slice(1) }));
+    expect(prepareSteps(arm).filter((e) => e.node.name.startsWith("[build linux/arm64]")).length).toBeGreaterThan(0);
+    // Ungated, builds do not wait for tests they need not pass.
+    const ungated = only(graphs(await compileOk({ spec: `${spec}tests: { gate: false }\n`, tree: SIX_TESTED, platforms: [AMD64] })));
+    for (const b of buildExecs(ungated)) expect(waits(b).filter((w) => w.source?.name.startsWith("[test"))).toEqual([]);
   });
 
   it("compiles builds and tests with the same flags, so one GOCACHE entry serves both", async () => {
