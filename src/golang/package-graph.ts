@@ -78,17 +78,32 @@ function builds(f: GoFileFacts, target: BuildTarget): boolean {
  * themselves are not included unless one imports another. Imports of other modules end the walk.
  */
 export function importClosure(graph: PackageGraph, roots: readonly string[]): GraphPackage[] {
-  const seen = new Map<string, GraphPackage>();
-  const stack = [...roots];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    for (const imp of graph.packages.get(next)?.imports ?? []) {
-      const p = graph.packages.get(imp);
-      if (p === undefined || seen.has(imp)) continue;
-      seen.set(imp, p);
-      stack.push(imp);
-    }
+  const seen = new Set<string>();
+  for (const root of roots) for (const dep of depsOf(graph, root)) seen.add(dep);
+  return [...seen].sort().map((i) => graph.packages.get(i)!);
+}
+
+/** Every graph's packages' transitive in-module imports, computed once per package (the graph is immutable). */
+const closures = new WeakMap<PackageGraph, Map<string, ReadonlySet<string>>>();
+
+function depsOf(graph: PackageGraph, importPath: string): ReadonlySet<string> {
+  let memo = closures.get(graph);
+  if (memo === undefined) {
+    memo = new Map();
+    closures.set(graph, memo);
   }
-  return [...seen.values()].sort((a, b) => (a.importPath < b.importPath ? -1 : 1));
+  const known = memo.get(importPath);
+  if (known !== undefined) return known;
+  // Import cycles are compile errors; guard anyway so a broken module cannot loop forever.
+  memo.set(importPath, new Set());
+  const out = new Set<string>();
+  for (const imp of graph.packages.get(importPath)?.imports ?? []) {
+    if (!graph.packages.has(imp)) continue;
+    out.add(imp);
+    for (const d of depsOf(graph, imp)) out.add(d);
+  }
+  memo.set(importPath, out);
+  return out;
 }
 
 /** What `go test` of `p` compiles besides `p` itself: the closure of its package's and its tests' imports. */

@@ -72,13 +72,22 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
     return index.get(pkg);
   };
   const data = testData(facts, graph, options.testInputs);
+  const closures = new Map<GraphPackage, GraphPackage[]>();
+  const closureOf = (p: GraphPackage): GraphPackage[] => {
+    let c = closures.get(p);
+    if (c === undefined) {
+      c = testClosure(graph, p);
+      closures.set(p, c);
+    }
+    return c;
+  };
 
   return {
     graph,
     test(pkg) {
       const p = byPkg(graph, pkg);
       if (p === undefined) return undefined;
-      const deps = testClosure(graph, p);
+      const deps = closureOf(p);
       const own = ownFiles(facts, graph, p);
       const exact = [...moduleFiles(facts, graph, [p, ...deps]), ...own, ...embedPatterns([p, ...deps], true, p), ...data];
       return copyFrom(context, goPatterns(deps), exact, `[test ${pkg}] sources`);
@@ -101,7 +110,7 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       for (const pkg of new Set(tested)) {
         const p = byPkg(graph, pkg);
         if (p === undefined) return undefined;
-        for (const q of testClosure(graph, p)) count.set(q.importPath, (count.get(q.importPath) ?? 0) + 1);
+        for (const q of closureOf(p)) count.set(q.importPath, (count.get(q.importPath) ?? 0) + 1);
       }
       const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
       if (shared.length === 0) return undefined;
@@ -122,7 +131,18 @@ function copyFrom(context: State, goDirs: readonly string[], exact: readonly str
 
 /** `*.go` and the other source files of each package's directory, as include patterns. */
 function goPatterns(packages: readonly GraphPackage[]): string[] {
-  return packages.flatMap((p) => [...dirPattern(p.dir, "*.go"), ...p.otherSources.flatMap((ext) => dirPattern(p.dir, `*${ext}`))]);
+  return packages.flatMap(sourcePatterns);
+}
+
+const patternsOf = new WeakMap<GraphPackage, readonly string[]>();
+
+function sourcePatterns(p: GraphPackage): readonly string[] {
+  let out = patternsOf.get(p);
+  if (out === undefined) {
+    out = [...dirPattern(p.dir, "*.go"), ...p.otherSources.flatMap((ext) => dirPattern(p.dir, `*${ext}`))];
+    patternsOf.set(p, out);
+  }
+  return out;
 }
 
 function dirPattern(dir: string, glob: string): string[] {
@@ -133,10 +153,22 @@ function dirPattern(dir: string, glob: string): string[] {
 function moduleFiles(facts: ModuleFacts, graph: PackageGraph, packages: readonly GraphPackage[]): string[] {
   const at = (name: string): string => literal(facts.moduleDir === "" ? name : `${facts.moduleDir}/${name}`);
   const out = [at("go.mod"), ...(facts.hasGoSum ? [at("go.sum")] : []), ...(facts.hasVendor ? [at("vendor")] : [])];
-  const external = externalImports(graph, packages);
-  for (const r of facts.localReplaces) {
-    const used = external.some((i) => i === r.oldPath || i.startsWith(`${r.oldPath}/`));
-    out.push(literal(used ? r.dir : `${r.dir}/go.mod`));
+  if (facts.localReplaces.length === 0) return out;
+  const used = new Set<string>();
+  for (const p of packages) for (const r of replacesUsed(facts, graph, p)) used.add(r);
+  for (const r of facts.localReplaces) out.push(literal(used.has(r.dir) ? r.dir : `${r.dir}/go.mod`));
+  return out;
+}
+
+const replacesOf = new WeakMap<GraphPackage, readonly string[]>();
+
+/** The directories of the local replacements a package (or its tests) imports from. */
+function replacesUsed(facts: ModuleFacts, graph: PackageGraph, p: GraphPackage): readonly string[] {
+  let out = replacesOf.get(p);
+  if (out === undefined) {
+    const external = externalImports(graph, [p]);
+    out = facts.localReplaces.filter((r) => external.some((i) => i === r.oldPath || i.startsWith(`${r.oldPath}/`))).map((r) => r.dir);
+    replacesOf.set(p, out);
   }
   return out;
 }
