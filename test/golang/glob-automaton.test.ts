@@ -48,10 +48,11 @@ describe("matchGlob", () => {
   it("takes linear time where backtracking takes exponential time", () => {
     // 4,999 stars: 2,499 `**` and one `*`, then x.
     const m = new IgnoreMatcher([`${"*a".repeat(40)}*b`, `${"*".repeat(4_999)}x`]);
-    const started = performance.now();
+    const started = process.cpuUsage();
     expect(m.excludes(`${"a".repeat(200)}`)).toBe(false);
     expect(m.excludes(`${"q".repeat(4_000)}x`)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(2_000);
   });
 
   it("refuses a character range that runs backwards, as BuildKit's regexp would", () => {
