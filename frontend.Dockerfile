@@ -19,10 +19,10 @@ RUN node scripts/bundle.mjs
 
 FROM ${NODE_RUNTIME_IMAGE}
 COPY --from=build /src/dist/frontend.mjs /gopherfile/frontend.mjs
-# BuildKit reads these labels on frontend images: the frontend needs no network,
-# and declares no optional frontend capabilities beyond the base protocol.
+# BuildKit reads these labels on frontend images: the frontend needs no network, and answers
+# frontend methods (--call=targets|outline|check), BuildKit's subrequests.
 LABEL moby.buildkit.frontend.network.none="true" \
-      moby.buildkit.frontend.caps="" \
+      moby.buildkit.frontend.caps="moby.buildkit.frontend.subrequests" \
       org.opencontainers.image.title="gopherfile" \
       org.opencontainers.image.description="BuildKit frontend for Go projects"
 ENV NODE_OPTIONS=--max-old-space-size=512

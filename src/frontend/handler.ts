@@ -9,6 +9,7 @@ import { decodeDefinition, local, marshal, scratch, type MarshalOptions, type Pl
 import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
+import { answerSubrequest, SUBREQUEST_OPTION } from "./subrequests.js";
 import { runTests } from "./test-outcomes.js";
 
 /**
@@ -74,11 +75,20 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     exactInputs: client.caps.llb.has(LlbCap.fileCopyIncludeExcludePatterns),
   };
   const prepared = await prepareConversion(input);
+  const subrequest = env.options.get(SUBREQUEST_OPTION);
+  if (subrequest !== undefined && subrequest !== "") {
+    return answerSubrequest(subrequest, {
+      specFile: filename,
+      specText,
+      prepared: prepared.ok ? prepared : { ok: false, errors: prepared.outcome.ok ? [] : prepared.outcome.errors },
+      compile,
+    });
+  }
   if (!prepared.ok) return { error: formatUserErrors(prepared.outcome.ok ? [] : prepared.outcome.errors) };
   const outcome = await compile(prepared.request);
   if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
   const compiled = outcome.value;
-  await showWarnings(ctx, client, compiled.warnings, compiled, options.buildPlatform);
+  await showWarnings(ctx, client, [...compiled.warnings, ...compiled.notes], compiled, options.buildPlatform);
   const platform = options.buildPlatform;
   // `--no-cache` (docker, buildctl and buildx send `no-cache=`) runs every step again. Its named
   // form (`--no-cache-filter`) names Dockerfile stages, which a Gopherfile has not.

@@ -8,7 +8,7 @@ import { gated, waitFor } from "./gate.js";
 import { assembleImage } from "./images.js";
 import { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
-import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult } from "./request.js";
+import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult, TargetInfo } from "./request.js";
 import { BUILT_TARGETS, defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
 import { toolchain } from "./toolchain.js";
@@ -37,14 +37,17 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const target = request.target ?? defaultTarget(spec, imageNames, binaries.length);
   const valid = targetNames(imageNames);
   if (!valid.includes(target)) errors.push(parsed.errorAt(targetErrorPath(request), unknownTargetMessage(target, valid)));
+  const fallback = defaultTarget(spec, imageNames, binaries.length);
+  const available: TargetInfo[] = valid.map((name) => ({ name, isDefault: name === fallback, image: images.find((i) => i.name === name) }));
   const platforms = resolvePlatforms(request, errors);
   const tested = resolveTestedPackages(request, errors);
   const choice = { override: request.goImageOverride, image: spec.go.image, version: spec.go.version };
   const goImageRef = goImageFor(choice, request.facts.goVersion);
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
   const warnings: string[] = [...request.spec.ignoredBuildArgs.map((a) => `build arg ${a} is not declared under args: in ${request.specFile}; it has no effect`)];
+  const notes: string[] = [];
   if (request.target === undefined && spec.default === undefined && target === "test" && binaries.length === 0) {
-    warnings.push("the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports");
+    notes.push("the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports");
   }
   if (chosenGoImage(choice) === undefined && request.facts.goVersion === undefined) {
     const goMod = request.facts.moduleDir === "" ? "go.mod" : `${request.facts.moduleDir}/go.mod`;
@@ -76,7 +79,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const testInfo = { plan: tests, gated: false, location: testsLocation(request) };
   const single = (kind: CompiledTarget["kind"], state: State, gatedOnTests = false): CompileOutcome => ({
     ok: true,
-    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings, tests: { ...testInfo, gated: gatedOnTests }, independent: [] },
+    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings, tests: { ...testInfo, gated: gatedOnTests }, independent: [], available, notes },
   });
 
   switch (target) {
@@ -127,7 +130,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       return { platform: p, state: collected };
     });
     const independent = [...builds.values()].map((b) => b.state);
-    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent } };
+    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
   }
 
   if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
@@ -149,7 +152,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     independent.push(...assembled.checks);
   }
   independent.unshift(...[...builds.values()].map((b) => b.state));
-  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent } };
+  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */

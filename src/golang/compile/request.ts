@@ -1,6 +1,6 @@
 // What the compiler takes and gives: small interfaces so the frontend, the CLI and tests share it.
 import type { Platform, State } from "../../llb/index.js";
-import type { ParsedSpec, SpecError } from "../../spec/index.js";
+import type { Image, ParsedSpec, SpecError } from "../../spec/index.js";
 import type { ContextError } from "../context-error.js";
 import type { ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
@@ -64,6 +64,15 @@ export interface TestInfo {
   readonly location: string;
 }
 
+/** A target the spec and module offer, for `--call=targets`. */
+export interface TargetInfo {
+  readonly name: string;
+  /** Built when no --target is given. */
+  readonly isDefault: boolean;
+  /** The image, for image targets (declared in the spec, or the one made for a lone binary). */
+  readonly image: Image | undefined;
+}
+
 /** A compiled target. `multiPlatform` results are returned as refs keyed by platform. */
 export interface CompiledTarget {
   readonly target: string;
@@ -78,6 +87,10 @@ export interface CompiledTarget {
    * inspects test outcomes before returning starts these at once, so builds and tests overlap.
    */
   readonly independent: readonly State[];
+  /** Every target of the spec and module, images first. */
+  readonly available: readonly TargetInfo[];
+  /** What the build chose on the user's behalf, worth saying but nothing to fix (not a `--check` finding). */
+  readonly notes: readonly string[];
 }
 
 /** A user error from the spec or from the build context. */

@@ -90,8 +90,9 @@ images:
     const spec = `${SYNTAX}tests: { flags: [-count=1] }\n`;
     const t = await compileOk({ spec, tree: LIBRARY_ONLY });
     expect({ target: t.target, kind: t.kind, gated: t.tests.gated }).toEqual({ target: "test", kind: "test", gated: true });
-    expect(t.warnings).toEqual(["the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports"]);
-    await expect(compileOk({ spec, tree: LIBRARY_ONLY, target: "test-report" })).resolves.toMatchObject({ kind: "test-report", warnings: [] });
+    expect(t.notes).toEqual(["the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports"]);
+    expect(t.warnings).toEqual([]);
+    await expect(compileOk({ spec, tree: LIBRARY_ONLY, target: "test-report" })).resolves.toMatchObject({ kind: "test-report", notes: [] });
     expect(await compileErrors({ spec, tree: LIBRARY_ONLY, target: "binaries" })).toBe(
       "Gopherfile.yaml:2:1: binaries: the module has no main package to build; declare binaries: in the spec, or build --target test",
     );
