@@ -148,7 +148,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       locations,
     });
     results.push(assembled.result);
-    warnings.push(...assembled.warnings);
+    notes.push(...assembled.warnings);
     independent.push(...assembled.checks);
   }
   independent.unshift(...[...builds.values()].map((b) => b.state));

@@ -169,7 +169,8 @@ export function renderTarget(target: CompiledTarget): JsonValue {
     target: target.target,
     kind: target.kind,
     multiPlatform: target.multiPlatform,
-    warnings: [...target.warnings],
+    // Notes are rendered with the warnings: both reach the user the same way in a build.
+    warnings: [...target.warnings, ...target.notes],
     // What the frontend reads to report on tests; the runs themselves appear in the LLB when they are built.
     tests: { packages: target.tests.plan.runs.map((r) => r.pkg), gated: target.tests.gated, location: target.tests.location },
     results: target.results.map((r) => ({
