@@ -8,6 +8,7 @@ TESTBED_PACKAGES=(
   busybox-static  # shell + applets for the base images; its wget probes the registry
   ca-certificates # CA bundle copied into the golang and node-build images
   curl            # copies manifests between repositories of the registry (Docker Hub names)
+  openssh-client  # ssh-agent, ssh-keygen, ssh-add for the --ssh builds of test/e2e/secrets.e2e.ts
   iptables        # dockerd's network code expects the binaries even with --iptables=false
   iproute2        # ip (our bridge) and ss (who holds a port)
   util-linux      # flock, setsid

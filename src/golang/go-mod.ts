@@ -321,13 +321,21 @@ export function goVersionFor(mod: GoMod): string | undefined {
 /**
  * The official Go image for go.mod's version: `golang:<major>.<minor>` (`go 1.22.3` and
  * `toolchain go1.23.4` name minimums, and Docker Hub's `golang:1.23` is the newest 1.23 release),
- * or `golang:latest` when go.mod has no version (the go command then uses whatever it is).
+ * or `golang:latest` when go.mod has no version or one older than Go 1.21 (the go command then
+ * uses whatever it is).
  */
 export function defaultGoImage(moduleVersion: string | undefined): string {
   if (moduleVersion === undefined) return "golang:latest";
-  const minor = /^(\d+\.\d+)/.exec(moduleVersion)?.[1];
-  return `golang:${minor ?? moduleVersion}`;
+  const m = /^(\d+)\.(\d+)/.exec(moduleVersion);
+  if (m === null) return `golang:${moduleVersion}`;
+  // Before Go 1.21 a go line was only a note of the language version: modules written then build
+  // with today's go (as on a workstation), while golang:1.7 would not even know modules.
+  if (Number(m[1]) === 1 && Number(m[2]) < TOOLCHAIN_AWARE_MINOR) return "golang:latest";
+  return `golang:${m[1]}.${m[2]}`;
 }
+
+/** Go 1.21 made the go line a requirement that go enforces (and toolchain lines began). */
+const TOOLCHAIN_AWARE_MINOR = 21;
 
 /** What names the Go image, strongest first: the GOPHERFILE_GO_IMAGE build arg, the spec's go.image, its go.version. */
 export interface GoImageChoice {

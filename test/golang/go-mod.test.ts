@@ -162,6 +162,10 @@ describe("goVersionFor and defaultGoImage", () => {
     expect(defaultGoImage("1.22.3")).toBe("golang:1.22");
     expect(defaultGoImage("1.21rc2")).toBe("golang:1.21");
     expect(defaultGoImage(undefined)).toBe("golang:latest");
+    // Before 1.21 a go line did not name a toolchain: today's go builds such a module.
+    expect(defaultGoImage("1.7")).toBe("golang:latest");
+    expect(defaultGoImage("1.20")).toBe("golang:latest");
+    expect(defaultGoImage("1.21.0")).toBe("golang:1.21");
   });
 
   it("uses the go line when there is no toolchain line", () => {
