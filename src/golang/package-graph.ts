@@ -21,6 +21,11 @@ export interface GraphPackage {
   readonly testEmbeds: readonly string[];
   /** Extensions of the other source files the go command compiles or links (`.s`, `.c`, `.syso`…) found in the directory. */
   readonly otherSources: readonly string[];
+  /**
+   * The directory's source files, sorted: every `.go` file (any platform suffix or constraint, tests
+   * included, so a `-tags` flag the graph did not see still finds its files) and other source files.
+   */
+  readonly files: readonly string[];
 }
 
 /** The graph: packages by import path, and the files of every visited directory. */
@@ -60,6 +65,7 @@ export function packageGraph(facts: ModuleFacts, target: BuildTarget): PackageGr
       embeds: union(lib.map((f) => f.embeds)),
       testEmbeds: union(tests.map((f) => f.embeds)),
       otherSources: OTHER_SOURCES.filter((ext) => d.files.some((n) => n.endsWith(ext) && !n.startsWith(".") && !n.startsWith("_"))),
+      files: d.files.filter((n) => !n.startsWith(".") && !n.startsWith("_") && [".go", ...OTHER_SOURCES].some((ext) => n.endsWith(ext))),
     });
   }
   return { modulePath: facts.modulePath, packages, dirs };

@@ -88,22 +88,19 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       const p = byPkg(graph, pkg);
       if (p === undefined) return undefined;
       const deps = closureOf(p);
-      const own = ownFiles(facts, graph, p);
-      const exact = [...moduleFiles(facts, graph, [p, ...deps]), ...own, ...embedPatterns([p, ...deps], true, p), ...data];
-      return copyFrom(context, goPatterns(deps), exact, `[test ${pkg}] sources`);
+      const pieces = [...moduleFiles(facts, graph, [p, ...deps]), ...ownFiles(facts, graph, p), ...deps.flatMap((q) => goFiles(q, false)), ...embeds([p, ...deps], p), ...data];
+      return copyFrom(context, pieces, `[test ${pkg}] sources`);
     },
     build(pkg, platform, tags, cgo) {
       const g = graphFor({ goos: platform.os, goarch: platform.architecture, tags: [...new Set(tags)].sort(), cgo, goVersion: options.buildTarget.goVersion });
       const p = byPkg(g, pkg);
       if (p === undefined) return undefined;
       const all = [p, ...importClosure(g, [p.importPath]).filter((q) => q !== p)];
-      return copyFrom(context, goPatterns(all), [...moduleFiles(facts, g, all), ...embedPatterns(all, false)], `[build ${pkg}] sources`);
+      return copyFrom(context, [...moduleFiles(facts, g, all), ...all.flatMap((q) => goFiles(q, false)), ...embeds(all)], `[build ${pkg}] sources`);
     },
     vet() {
       const all = [...graph.packages.values()];
-      const goFiles = all.flatMap((p) => [...dirPattern(p.dir, "*.go"), ...p.otherSources.flatMap((ext) => dirPattern(p.dir, `*${ext}`))]);
-      const exact = [...moduleFiles(facts, graph, all), ...embedPatterns(all, true), ...goFiles];
-      return copyFrom(context, [], exact, "[vet] sources");
+      return copyFrom(context, [...moduleFiles(facts, graph, all), ...all.flatMap((q) => goFiles(q, true)), ...embeds(all, "all")], "[vet] sources");
     },
     shared(tested) {
       const count = new Map<string, number>();
@@ -114,49 +111,71 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       }
       const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
       if (shared.length === 0) return undefined;
-      const source = copyFrom(context, goPatterns(shared), [...moduleFiles(facts, graph, shared), ...embedPatterns(shared, false)], `[test] sources of ${shared.length} shared ${shared.length === 1 ? "package" : "packages"}`);
+      const pieces = [...moduleFiles(facts, graph, shared), ...shared.flatMap((q) => goFiles(q, false)), ...embeds(shared)];
+      const source = copyFrom(context, pieces, `[test] sources of ${shared.length} shared ${shared.length === 1 ? "package" : "packages"}`);
       return { packages: shared.map((p) => p.importPath).sort(), source };
     },
   };
 }
 
-/** One op: the Go files (tests excluded) of `goDirs`, then the exact paths, both from `context`. */
-function copyFrom(context: State, goDirs: readonly string[], exact: readonly string[], name: string): State {
+/**
+ * What one copy brings: the file or directory at `src` (context-relative), within a directory only
+ * what `include` names (patterns relative to it) and `exclude` does not. Each copy reads one path,
+ * so BuildKit's content key for it walks that path alone, however large the module.
+ */
+interface Piece {
+  readonly src: string;
+  readonly dir: boolean;
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+}
+
+/** One op on scratch: a copy from `context` per piece, in a fixed order, each piece once. */
+function copyFrom(context: State, pieces: readonly Piece[], name: string): State {
+  const unique = new Map<string, Piece>();
+  for (const p of pieces) unique.set(JSON.stringify([p.src, p.include ?? [], p.exclude ?? []]), p);
   let action: FileAction = FileAction.empty;
-  const opts = { copyDirContentsOnly: true, createDestPath: true, allowWildcard: true, allowEmptyWildcard: true };
-  if (goDirs.length > 0) action = action.copy(context, "/", "/", { ...opts, includePatterns: sortedUnique(goDirs), excludePatterns: ["**/*_test.go"] });
-  action = action.copy(context, "/", "/", { ...opts, includePatterns: sortedUnique(exact) });
+  for (const [, p] of [...unique].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const path = `/${p.src}`;
+    action = action.copy(context, path, path, {
+      ...(p.dir ? { copyDirContentsOnly: true } : {}),
+      createDestPath: true,
+      ...(p.include !== undefined && p.include.length > 0 ? { includePatterns: p.include } : {}),
+      ...(p.exclude !== undefined && p.exclude.length > 0 ? { excludePatterns: p.exclude } : {}),
+    });
+  }
   return scratch().file(action, { name });
 }
 
-/** `*.go` and the other source files of each package's directory, as include patterns. */
-function goPatterns(packages: readonly GraphPackage[]): string[] {
-  return packages.flatMap(sourcePatterns);
-}
+const goFilesOf = new WeakMap<GraphPackage, readonly Piece[]>();
 
-const patternsOf = new WeakMap<GraphPackage, readonly string[]>();
-
-function sourcePatterns(p: GraphPackage): readonly string[] {
-  let out = patternsOf.get(p);
+/**
+ * A package's `.go` files (without tests unless `tests`) and other source files (`.s`, `.c`,
+ * `.syso`…), each as its own path: BuildKit keeps the content key of a plain path from one op to the
+ * next, where a pattern's selection is walked again for every op.
+ */
+function goFiles(p: GraphPackage, tests: boolean): readonly Piece[] {
+  const make = (): Piece[] =>
+    p.files.filter((f) => tests || !f.endsWith("_test.go")).map((f) => ({ src: p.dir === "" ? f : `${p.dir}/${f}`, dir: false }));
+  if (tests) return make();
+  let out = goFilesOf.get(p);
   if (out === undefined) {
-    out = [...dirPattern(p.dir, "*.go"), ...p.otherSources.flatMap((ext) => dirPattern(p.dir, `*${ext}`))];
-    patternsOf.set(p, out);
+    out = make();
+    goFilesOf.set(p, out);
   }
   return out;
 }
 
-function dirPattern(dir: string, glob: string): string[] {
-  return [dir === "" ? glob : `${literal(dir)}/${glob}`];
-}
-
 /** go.mod, go.sum, vendor/, every local replacement's go.mod, and the replacements `packages` import from. */
-function moduleFiles(facts: ModuleFacts, graph: PackageGraph, packages: readonly GraphPackage[]): string[] {
-  const at = (name: string): string => literal(facts.moduleDir === "" ? name : `${facts.moduleDir}/${name}`);
-  const out = [at("go.mod"), ...(facts.hasGoSum ? [at("go.sum")] : []), ...(facts.hasVendor ? [at("vendor")] : [])];
+function moduleFiles(facts: ModuleFacts, graph: PackageGraph, packages: readonly GraphPackage[]): Piece[] {
+  const at = (name: string): string => (facts.moduleDir === "" ? name : `${facts.moduleDir}/${name}`);
+  const out: Piece[] = [{ src: at("go.mod"), dir: false }];
+  if (facts.hasGoSum) out.push({ src: at("go.sum"), dir: false });
+  if (facts.hasVendor) out.push({ src: at("vendor"), dir: true });
   if (facts.localReplaces.length === 0) return out;
   const used = new Set<string>();
   for (const p of packages) for (const r of replacesUsed(facts, graph, p)) used.add(r);
-  for (const r of facts.localReplaces) out.push(literal(used.has(r.dir) ? r.dir : `${r.dir}/go.mod`));
+  for (const r of facts.localReplaces) out.push(used.has(r.dir) ? { src: r.dir, dir: true } : { src: `${r.dir}/go.mod`, dir: false });
   return out;
 }
 
@@ -173,45 +192,40 @@ function replacesUsed(facts: ModuleFacts, graph: PackageGraph, p: GraphPackage):
   return out;
 }
 
-/** Include patterns for the files the embed patterns of `packages` name (with `tests`, also their tests', for `testsOf` or all). */
-function embedPatterns(packages: readonly GraphPackage[], tests: boolean, testsOf?: GraphPackage): string[] {
+/**
+ * The files the embed patterns of `packages` name, each package's patterns relative to its
+ * directory (a pattern naming a directory brings all of it); with `tests`, also the test files'
+ * patterns of that package (or of every package).
+ */
+function embeds(packages: readonly GraphPackage[], tests?: GraphPackage | "all"): Piece[] {
   return packages.flatMap((p) => {
-    const patterns = [...p.embeds, ...(tests && (testsOf === undefined || testsOf === p) ? p.testEmbeds : [])];
-    // A pattern naming a directory brings all of it (an include pattern matching a directory does).
-    return patterns.map((e) => (p.dir === "" ? splitAll(e).glob : `${literal(p.dir)}/${splitAll(e).glob}`));
+    const patterns = [...p.embeds, ...(tests === "all" || tests === p ? p.testEmbeds : [])];
+    return patterns.length === 0 ? [] : [{ src: p.dir, dir: true, include: [...new Set(patterns.map((e) => splitAll(e).glob))].sort() }];
   });
 }
 
 /** Every file of the package's own directory but the unread ones (Markdown, the spec, `.dockerignore`). */
-function ownFiles(facts: ModuleFacts, graph: PackageGraph, p: GraphPackage): string[] {
+function ownFiles(facts: ModuleFacts, graph: PackageGraph, p: GraphPackage): Piece[] {
   const unread = new Set(facts.docs.unread);
   const files = graph.dirs.get(p.dir)?.files ?? [];
-  return files.map((f) => (p.dir === "" ? f : `${p.dir}/${f}`)).filter((f) => !unread.has(f)).map(literal);
+  return files.map((f) => (p.dir === "" ? f : `${p.dir}/${f}`)).filter((f) => !unread.has(f)).map((src) => ({ src, dir: false }));
 }
 
 /**
  * What any test may read outside its package: `testdata/` and `_` directories whole, the files of
- * directories without Go files and of the module root (no Go file, none starting with `.`, none unread), and
- * the spec's extra patterns.
+ * directories without Go files and of the module root (no Go file, none starting with `.`, none
+ * unread), and the spec's extra patterns (matched from the context root).
  */
-function testData(facts: ModuleFacts, graph: PackageGraph, extra: readonly string[]): string[] {
+function testData(facts: ModuleFacts, graph: PackageGraph, extra: readonly string[]): Piece[] {
   const unread = new Set(facts.docs.unread);
-  const out = (facts.sources?.dataDirs ?? []).map(literal);
+  const out: Piece[] = (facts.sources?.dataDirs ?? []).map((src) => ({ src, dir: true }));
   for (const d of graph.dirs.values()) {
     if (d.goFiles.length > 0 && d.dir !== facts.moduleDir) continue;
     for (const f of d.files) {
       const path = d.dir === "" ? f : `${d.dir}/${f}`;
-      if (!f.startsWith(".") && !f.endsWith(".go") && !unread.has(path)) out.push(literal(path));
+      if (!f.startsWith(".") && !f.endsWith(".go") && !unread.has(path)) out.push({ src: path, dir: false });
     }
   }
-  return [...out, ...extra];
-}
-
-/** A path as a pattern that matches only itself. */
-function literal(path: string): string {
-  return path.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-
-function sortedUnique(list: readonly string[]): string[] {
-  return [...new Set(list)].sort();
+  if (extra.length > 0) out.push({ src: "", dir: true, include: extra });
+  return out;
 }

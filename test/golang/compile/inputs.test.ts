@@ -41,8 +41,11 @@ const MODULE: Tree = {
   "cmd/server/main.go": 'package main\n\nimport (\n\t"example.com/app"\n\t"example.com/app/store"\n)\n\nfunc main() {}\n',
 };
 
-/** The files a copy with these patterns brings, as fsutil decides: a match on the path or a parent directory. */
-function selected(tree: Tree, include: readonly string[], exclude: readonly string[]): string[] {
+/**
+ * The files a copy of `src` brings with these patterns (relative to `src`), as fsutil decides: a
+ * match on the path or a parent directory.
+ */
+function selected(tree: Tree, src: string, include: readonly string[], exclude: readonly string[]): string[] {
   const matches = (patterns: readonly string[], path: string): boolean => {
     if (patterns.length === 0) return false;
     const m = new IgnoreMatcher(patterns);
@@ -56,7 +59,14 @@ function selected(tree: Tree, include: readonly string[], exclude: readonly stri
     }
     return hit;
   };
-  return Object.keys(tree).filter((f) => matches(include, f) && !matches(exclude, f)).sort();
+  const root = src.replace(/^\/+/, "");
+  const under = (f: string): string | undefined => (root === "" ? f : f === root ? f.split("/").pop() : f.startsWith(`${root}/`) ? f.slice(root.length + 1) : undefined);
+  return Object.keys(tree)
+    .filter((f) => {
+      const rel = under(f);
+      return rel !== undefined && (include.length === 0 || matches(include, rel)) && !matches(exclude, rel);
+    })
+    .sort();
 }
 
 /** Every file the step's /src copy brings from the context. */
@@ -65,7 +75,7 @@ function seen(tree: Tree, step: ExecView): string[] {
   if (source === undefined) throw new Error(`${step.node.name} mounts nothing at /src`);
   if (source.op.op.case !== "file") throw new Error(`${step.node.name} mounts ${source.name}, not a copy`);
   const out = new Set<string>();
-  for (const c of copies(source)) for (const f of selected(tree, c.copy.includePatterns, c.copy.excludePatterns)) out.add(f);
+  for (const c of copies(source)) for (const f of selected(tree, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns)) out.add(f);
   return [...out].sort();
 }
 
