@@ -9,6 +9,7 @@ import { decodeDefinition, local, marshal, scratch, type MarshalOptions, type Pl
 import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
+import { userErrorOutcome } from "./error-sources.js";
 import { answerSubrequest, SUBREQUEST_OPTION } from "./subrequests.js";
 import { runTests } from "./test-outcomes.js";
 
@@ -84,9 +85,9 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
       compile,
     });
   }
-  if (!prepared.ok) return { error: formatUserErrors(prepared.outcome.ok ? [] : prepared.outcome.errors) };
+  if (!prepared.ok) return userErrorOutcome(prepared.outcome.ok ? [] : prepared.outcome.errors, filename, specText);
   const outcome = await compile(prepared.request);
-  if (!outcome.ok) return { error: formatUserErrors(outcome.errors) };
+  if (!outcome.ok) return userErrorOutcome(outcome.errors, filename, specText);
   const compiled = outcome.value;
   await showWarnings(ctx, client, [...compiled.warnings, ...compiled.notes], compiled, options.buildPlatform);
   const platform = options.buildPlatform;

@@ -34,7 +34,7 @@ import type { CacheImport } from "./frontend-options.js";
 import { GrpcCode, GrpcError, isGrpcError } from "./grpc-status.js";
 import type { UnaryCallOptions } from "./grpc-transport.js";
 import type { Platform } from "./platform.js";
-import { buildResult, errorStatus, returnRequest, type FrontendResult } from "./result.js";
+import { buildResult, errorStatus, returnRequest, type ErrorSource, type FrontendResult } from "./result.js";
 
 /** What the client needs from a transport; {@link GrpcTransport} satisfies it. */
 export interface UnaryTransport {
@@ -79,7 +79,7 @@ export interface WarnInput {
 }
 
 /** What Return carries: a result, or the message the user should read. */
-export type ReturnOutcome = { readonly result: FrontendResult } | { readonly error: string };
+export type ReturnOutcome = { readonly result: FrontendResult } | { readonly error: string; readonly sources?: readonly ErrorSource[] };
 
 /**
  * A typed LLBBridge client. Capabilities come from Ping (see {@link connect})
@@ -247,7 +247,7 @@ export class GatewayClient {
     await this.returnRaw(
       "result" in outcome
         ? returnRequest({ result: buildResult(outcome.result, this.caps.frontend) })
-        : returnRequest({ error: errorStatus(outcome.error) }),
+        : returnRequest({ error: errorStatus(outcome.error, undefined, outcome.sources) }),
     );
   }
 

@@ -16,7 +16,7 @@ export type { Env, GatewayEnv, WorkerInfo } from "./options.js";
 export { formatPlatform, normalizePlatform, parsePlatform, platformOfNodeArch, platformToOciJson } from "./platform.js";
 export type { Platform } from "./platform.js";
 export { MetadataKey, buildResult, errorStatus, returnRequest } from "./result.js";
-export type { FrontendResult, PlatformResult } from "./result.js";
+export type { ErrorSource, FrontendResult, PlatformResult } from "./result.js";
 export { processIO, runFrontend, userMessage } from "./run.js";
 export type { FrontendContext, FrontendHandler, FrontendIO } from "./run.js";
 export { StdioDuplex, guardStdout, openStdio } from "./stdio-duplex.js";

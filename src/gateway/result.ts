@@ -1,6 +1,9 @@
 // Builds what a frontend hands back in Return: one ref or refs per platform with image configs, or an error status.
 
 import { create } from "@bufbuild/protobuf";
+import { anyPack } from "@bufbuild/protobuf/wkt";
+import { SourceSchema } from "../proto/errdefs/errdefs_pb.js";
+import { PositionSchema, RangeSchema, SourceInfoSchema } from "../proto/pb/ops_pb.js";
 import type { Status } from "../proto/google/rpc/status_pb.js";
 import { StatusSchema } from "../proto/google/rpc/status_pb.js";
 import {
@@ -126,9 +129,30 @@ function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record
  * verbatim (after "rpc error: code = Unknown desc ="), so it must be the
  * complete, readable explanation.
  */
-export function errorStatus(message: string, code: GrpcCode = GrpcCode.UNKNOWN): Status {
+/** A file an error points into, with the 1-based lines it points at: becomes an errdefs.Source detail. */
+export interface ErrorSource {
+  readonly filename: string;
+  readonly data: Uint8Array;
+  readonly language?: string;
+  readonly lines: readonly { readonly start: number; readonly end: number }[];
+}
+
+/**
+ * The status a failed build returns. Each source travels as BuildKit's own `errdefs.Source`
+ * detail, so buildx and docker print the lines an error points at under the message.
+ */
+export function errorStatus(message: string, code: GrpcCode = GrpcCode.UNKNOWN, sources: readonly ErrorSource[] = []): Status {
   if (code === GrpcCode.OK) throw new Error("an error status cannot have code OK");
-  return create(StatusSchema, { code, message });
+  const details = sources.map((s) =>
+    anyPack(
+      SourceSchema,
+      create(SourceSchema, {
+        info: create(SourceInfoSchema, { filename: s.filename, data: s.data, language: s.language ?? "" }),
+        ranges: s.lines.map((l) => create(RangeSchema, { start: create(PositionSchema, { line: l.start }), end: create(PositionSchema, { line: l.end }) })),
+      }),
+    ),
+  );
+  return create(StatusSchema, { code, message, details });
 }
 
 /** The ReturnRequest for an outcome: exactly one of result or error is set. */

@@ -8,6 +8,7 @@ import (
 
 	_ "github.com/moby/buildkit/api/types"
 	_ "github.com/moby/buildkit/frontend/gateway/pb"
+	_ "github.com/moby/buildkit/solver/errdefs"
 	_ "github.com/moby/buildkit/solver/pb"
 	_ "github.com/moby/buildkit/util/apicaps/pb"
 	_ "github.com/tonistiigi/fsutil/types"

@@ -117,3 +117,19 @@ describe("errorStatus", () => {
     expect(() => errorStatus("x", 0)).toThrow();
   });
 });
+
+describe("errorStatus with sources", () => {
+  it("carries each source as an errdefs.Source detail BuildKit's clients decode", async () => {
+    const { anyUnpack } = await import("@bufbuild/protobuf/wkt");
+    const { SourceSchema } = await import("../../src/proto/errdefs/errdefs_pb.js");
+    const { errorStatus } = await import("../../src/gateway/result.js");
+    const data = new TextEncoder().encode("version: 1\nimgaes: {}\n");
+    const status = errorStatus("Gopherfile.yaml:2:1: unknown key 'imgaes'", undefined, [{ filename: "Gopherfile.yaml", data, language: "YAML", lines: [{ start: 2, end: 2 }] }]);
+    expect(status.details.map((d) => d.typeUrl)).toEqual(["type.googleapis.com/errdefs.Source"]);
+    const source = anyUnpack(status.details[0]!, SourceSchema);
+    expect(source?.info?.filename).toBe("Gopherfile.yaml");
+    expect(new TextDecoder().decode(source?.info?.data)).toBe("version: 1\nimgaes: {}\n");
+    expect(source?.ranges.map((r) => [r.start?.line, r.end?.line])).toEqual([[2, 2]]);
+    expect(errorStatus("plain").details).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create, toBinary, type DescFile } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { file_errdefs_errdefs } from "../../src/proto/errdefs/errdefs_pb.js";
 import { file_fsutil_types_stat } from "../../src/proto/fsutil/types/stat_pb.js";
 import { file_google_rpc_status } from "../../src/proto/google/rpc/status_pb.js";
 import { file_moby_buildkit_v1_apicaps_caps } from "../../src/proto/moby/buildkit/v1/apicaps/caps_pb.js";
@@ -20,6 +21,7 @@ const GENERATED_FILES = [
   file_moby_buildkit_v1_types_worker,
   file_fsutil_types_stat,
   file_google_rpc_status,
+  file_errdefs_errdefs,
 ];
 import { DefinitionSchema } from "../../src/proto/pb/ops_pb.js";
 import { encodeCanonical, image, marshal } from "../../src/llb/index.js";
