@@ -1,6 +1,6 @@
 // Frontend methods (`--call=targets|outline|check`): BuildKit's subrequest contract, answered from the prepared spec and module.
 import type { FrontendResult, ReturnOutcome } from "../gateway/index.js";
-import { CACHE_IDS, type CompiledTarget, type CompileOutcome, type CompileRequest, type UserError } from "../golang/compile/index.js";
+import { CACHE_IDS, cacheId, type CompiledTarget, type CompileOutcome, type CompileRequest, type UserError } from "../golang/compile/index.js";
 import { formatContextError, isContextError } from "../golang/context-error.js";
 import { formatUserErrors } from "../pipeline/index.js";
 import type { SpecPath } from "../spec/index.js";
@@ -102,8 +102,8 @@ async function outline(input: SubrequestInput): Promise<ReturnOutcome> {
     ...(args.length > 0 ? { args } : {}),
     ...(privateModules ? { secrets: [{ Name: "netrc", Required: false, Location: at }], ssh: [{ Name: "default", Required: false, Location: at }] } : {}),
     cache: [
-      { ID: CACHE_IDS.modules, Location: locationOf(input, ["module"]) },
-      { ID: CACHE_IDS.build, Location: locationOf(input, ["go"]) },
+      { ID: cacheId(CACHE_IDS.modules, input.prepared.request.cacheNamespace ?? ""), Location: locationOf(input, ["module"]) },
+      { ID: cacheId(CACHE_IDS.build, input.prepared.request.cacheNamespace ?? ""), Location: locationOf(input, ["go"]) },
     ],
     sources: [base64(input.specText)],
   };

@@ -22,6 +22,9 @@ const PROXY_ARGS: Readonly<Record<string, keyof ProxyEnv>> = {
   ALL_PROXY: "allProxy",
 };
 
+/** The build arg that namespaces cache ids, as the Dockerfile frontend reads it. */
+const CACHE_NAMESPACE_ARG = "BUILDKIT_CACHE_MOUNT_NS";
+
 /** Build args clients send on their own or that Docker predefines: never reported as ignored. */
 function isPredefinedArg(name: string): boolean {
   return Object.values<string>(RESERVED_ARGS).includes(name) || name.toUpperCase() in PROXY_ARGS || name.startsWith("BUILDKIT_") || name === "SOURCE_DATE_EPOCH";
@@ -119,6 +122,7 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     context: input.context,
     goImageOverride: choice.override,
     network: { mode: input.networkMode ?? "sandbox", proxy: proxyFromBuildArgs(input.buildArgs) },
+    cacheNamespace: input.buildArgs.get(CACHE_NAMESPACE_ARG),
     images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,

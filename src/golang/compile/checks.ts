@@ -4,7 +4,7 @@ import type { GolangciLint, Lint } from "../../spec/index.js";
 import { gated } from "./gate.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
-import { GOCACHE, vetSourceMounts, type Toolchain } from "./toolchain.js";
+import { CACHE_IDS, cacheId, GOCACHE, vetSourceMounts, type Toolchain } from "./toolchain.js";
 
 /** `go vet ./...` over the module; the result is an empty directory that exists only if vet passed. */
 export function vet(tc: Toolchain, locations: SpecLocations): State {
@@ -47,7 +47,7 @@ function golangciRun(tc: Toolchain, linter: GolangciLint, locations: SpecLocatio
       args: ["golangci-lint", ...linter.args],
       cwd: tc.workdir,
       env: { ...tc.env, GOLANGCI_LINT_CACHE: "/root/.cache/golangci-lint", GOCACHE },
-      mounts: [...tc.mounts, { type: "cache", target: "/root/.cache/golangci-lint", id: "gopherfile-golangci-lint", sharing: "shared" }],
+      mounts: [...tc.mounts, { type: "cache", target: "/root/.cache/golangci-lint", id: cacheId(CACHE_IDS.golangci, tc.cacheNamespace), sharing: "shared" }],
       platform: tc.buildPlatform,
       name: names.lint(linter.image),
       location: locations.at(["lint", "golangci"]),

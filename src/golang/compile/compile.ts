@@ -65,6 +65,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     image: goImage,
     context: request.context,
     network: request.network ?? { mode: "sandbox", proxy: {} },
+    cacheNamespace: request.cacheNamespace,
     buildPlatform: request.buildPlatform,
     locations,
   });

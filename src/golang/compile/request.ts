@@ -39,6 +39,8 @@ export interface CompileRequest {
    * a failure replayed from cache compiles again with these, so the target uses the new outcome.
    */
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
+  /** `BUILDKIT_CACHE_MOUNT_NS`: the namespace of the Go cache ids; undefined: none. */
+  readonly cacheNamespace?: string | undefined;
   /** `--network` and the proxy build args; undefined: the sandbox network, no proxy. */
   readonly network?: BuildNetwork | undefined;
   /** At most this many test steps at once (see TestPlanOptions.lanes); undefined: TEST_LANES. */

@@ -20,7 +20,15 @@ export const GOCACHE = "/root/.cache/go-build";
  * renames), so parallel test and build vertices must not wait for each other (`locked`) or get
  * empty copies (`private`).
  */
-export const CACHE_IDS = { modules: "gopherfile-gomodcache", build: "gopherfile-gocache" } as const;
+export const CACHE_IDS = { modules: "gopherfile-gomodcache", build: "gopherfile-gocache", golangci: "gopherfile-golangci-lint" } as const;
+
+/**
+ * A cache id in a namespace, as the Dockerfile frontend forms it from `BUILDKIT_CACHE_MOUNT_NS`
+ * (`<namespace>/<id>`), so cache-injection tools (buildkit-cache-dance) address ours the same way.
+ */
+export function cacheId(id: string, namespace: string): string {
+  return namespace === "" ? id : `${namespace}/${id}`;
+}
 
 /** Everything a Go step needs besides its own command. Immutable. */
 export interface Toolchain {
@@ -55,6 +63,8 @@ export interface Toolchain {
   /** `-tags=…` for go test and go vet (empty without go.tags), so they see the files go build compiles. */
   readonly tagFlags: readonly string[];
   readonly buildPlatform: Platform;
+  /** `BUILDKIT_CACHE_MOUNT_NS` ("" for none): see {@link cacheId}. */
+  readonly cacheNamespace: string;
   /**
    * Each step's exact source (see StepInputs); undefined when discovery did not read every Go file
    * (a daemon without copy include patterns), and every Go step then mounts the module.
@@ -138,6 +148,8 @@ export interface BuildNetwork {
 
 export interface ToolchainInput {
   readonly spec: Spec;
+  /** `BUILDKIT_CACHE_MOUNT_NS`: the namespace of every cache id ("" for none). */
+  readonly cacheNamespace?: string | undefined;
   readonly network: BuildNetwork;
   readonly facts: ModuleFacts;
   readonly imageRef: string;
@@ -162,8 +174,8 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const context = inputs === undefined ? goSources(input.context, facts.docs) : withoutDocs(contextSource(input.context), facts.docs);
   const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
   const caches: Mount[] = [
-    { type: "cache", target: GOMODCACHE, id: CACHE_IDS.modules, sharing: "shared" },
-    { type: "cache", target: GOCACHE, id: CACHE_IDS.build, sharing: "shared" },
+    { type: "cache", target: GOMODCACHE, id: cacheId(CACHE_IDS.modules, input.cacheNamespace ?? ""), sharing: "shared" },
+    { type: "cache", target: GOCACHE, id: cacheId(CACHE_IDS.build, input.cacheNamespace ?? ""), sharing: "shared" },
   ];
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
   const testMounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, noOutput: true }, ...caches];
@@ -175,7 +187,7 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
   return {
     root, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, testMounts, build,
-    network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform, inputs,
+    network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform, inputs, cacheNamespace: input.cacheNamespace ?? "",
   };
 }
 

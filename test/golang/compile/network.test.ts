@@ -57,3 +57,15 @@ describe("the network of Go steps", () => {
     expect(t.warnings).toEqual(["build arg VERSON is not declared under args: in Gopherfile.yaml; it has no effect"]);
   });
 });
+
+describe("cache ids", () => {
+  it("BUILDKIT_CACHE_MOUNT_NS namespaces every Go cache id as the Dockerfile frontend does", async () => {
+    const idsOf = async (buildArgs: Record<string, string>): Promise<string[]> => {
+      const g = only(graphs(await compileOk({ spec: `${SYNTAX}lint: { golangci: { image: golangci/golangci-lint:v1.61 } }\n`, tree: TWO_MAINS, target: "lint", buildArgs })));
+      const ids = g.ops.flatMap((o) => (o.op.op.case === "exec" ? o.op.op.value.mounts.flatMap((m) => (m.cacheOpt?.ID ? [m.cacheOpt.ID] : [])) : []));
+      return [...new Set(ids)].sort();
+    };
+    expect(await idsOf({})).toEqual(["gopherfile-gocache", "gopherfile-golangci-lint", "gopherfile-gomodcache"]);
+    expect(await idsOf({ BUILDKIT_CACHE_MOUNT_NS: "acme/app" })).toEqual(["acme/app/gopherfile-gocache", "acme/app/gopherfile-golangci-lint", "acme/app/gopherfile-gomodcache"]);
+  });
+});
