@@ -26,6 +26,8 @@ export interface GraphPackage {
    * included, so a `-tags` flag the graph did not see still finds its files) and other source files.
    */
   readonly files: readonly string[];
+  /** A file that builds imports "C": cgo may include headers from anywhere (`-I${SRCDIR}/../include`). */
+  readonly cgo: boolean;
 }
 
 /** The graph: packages by import path, and the files of every visited directory. */
@@ -65,6 +67,7 @@ export function packageGraph(facts: ModuleFacts, target: BuildTarget): PackageGr
       embeds: union(lib.map((f) => f.embeds)),
       testEmbeds: union(tests.map((f) => f.embeds)),
       otherSources: OTHER_SOURCES.filter((ext) => d.files.some((n) => n.endsWith(ext) && !n.startsWith(".") && !n.startsWith("_"))),
+      cgo: built.some((f) => f.imports.includes("C")),
       files: d.files.filter((n) => !n.startsWith(".") && !n.startsWith("_") && [".go", ...OTHER_SOURCES].some((ext) => n.endsWith(ext))),
     });
   }

@@ -9,7 +9,8 @@ import { externalImports, importClosure, packageGraph, testClosure, type GraphPa
  * The sources of Go steps, each a copy of only the files that step can read. BuildKit keys a copy
  * with include patterns on the content of the files it selects, so a step whose files did not
  * change keeps its cache key and is not run at all. Every method returns undefined where the
- * graph cannot answer (a package it does not know), and the step then mounts the whole module.
+ * graph cannot answer (a package it does not know, or cgo, whose headers may come from any
+ * directory), and the step then mounts the whole module.
  *
  * What each step sees (README "What the build does" states the same rule for users):
  * - always: go.mod, go.sum, every local replacement's go.mod, `vendor/`; a local replacement's
@@ -88,6 +89,8 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       const p = byPkg(graph, pkg);
       if (p === undefined) return undefined;
       const deps = closureOf(p);
+      // cgo may #include headers from any directory: such steps mount the module (sound, not exact).
+      if (p.cgo || deps.some((q) => q.cgo)) return undefined;
       const pieces = [...moduleFiles(facts, graph, [p, ...deps]), ...ownFiles(facts, graph, p), ...deps.flatMap((q) => goFiles(q, false)), ...embeds([p, ...deps], p), ...data];
       return copyFrom(context, pieces, `[test ${pkg}] sources`);
     },
@@ -96,6 +99,7 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       const p = byPkg(g, pkg);
       if (p === undefined) return undefined;
       const all = [p, ...importClosure(g, [p.importPath]).filter((q) => q !== p)];
+      if (all.some((q) => q.cgo)) return undefined;
       return copyFrom(context, [...moduleFiles(facts, g, all), ...all.flatMap((q) => goFiles(q, false)), ...embeds(all)], `[build ${pkg}] sources`);
     },
     vet() {

@@ -179,6 +179,17 @@ describe("exact inputs of Go steps", () => {
     expect(await compileErrors({ spec: `${SYNTAX}tests:\n  inputs: [../secrets, /etc/x]\n`, tree: MODULE })).toMatch(/tests\.inputs\[0\]: must be a pattern inside the module[\s\S]*tests\.inputs\[1\]: must be a pattern inside the module/);
   });
 
+  it("a step that compiles cgo mounts the module: headers may come from any directory", async () => {
+    const tree: Tree = { ...MODULE, "core/c.go": 'package core\n\n// #include "../include/x.h"\nimport "C"\n', "include/x.h": "int x;\n" };
+    const spec = `${SYNTAX}default: binaries\ngo: { env: { CGO_ENABLED: "1" } }\n`;
+    const g = only(graphs(await compileOk({ spec, tree, platforms: [AMD64] })));
+    expect(mountAt(step(g, "./cmd/server"), "/src").source?.name).toBe("[context] Go sources");
+    expect(seen(tree, step(g, "./cmd/tool"))).not.toContain("core/core.go");
+    // Without cgo the file does not build, and the step stays exact.
+    const off = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, platforms: [AMD64] })));
+    expect(seen(tree, step(off, "./cmd/server"))).not.toContain("include/x.h");
+  });
+
   it("without copy include patterns (BuildKit before v0.10), every Go step mounts the module, without README.md even next to a go:embed", async () => {
     const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree: MODULE, platforms: [AMD64], exactInputs: false })));
     const source = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
