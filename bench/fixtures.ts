@@ -2,7 +2,7 @@
 import { cp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EditTargets } from "./edits.js";
-import { DEFAULT_GENERATE_OPTIONS, largeModuleFiles, planLargeModule, writeTree, type GenerateOptions } from "./generate.js";
+import { DEFAULT_GENERATE_OPTIONS, largeModuleFiles, markerFiles, planLargeModule, writeTree, type GenerateOptions } from "./generate.js";
 
 export type FixtureName = "small" | "large";
 export const FIXTURE_NAMES: readonly FixtureName[] = ["small", "large"];
@@ -90,7 +90,13 @@ export async function materializeSmall(fixturesDir: string, work: string, images
     "small",
     "client/server (seed 002 shape)",
     context,
-    { go: "internal/store/store.go", readme: "README.md", dep: { file: "third_party/banner/banner.go", module: "example.com/banner" } },
+    {
+      go: "internal/store/store.go",
+      shared: "internal/greet/bench_marker.go",
+      readme: "README.md",
+      data: "fixtures/bench.json",
+      dep: { file: "third_party/banner/banner.go", module: "example.com/banner" },
+    },
     { go: "server", dep: "server" },
   );
 }
@@ -106,7 +112,7 @@ export async function materializeLarge(work: string, images: FrontendImages, opt
     "large",
     `generated (${mod.packages.length} packages, seed ${options.seed})`,
     context,
-    { go: `${mod.leaf.dir}/${mod.leaf.name}.go`, readme: "README.md", dep: { file: depFile, module: mod.depModule } },
+    { go: `${mod.leaf.dir}/${mod.leaf.name}.go`, ...markerFiles(mod), readme: "README.md", dep: { file: depFile, module: mod.depModule } },
     { go: mod.leafMain.name, dep: mod.leafMain.name },
   );
 }

@@ -103,6 +103,20 @@ export function planLargeModule(options: GenerateOptions = DEFAULT_GENERATE_OPTI
   return { modulePath: MODULE_PATH, depModule: DEP_MODULE, depDir: DEP_DIR, layers: options.layers, packages: all, mains, leaf: leafPkg, leafMain };
 }
 
+/** The package most others (packages and binaries) import: the "package many import" edit lands there. */
+export function mostImported(mod: LargeModule): PlannedPackage {
+  const count = new Map<string, number>();
+  for (const i of [...mod.packages, ...mod.mains].flatMap((p) => p.imports)) count.set(i, (count.get(i) ?? 0) + 1);
+  const best = [...mod.packages].sort((a, b) => (count.get(b.dir) ?? 0) - (count.get(a.dir) ?? 0) || (a.dir < b.dir ? -1 : 1))[0];
+  if (best === undefined) throw new Error("mostImported: no packages");
+  return best;
+}
+
+/** Where the "package many import" and "data outside any package" edits land (each file holds its marker). */
+export function markerFiles(mod: LargeModule): { readonly shared: string; readonly data: string } {
+  return { shared: `${mostImported(mod).dir}/bench_marker.go`, data: "fixtures/bench.json" };
+}
+
 /** What the build files need to know, shared by the Dockerfile and the Gopherfile. */
 export function buildFilesInput(mod: LargeModule): BuildFilesInput {
   return {
@@ -129,6 +143,9 @@ export function largeModuleFiles(mod: LargeModule): Map<string, string> {
     if (pkg.tested) files.set(`${pkg.dir}/${pkg.name}_test.go`, testSource(pkg));
   }
   for (const main of mod.mains) files.set(`${main.dir}/main.go`, mainSource(main, mod.modulePath, mod.depModule, mod.leaf));
+  const markers = markerFiles(mod);
+  files.set(markers.shared, `package ${mostImported(mod).name}\n\n// bench-shared-0: the benchmark's edit of a package many import.\n`);
+  files.set(markers.data, '{"marker": "bench-data-0"}\n');
   const tested = mod.packages.filter((p) => p.tested).length;
   files.set(
     "README.md",

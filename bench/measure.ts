@@ -165,7 +165,7 @@ class FixtureMeasurer {
   }
 
   private markerFile(sc: Scenario, marker: string | undefined): { file: string; text: string } | undefined {
-    if (marker === undefined || sc.edit === undefined || sc.edit === "readme") return undefined;
+    if (marker === undefined || (sc.edit !== "go" && sc.edit !== "dep")) return undefined;
     const binary = sc.edit === "go" ? this.fixture.markerBinary.go : this.fixture.markerBinary.dep;
     return { file: sc.twoPlatforms ? `linux_amd64/${binary}` : binary, text: marker };
   }
@@ -310,7 +310,7 @@ class FixtureMeasurer {
     if (discards > 0) checks.push(`warning: ${discards} repeat(s) discarded and run again: another process had pruned a tool's Go build cache mount`);
     const both = tools.length === 2;
     checks.push(`every repeat: ${both ? "both tools" : tools.join("")} built ${expected.length} ${both ? "byte-identical " : ""}binaries (${expected.join(", ")}), right ELF machine`);
-    if (sc.edit !== undefined && sc.edit !== "readme") checks.push(`every repeat: the edited binary carries the new marker (${both ? "gopherfile, Dockerfile" : tools.join("")} and host)`);
+    if (sc.edit === "go" || sc.edit === "dep") checks.push(`every repeat: the edited binary carries the new marker (${both ? "gopherfile, Dockerfile" : tools.join("")} and host)`);
     if (sc.cold && !checks.some((c) => c.startsWith("warning:"))) checks.push(`every repeat: both tools ran all ${this.fixture.testedPackages} test steps`);
   }
 }

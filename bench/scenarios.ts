@@ -1,7 +1,7 @@
 // The scenarios of issue 6, with the goals each is held to (goals for the report, not test assertions).
 import type { EditKind } from "./edits.js";
 
-export type ScenarioId = "cold" | "noop" | "readme" | "edit" | "dep" | "cold-2p";
+export type ScenarioId = "cold" | "noop" | "readme" | "edit" | "shared" | "data" | "dep" | "cold-2p";
 
 export interface Scenario {
   readonly id: ScenarioId;
@@ -27,6 +27,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: "noop", title: "no-op rebuild", cold: false, twoPlatforms: false, edit: undefined, floor: true, goalVsDockerfile: 0.5 },
   { id: "readme", title: "edit README.md", cold: false, twoPlatforms: false, edit: "readme", floor: true, goalVsDockerfile: 0.5 },
   { id: "edit", title: "edit one .go file in a leaf package", cold: false, twoPlatforms: false, edit: "go", floor: true, goalVsDockerfile: 1.0, goalVsFloor: 3.0 },
+  { id: "shared", title: "edit one .go file in a package many import", cold: false, twoPlatforms: false, edit: "shared", floor: true, goalVsDockerfile: 1.0 },
+  { id: "data", title: "edit a data file outside any package", cold: false, twoPlatforms: false, edit: "data", floor: true, goalVsDockerfile: 1.0 },
   { id: "dep", title: "change a dependency (local module: code + version)", cold: false, twoPlatforms: false, edit: "dep", floor: true, goalVsDockerfile: 1.0 },
 ];
 

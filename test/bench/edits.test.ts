@@ -40,9 +40,19 @@ describe("applyEdit", () => {
     await mkdir(join(dir, "dep"));
     await writeFile(join(dir, "go.mod"), "module m\n\nrequire example.com/dep v1.0.0\n");
     await writeFile(join(dir, "dep", "dep.go"), 'const revision = "bench-dep-0"\n');
-    const targets = { go: "x.go", readme: "README.md", dep: { file: "dep/dep.go", module: "example.com/dep" } };
+    const targets = { go: "x.go", shared: "y.go", readme: "README.md", data: "d.json", dep: { file: "dep/dep.go", module: "example.com/dep" } };
     expect(await applyEdit(dir, targets, "dep", 3)).toBe("bench-dep-3");
     expect(await readFile(join(dir, "dep", "dep.go"), "utf8")).toBe('const revision = "bench-dep-3"\n');
     expect(await readFile(join(dir, "go.mod"), "utf8")).toBe("module m\n\nrequire example.com/dep v1.0.3\n");
+  });
+
+  it("bumps the marker of a package many import and of a data file", async () => {
+    dir = await mkdtemp(join(tmpdir(), "bench-edit-"));
+    await writeFile(join(dir, "y.go"), "package y\n\n// bench-shared-0\n");
+    await writeFile(join(dir, "d.json"), '{"marker": "bench-data-0"}\n');
+    const targets = { go: "x.go", shared: "y.go", readme: "README.md", data: "d.json", dep: { file: "dep/dep.go", module: "example.com/dep" } };
+    expect(await applyEdit(dir, targets, "shared", 4)).toBe("bench-shared-4");
+    expect(await applyEdit(dir, targets, "data", 5)).toBe("bench-data-5");
+    expect(await readFile(join(dir, "d.json"), "utf8")).toBe('{"marker": "bench-data-5"}\n');
   });
 });

@@ -1,6 +1,6 @@
 // Unit tests of the large-module generator: deterministic, layered, with the promised shape and build files.
 import { describe, expect, it } from "vitest";
-import { buildFilesInput, DEFAULT_GENERATE_OPTIONS, largeModuleFiles, planLargeModule } from "../../bench/generate.js";
+import { buildFilesInput, DEFAULT_GENERATE_OPTIONS, largeModuleFiles, markerFiles, mostImported, planLargeModule } from "../../bench/generate.js";
 import { stageSlug } from "../../bench/build-files.js";
 
 const mod = planLargeModule();
@@ -22,6 +22,20 @@ describe("planLargeModule", () => {
     expect(tested).toBeGreaterThan(150);
     expect(tested).toBeLessThan(200);
     expect(new Set(mod.packages.map((p) => p.name)).size).toBe(200);
+  });
+
+  it("puts the shared edit in the package most others import, and a data file outside any package", () => {
+    const shared = mostImported(mod);
+    const importers = [...mod.packages, ...mod.mains].filter((p) => p.imports.includes(shared.dir));
+    expect(importers.length).toBeGreaterThan(5);
+    expect(files.get(markerFiles(mod).shared)).toMatch(new RegExp(`^package ${shared.name}\n[\\s\\S]*bench-shared-0`));
+    expect(files.get(markerFiles(mod).data)).toContain("bench-data-0");
+    expect([...files.keys()].some((f) => f.startsWith("fixtures/") && f.endsWith(".go"))).toBe(false);
+  });
+
+  it("makes modules past the word list (the 2,000-package module) with unique package names", () => {
+    const big = planLargeModule({ ...DEFAULT_GENERATE_OPTIONS, packages: 450, layers: 10 });
+    expect(new Set(big.packages.map((p) => p.dir)).size).toBe(450);
   });
 
   it("imports only downward, so the graph has no cycles", () => {

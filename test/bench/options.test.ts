@@ -7,7 +7,7 @@ describe("parseBenchArgs", () => {
     const parsed = parseBenchArgs([], "/repo/bench");
     expect(parsed).toMatchObject({ ok: true, value: { quick: false, daemons: ["docker", "buildkit"], fixtures: ["small", "large"], repeats: 5, coldRepeats: 5, outDir: "/repo/bench" } });
     // Cold ones first: they prune, and the warm ones then start from one warm-up build.
-    expect(parsed.ok && parsed.value.scenarios).toEqual(["cold", "cold-2p", "noop", "readme", "edit", "dep"]);
+    expect(parsed.ok && parsed.value.scenarios).toEqual(["cold", "cold-2p", "noop", "readme", "edit", "shared", "data", "dep"]);
   });
 
   it("makes --quick small: one fixture, warm scenarios only, three repeats, results under work/", () => {
