@@ -21,7 +21,7 @@ export interface StepSummary {
   readonly slowest: readonly RanVertex[];
 }
 
-const STEP = /(\bRUN\b|\] go (test|build|mod download)\b|\] compile (\d+ packages|the dependencies|the standard library)\b|\] verdict\b)/;
+const STEP = /(\bRUN\b|\] go (test|build|mod download)\b|\] compile (\d+ packages?|the dependencies|the standard library)\b|\] verdict\b)/;
 const TEST_STEP = /^\[test[ -]/;
 
 /** A vertex name on one line of at most 90 characters (RUN lines repeat long mount flags). */
