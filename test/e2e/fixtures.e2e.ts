@@ -1,6 +1,5 @@
 // Issue 4: the seeds' lessons, end to end on Docker 20.10, buildctl and buildx, each on its Go fixture.
 import { randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ELF_MACHINE, readElfHeader } from "./elf.js";
@@ -11,6 +10,7 @@ import {
   buildOn,
   copyFixture,
   ensureFrontendImage,
+  freshGoSources,
   removeFrontendImage,
   imageRef,
   inspectImage,
@@ -37,10 +37,6 @@ async function workspace(fixture: string): Promise<Workspace> {
   return ws;
 }
 
-/** A file with new content makes the context new, so BuildKit must run the steps that mount it instead of reusing them. */
-async function freshContext(ws: Workspace): Promise<void> {
-  await writeFile(join(ws.dir, ".e2e-run"), `${randomUUID()}\n`);
-}
 
 beforeAll(ensureFrontendImage);
 
@@ -70,7 +66,7 @@ describe.each(PATHS)("%s", (path) => {
   describe("seed 000: parallel-tests", () => {
     it(`${label}: --target test runs one go test vertex per package, concurrently`, async () => {
       const ws = await workspace("parallel-tests");
-      await freshContext(ws);
+      await freshGoSources(ws);
       if (path === "docker") {
         // Docker 20.10's client has plain progress only: it proves each test ran, and overlap only where it printed a start.
         const result = timer.record("parallel-tests --target test", await buildOn(path, ws, { target: "test" }));
@@ -156,7 +152,8 @@ describe.each(PATHS)("%s", (path) => {
       const message = "unknown target 'srever': did you mean 'server'? valid targets are 'server', 'client', 'binaries', 'test', 'test-report', 'vet', 'lint'";
       const lines = `${result.stdout}\n${result.stderr}`.split("\n").filter((line) => line.includes(message));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/Gopherfile\.yaml:\d+:\d+: unknown target/);
+      // A --target the spec has no image for is the images section's business.
+      expect(lines[0]).toMatch(/Gopherfile\.yaml:\d+:\d+: images: unknown target/);
     });
   });
 
@@ -178,13 +175,13 @@ describe.each(PATHS)("%s", (path) => {
       await ws.edit("calc/calc.go", (text) => `${text}\n// Edited by an e2e test: ${randomUUID()}\n`);
       const afterCode = await build("calc.go edited");
       expect(vertexNamed(afterCode, deps)).toMatchObject({ cached: true, done: false });
-      expect(vertexNamed(afterCode, "[deps] go.mod and go.sum")).toMatchObject({ cached: true });
+      // Named [sources] where the daemon takes exact inputs (BuildKit v0.32), [deps] on Docker 20.10.
+      expect(vertexNamed(afterCode, /^\[(?:deps|sources)\] go\.mod and go\.sum$/)).toMatchObject({ cached: true });
       for (const name of [goBuild, goTest]) expect(vertexNamed(afterCode, name), name).toMatchObject({ cached: false, done: true });
 
       // Go steps do not see Markdown, so a README edit re-runs nothing.
       await ws.edit("README.md", (text) => `${text}\nEdited by an e2e test: ${randomUUID()}\n`);
       const afterReadme = gopherfileVertices(await build("README.md edited"));
-      expect(vertexNamed(afterReadme, "[context] load Go sources")).toBeDefined();
       for (const name of [deps, goBuild, goTest]) expect(vertexNamed(afterReadme, name), name).toMatchObject({ cached: true, done: false });
       expect(verticesNamed(afterReadme, /^\[image app linux\/amd64\] assemble$/).every((v) => v.cached)).toBe(true);
     });

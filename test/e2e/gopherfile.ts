@@ -112,6 +112,19 @@ export async function copyFixture(fixture: string, syntax: string = FRONTEND_IMA
 }
 
 /**
+ * Makes every package's Go sources new (a unique comment at the end of each non-test `.go` file),
+ * so BuildKit runs each Go step instead of replaying it. Only Go sources will do: a step's inputs
+ * are what it can read, so a new file elsewhere in the context re-runs nothing.
+ */
+export async function freshGoSources(ws: Pick<Workspace, "dir">): Promise<void> {
+  const stamp = randomUUID();
+  const entries = await readdir(ws.dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith(".go") && !e.name.endsWith("_test.go")).map((e) => join(e.parentPath, e.name));
+  if (files.length === 0) throw new Error(`${ws.dir} has no Go source to make new`);
+  await Promise.all(files.map(async (f) => writeFile(f, `${await readFile(f, "utf8")}\n// e2e run ${stamp}\n`)));
+}
+
+/**
  * One Gopherfile build. Nothing is added to what a user would type: the Go image is the default one
  * (`golang:<go.mod's version>`), which the test bed serves under its Docker Hub name.
  */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, type TestSuite, type TestSuites } from "junit2json";
-import { FIXTURES, copyFixture, type Workspace } from "./gopherfile.js";
+import { FIXTURES, copyFixture, freshGoSources, type Workspace } from "./gopherfile.js";
 
 export const FIXTURE = "test-reports";
 const MODULE = "example.com/testreports";
@@ -72,6 +72,8 @@ export async function testsKeyLocation(): Promise<string> {
  */
 export async function reportsWorkspace(fixed: boolean): Promise<Workspace> {
   const ws = await copyFixture(FIXTURE);
+  // Every package new, so each copy's first build runs every test (a step's inputs are its package's sources).
+  await freshGoSources(ws);
   const token = randomUUID();
   await ws.edit("flaky/flaky_test.go", (text) => text.replace(`const token = "fixture"`, `const token = "${token}"`));
   if (fixed) {
