@@ -197,4 +197,24 @@ describe("exact inputs of Go steps", () => {
     const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
     expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([".git", "**/.git", "Gopherfile.yaml", "README.md", "docs/notes.md", "static/notes.md", "store/README.md"]);
   });
+
+  it("a module whose closures would make the Definition too large keeps the module mount", async () => {
+    // A chain: package i imports i-1, so the closures sum to n(n+1)/2 entries (plus the root).
+    const chain = (n: number): Tree => {
+      const tree: Record<string, string> = { "go.mod": "module example.com/chain\n\ngo 1.22\n" };
+      for (let i = 0; i < n; i++) {
+        tree[`p${i}/p.go`] = i === 0 ? `package p${i}\n` : `package p${i}\n\nimport _ "example.com/chain/p${i - 1}"\n`;
+        tree[`p${i}/p_test.go`] = `package p${i}\n`;
+      }
+      return tree;
+    };
+    const sources = async (n: number): Promise<(string | undefined)[]> => {
+      const g = only(graphs(await compileOk({ spec: SYNTAX, tree: chain(n), target: "test" })));
+      return [...testExecs(g).values()].map((t) => mountAt(t, "/src").source?.name);
+    };
+    // 100 packages: 5,050 entries, exact (each test step mounts its own copy).
+    expect((await sources(100)).every((name) => /^\[test \.\/p\d+\] sources$/.test(name ?? ""))).toBe(true);
+    // 150 packages: 11,325 entries, over MAX_CLOSURE_ENTRIES: every step mounts the one context op.
+    expect(new Set(await sources(150))).toEqual(new Set(["[context] load build context"]));
+  }, 60_000);
 });
