@@ -226,18 +226,20 @@ function ownFiles(facts: ModuleFacts, graph: PackageGraph, p: GraphPackage): Pie
 }
 
 /**
- * What any test may read outside its package: `testdata/` and `_` directories whole, the files of
- * directories without Go files and of the module root (no Go file, none starting with `.`, none
- * unread), and the spec's extra patterns (matched from the context root).
+ * What any test may read outside its package: `testdata/` and `_` directories whole, every other
+ * file of the module that is neither Go source nor unread, and the spec's extra patterns (matched
+ * from the context root).
  */
 function testData(facts: ModuleFacts, graph: PackageGraph, extra: readonly string[]): Piece[] {
   const unread = new Set(facts.docs.unread);
   const out: Piece[] = (facts.sources?.dataDirs ?? []).map((src) => ({ src, dir: true }));
+  // Every file but Go sources and unread documentation, in every directory: real suites read data
+  // next to other packages (go-toml's benchmark/benchmark.toml) and below their own (yq's doc/),
+  // and a test that passes with go test must pass here. A Go edit still re-runs only dependents.
   for (const d of graph.dirs.values()) {
-    if (d.goFiles.length > 0 && d.dir !== facts.moduleDir) continue;
     for (const f of d.files) {
       const path = d.dir === "" ? f : `${d.dir}/${f}`;
-      if (!f.startsWith(".") && !f.endsWith(".go") && !unread.has(path)) out.push({ src: path, dir: false });
+      if (!f.endsWith(".go") && !unread.has(path)) out.push({ src: path, dir: false });
     }
   }
   if (extra.length > 0) out.push({ src: "", dir: true, include: extra });
