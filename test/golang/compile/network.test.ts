@@ -18,18 +18,20 @@ function networkOf(e: ExecView | GraphOp): NetMode {
 }
 
 describe("the network of Go steps", () => {
-  it("gives each test step its own loopback, and the download the build's network, by default", async () => {
+  it("gives test steps and the download the build's network by default, and each test step its own loopback with tests.network: none", async () => {
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test" })));
     const tests = [...testExecs(g).values()];
     expect(tests.length).toBeGreaterThan(1);
-    for (const t of tests) expect(networkOf(t), t.node.name).toBe(NetMode.NONE);
+    for (const t of tests) expect(networkOf(t), t.node.name).toBe(NetMode.UNSET);
+    const isolated = only(graphs(await compileOk({ spec: `${SYNTAX}tests: { network: none }\n`, tree: TWO_MAINS, target: "test" })));
+    for (const t of testExecs(isolated).values()) expect(networkOf(t), t.node.name).toBe(NetMode.NONE);
     const deps = execOf(g.named(DEPS));
     expect(deps.network).toBe(NetMode.UNSET);
     expect(deps.meta?.proxyEnv).toBeUndefined();
   });
 
   it("follows --network host on the download, and on tests only when tests.network is default", async () => {
-    const isolated = only(graphs(await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test", networkMode: "host" })));
+    const isolated = only(graphs(await compileOk({ spec: `${SYNTAX}tests: { network: none }\n`, tree: TWO_MAINS, target: "test", networkMode: "host" })));
     expect(networkOf(isolated.named(DEPS))).toBe(NetMode.HOST);
     for (const t of testExecs(isolated).values()) expect(networkOf(t)).toBe(NetMode.NONE);
 
