@@ -76,6 +76,11 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
     return index.get(pkg);
   };
   const data = testData(facts, graph, options.testInputs);
+  // Every directory of the module, empty: tests create files in directories that hold only
+  // unread files (yq writes doc/usage/*.md), and a copy of files alone would leave those out.
+  let mkdirs: FileAction = FileAction.empty;
+  for (const d of [...graph.dirs.keys()].filter((d) => d !== "").sort()) mkdirs = mkdirs.mkdir(`/${d}`, 0o755, { makeParents: true });
+  const skeleton = graph.dirs.size > 1 ? scratch().file(mkdirs, { name: "[test] directories" }) : scratch();
   const closures = new Map<GraphPackage, GraphPackage[]>();
   const closureOf = (p: GraphPackage): GraphPackage[] => {
     let c = closures.get(p);
@@ -102,7 +107,7 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       // cgo may #include headers from any directory: such steps mount the module (sound, not exact).
       if (p.cgo || deps.some((q) => q.cgo)) return undefined;
       const pieces = [...moduleFiles(facts, graph, [p, ...deps]), ...ownFiles(facts, graph, p), ...deps.flatMap((q) => goFiles(q, false)), ...embeds([p, ...deps], p), ...data];
-      return copyFrom(context, pieces, `[test ${pkg}] sources`);
+      return copyFrom(context, pieces, `[test ${pkg}] sources`, skeleton);
     },
     build(pkg, platform, tags, cgo) {
       const g = graphFor({ goos: platform.os, goarch: platform.architecture, tags: [...new Set(tags)].sort(), cgo, goVersion: options.buildTarget.goVersion });
@@ -144,8 +149,8 @@ interface Piece {
   readonly exclude?: readonly string[];
 }
 
-/** One op on scratch: a copy from `context` per piece, in a fixed order, each piece once. */
-function copyFrom(context: State, pieces: readonly Piece[], name: string): State {
+/** One op on `base` (scratch unless given): a copy from `context` per piece, in a fixed order, each piece once. */
+function copyFrom(context: State, pieces: readonly Piece[], name: string, base: State = scratch()): State {
   const unique = new Map<string, Piece>();
   for (const p of pieces) unique.set(JSON.stringify([p.src, p.include ?? [], p.exclude ?? []]), p);
   let action: FileAction = FileAction.empty;
@@ -158,7 +163,7 @@ function copyFrom(context: State, pieces: readonly Piece[], name: string): State
       ...(p.exclude !== undefined && p.exclude.length > 0 ? { excludePatterns: p.exclude } : {}),
     });
   }
-  return scratch().file(action, { name });
+  return base.file(action, { name });
 }
 
 const goFilesOf = new WeakMap<GraphPackage, readonly Piece[]>();

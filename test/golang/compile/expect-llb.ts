@@ -71,9 +71,12 @@ export function expectToolchain(graph: Graph, workdir = "/src"): void {
     expect({ type: src.type, readonly: src.readonly, output: src.output }, label).toEqual({ type: "bind", readonly: !testing, output: -1 });
     // The build's network by default (tests.network: none isolates them).
     if (testing) expect(step.networkNone, label).toBe(false);
-    // Straight from the context, or (exact inputs) a copy on scratch of some of its files.
+    // Straight from the context, or (exact inputs) a copy of some of its files: on scratch for
+    // builds, on the module's empty directories for tests (they may create files in any of them).
     if (step.node.name !== DEPS && src.source?.op.op.case === "file") {
-      expect(fileBase(src.source), label).toBeUndefined();
+      const base = fileBase(src.source);
+      if (testing && base !== undefined) expect(base.name, label).toBe("[test] directories");
+      else expect(base, label).toBeUndefined();
       for (const c of copies(src.source)) expect(c.from, label).toBe(contexts[0]);
     } else if (step.node.name !== DEPS) expect(src.source, label).toBe(contexts[0]);
     const mod = mountAt(step, "/go/pkg/mod");

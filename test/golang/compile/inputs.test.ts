@@ -217,4 +217,16 @@ describe("exact inputs of Go steps", () => {
     // 150 packages: 11,325 entries, over MAX_CLOSURE_ENTRIES: every step mounts the one context op.
     expect(new Set(await sources(150))).toEqual(new Set(["[context] load build context"]));
   }, 60_000);
+
+  it("test steps get every directory of the module, also one holding only Markdown, so tests can write there", async () => {
+    const g = await build(MODULE, "test");
+    const skeleton = g.named("[test] directories");
+    const made = skeleton.op.op.case === "file" ? skeleton.op.op.value.actions.flatMap((a) => (a.action.case === "mkdir" ? [a.action.value.path] : [])) : [];
+    expect(made).toContain("/docs");
+    for (const t of testExecs(g).values()) {
+      const src = mountAt(t, "/src").source;
+      expect(src?.inputs[0], t.node.name).toBe(skeleton);
+    }
+  });
 });
+
