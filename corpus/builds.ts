@@ -93,6 +93,18 @@ export function buildError(output: string, stopped?: string): string {
   return text.trim().slice(0, 400);
 }
 
+/**
+ * Whether a failed build failed downloading modules over the network (its error names the
+ * download step, its output a stalled or refused connection to the proxy), not because of the
+ * module or the frontend: worth one retry.
+ */
+export function failedOnNetwork(error: string, output: string): boolean {
+  return (
+    /go mod download/.test(error) &&
+    /(connection timed out|i\/o timeout|TLS handshake timeout|connection reset by peer|no such host|unexpected EOF|server misbehaving)/.test(output)
+  );
+}
+
 /** Runs one build and reads back its steps. */
 export async function runBuild(req: BuildRequest, options: { readonly timeoutMs: number; readonly memoryFloorBytes: number }): Promise<BuildRun> {
   const { file, args } = buildCommand(req);

@@ -79,8 +79,9 @@ function agreementCell(m: ModuleResult, module: CorpusModule | undefined): strin
 
 function gopherfileCell(d: DaemonResult | undefined): string {
   if (d === undefined) return "–";
-  if (!d.report.ok) return `report build failed: ${clip(d.report.error ?? "", 140)}`;
-  return verdictCell(d.packages ?? []);
+  const retry = d.retriedAfter === undefined ? "" : ` (second attempt; the first failed: ${clip(d.retriedAfter, 100)})`;
+  if (!d.report.ok) return `report build failed: ${clip(d.report.error ?? "", 140)}${retry}`;
+  return `${verdictCell(d.packages ?? [])}${retry}`;
 }
 
 function defaultCell(m: ModuleResult): string {
@@ -158,7 +159,7 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
 
   // The table.
   out.push("## Modules", "");
-  out.push("Verdicts count packages with tests. Agreement: packages agreeing / compared, each disagreement with its cause (*automatic*: guessed from the failure's text; otherwise written after reading the failure, in modules.json). Times in seconds: host `go test -json ./...` first / `go test ./...` warm no-op / after the edit; each daemon's test-report build cold (first build, caches as they were) / no-op / after the edit. BK: BuildKit v0.32, D: Docker 20.10.", "");
+  out.push("Verdicts count packages with tests. Agreement: packages agreeing / compared, each disagreement with its cause (*automatic*: guessed from the failure's text; otherwise written after reading the failure, in modules.json). Times in seconds: host `go test -json ./...` first / `go test ./...` warm no-op (after an unmeasured `go test ./...`) / `go test ./...` after the edit; each daemon's test-report build cold (first build, caches as they were) / no-op / after the edit. BK: BuildKit v0.32, D: Docker 20.10.", "");
   out.push("| module | shape | host | BuildKit v0.32 | Docker 20.10 | agreement | default target | times (s) |");
   out.push("|---|---|---|---|---|---|---|---|");
   for (const m of modules) {

@@ -22,7 +22,7 @@ export interface HostResult {
   readonly exitCode: number;
   /** `go test -json ./...`, the first run after the copy (Go's caches as they were). */
   readonly firstMs: number;
-  /** `go test ./...` again: the warm no-op floor. */
+  /** `go test ./...` after one unmeasured `go test ./...`: the warm no-op floor. */
   readonly warmMs: number | undefined;
   /** `go test ./...` after the one-file edit. */
   readonly editMs: number | undefined;
@@ -37,6 +37,8 @@ export interface DaemonResult {
   readonly runId: string;
   /** `--target test-report -o type=local`: the first build of the module on this daemon (cold). */
   readonly report: BuildRecord;
+  /** Why the first cold build failed when it failed downloading modules and was run once more (the retry is `report`). */
+  readonly retriedAfter?: string;
   /** Packages of the exported report; absent when the build failed. */
   readonly packages?: readonly PackageOutcome[];
   /** Only packages that disagree are kept; `compared` and `agreeing` count all. */

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildCommand, buildError, specText } from "../../corpus/builds.js";
+import { buildCommand, buildError, failedOnNetwork, specText } from "../../corpus/builds.js";
 import { parseCatalog, writtenCause, type CorpusModule } from "../../corpus/catalog.js";
 import { CORPUS_IMAGE, parseCorpusArgs, selectModules } from "../../corpus/options.js";
 import { disagreementCause, renderResults, shortPackage } from "../../corpus/render.js";
@@ -218,5 +218,16 @@ describe("render", () => {
     expect(md).toContain("| example.com/m | 3.2 | `store/store.go` | 2.0 | 0.5 | 0.9 | 12.3 (1 steps, 1 tests) |");
     expect(md).toContain("1/2 packages agree with the host");
     expect(renderResults(results, [module])).toBe(md);
+  });
+});
+
+describe("failedOnNetwork", () => {
+  it("retries a module download that lost its connection, not a failing module", () => {
+    const stalled = `#12 [deps] go mod download\n#12 953.2 go: google.golang.org/protobuf@v1.36.10: Get "https://proxy.golang.org/google.golang.org/protobuf/@v/v1.36.10.zip": read tcp 10.213.213.4:59618->203.0.113.80:443: read: connection timed out\n#12 ERROR: executor failed running [go mod download]: exit code: 1`;
+    const error = "executor failed running [go mod download]: exit code: 1";
+    expect(failedOnNetwork(error, stalled)).toBe(true);
+    expect(failedOnNetwork(error, "#12 [deps] go mod download\ngo: example.com/x@v1.0.0: reading https://proxy.golang.org/example.com/x/@v/v1.0.0.mod: 404 Not Found")).toBe(false);
+    // The download step is named in every plain log, cached or not: only the error counts.
+    expect(failedOnNetwork("failed to resolve source metadata for docker.io/library/golang:1.7", "#12 [deps] go mod download\n#12 CACHED\ndial tcp: lookup registry-1.docker.io: no such host")).toBe(false);
   });
 });
