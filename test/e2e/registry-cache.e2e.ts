@@ -55,7 +55,8 @@ const TRANSFERS = [
  * by itself (they are not part of the exported target, so no cache has them): the test outcomes it
  * reads, and the wait for binaries and checks. They copy a few files and run no command.
  */
-const GATHERERS = [/^\[test\] outcomes of \d+ packages?$/, /^\[build\] binaries and checks$/];
+// "[test] directories" only makes empty directories (no command): BuildKit makes it again each build.
+const GATHERERS = [/^\[test\] outcomes of \d+ packages?$/, /^\[build\] binaries and checks$/, /^\[test\] directories$/];
 
 /** Names of the vertices that ran instead of coming from the cache, apart from `allowed` ones. */
 function ranSteps(vertices: readonly TimedVertex[], allowed: readonly RegExp[]): string[] {
