@@ -53,7 +53,7 @@ function hostCause(module: CorpusModule | undefined, p: PackageOutcome): string 
 
 function buildCell(r: BuildRecord | undefined): string {
   if (r === undefined) return "–";
-  const steps = `${r.steps.ran} steps${r.steps.testsRan > 0 ? `, ${r.steps.testsRan} tests` : ""}`;
+  const steps = `${plural(r.steps.ran, "step")}${r.steps.testsRan > 0 ? `, ${plural(r.steps.testsRan, "test")}` : ""}`;
   return r.ok ? `${s(r.ms)} (${steps})` : `failed ${s(r.ms)}`;
 }
 
@@ -115,6 +115,42 @@ function runLine(run: RunInfo): string {
   );
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * One line of totals for a daemon: over the modules whose cold, no-op and edit builds all
+ * succeeded there and whose host runs were timed, the summed times and the median ratios to the host.
+ */
+export function timesSummary(modules: readonly ModuleResult[], daemon: Daemon): string | undefined {
+  const rows = modules.flatMap((m) => {
+    const d = m.daemons[daemon];
+    const h = m.host;
+    if (d?.report.ok !== true || d.noop?.ok !== true || d.edit?.ok !== true || h?.warmMs === undefined || h.editMs === undefined) return [];
+    return [{ cold: d.report.ms, noop: d.noop.ms, edit: d.edit.ms, warm: h.warmMs, hostEdit: h.editMs, editSteps: d.edit.steps.ran }];
+  });
+  if (rows.length === 0) return undefined;
+  const sum = (k: keyof (typeof rows)[number]): string => s(rows.reduce((n, r) => n + r[k], 0));
+  const ratio = (a: "noop" | "edit", b: "warm" | "hostEdit"): string => {
+    const m = median(rows.map((r) => r[a] / Math.max(r[b], 1)));
+    return m === undefined ? "–" : `${m.toFixed(1)}×`;
+  };
+  return (
+    `${DAEMON_TITLES[daemon]}, over the ${rows.length} modules whose builds all succeeded: cold ${sum("cold")} s, no-op ${sum("noop")} s, ` +
+    `edit ${sum("edit")} s in all, against the host's warm \`go test ./...\` ${sum("warm")} s and ${sum("hostEdit")} s after the edit; ` +
+    `per module the median no-op is ${ratio("noop", "warm")} the host's warm run and the median edit ${ratio("edit", "hostEdit")} the host's run after it; ` +
+    `the edit re-ran a median of ${plural(median(rows.map((r) => r.editSteps)) ?? 0, "process step")}.`
+  );
+}
+
 /** The Markdown of RESULTS.md. Pure: the same results and catalog give the same bytes. */
 export function renderResults(results: CorpusResults, catalog: readonly CorpusModule[]): string {
   const byPath = new Map(catalog.map((m) => [m.path, m]));
@@ -154,6 +190,10 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
       `- ${DAEMON_TITLES[daemon]}: test report built for ${reports.length}/${ds.length} modules; ${agreeing}/${compared} packages agree with the host; ` +
         `${full}/${reports.length} modules agree in every package; default target succeeded for ${defaults}/${ds.length}.`,
     );
+  }
+  for (const daemon of DAEMONS) {
+    const line = timesSummary(fetched, daemon);
+    if (line !== undefined) out.push(`- Times, ${line}`);
   }
   out.push("");
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildCommand, buildError, failedOnNetwork, specText } from "../../corpus/builds.js";
 import { parseCatalog, writtenCause, type CorpusModule } from "../../corpus/catalog.js";
 import { CORPUS_IMAGE, parseCorpusArgs, selectModules } from "../../corpus/options.js";
-import { disagreementCause, renderResults, shortPackage } from "../../corpus/render.js";
+import { disagreementCause, renderResults, shortPackage, timesSummary } from "../../corpus/render.js";
 import { EMPTY_RESULTS, mergeModule, type ModuleResult, type RunInfo } from "../../corpus/results.js";
 import { BUILDCTL, DOCKER } from "../../test/e2e/testbed.js";
 
@@ -215,7 +215,7 @@ describe("render", () => {
     const md = renderResults(results, [module]);
     expect(md).toContain("| [example.com/m](https://pkg.go.dev/example.com/m@v1.0.0) v1.0.0 | library, 2 packages (2 tested), no go line. A test module. | 2 pass | 1 pass, **1 fail** | report build failed: no network | BK ✗ 1/2 — `store`: a file the test reads is missing in the build *(automatic)*<br>D n/a (report failed) | BK ✓ | host 2.0/0.5/0.9<br>BK 12.3/12.3/12.3<br>D ✗/–/– |");
     expect(md).toContain("| example.com/m | BK | `store` | pass (1 run: 1/0/0) | fail (1 run: 0/1/0) | verdict pass → fail, passed 1 → 0, failed 0 → 1 | TestSave pass→fail | – |");
-    expect(md).toContain("| example.com/m | 3.2 | `store/store.go` | 2.0 | 0.5 | 0.9 | 12.3 (1 steps, 1 tests) |");
+    expect(md).toContain("| example.com/m | 3.2 | `store/store.go` | 2.0 | 0.5 | 0.9 | 12.3 (1 step, 1 test) |");
     expect(md).toContain("1/2 packages agree with the host");
     expect(renderResults(results, [module])).toBe(md);
   });
@@ -229,5 +229,25 @@ describe("failedOnNetwork", () => {
     expect(failedOnNetwork(error, "#12 [deps] go mod download\ngo: example.com/x@v1.0.0: reading https://proxy.golang.org/example.com/x/@v/v1.0.0.mod: 404 Not Found")).toBe(false);
     // The download step is named in every plain log, cached or not: only the error counts.
     expect(failedOnNetwork("failed to resolve source metadata for docker.io/library/golang:1.7", "#12 [deps] go mod download\n#12 CACHED\ndial tcp: lookup registry-1.docker.io: no such host")).toBe(false);
+  });
+});
+
+describe("timesSummary", () => {
+  const build = (ms: number, ran = 1) => ({ ok: true, exitCode: 0, ms, steps: { ...STEPS, ran } });
+  const withTimes = (path: string, cold: number, noop: number, edit: number, warm: number, hostEdit: number): ModuleResult => ({
+    ...moduleResult(RUN.id, { buildkit: { runId: RUN.id, report: build(cold, 5), noop: build(noop, 0), edit: build(edit, 2) } }),
+    path,
+    host: { exitCode: 0, firstMs: 1000, warmMs: warm, editMs: hostEdit, packages: [] },
+  });
+
+  it("sums times and takes median ratios over modules whose builds all succeeded", () => {
+    const modules = [withTimes("a", 10_000, 1_000, 4_000, 500, 2_000), withTimes("b", 20_000, 3_000, 6_000, 1_000, 1_000)];
+    const failed = { ...withTimes("c", 1, 1, 1, 1, 1), daemons: { buildkit: { runId: RUN.id, report: { ...build(5), ok: false } } } };
+    expect(timesSummary([...modules, failed], "buildkit")).toBe(
+      "BuildKit v0.32 (buildctl, gateway.v0), over the 2 modules whose builds all succeeded: cold 30.0 s, no-op 4.0 s, edit 10.0 s in all, " +
+        "against the host's warm `go test ./...` 1.5 s and 3.0 s after the edit; per module the median no-op is 2.5× the host's warm run " +
+        "and the median edit 4.0× the host's run after it; the edit re-ran a median of 2 process steps.",
+    );
+    expect(timesSummary(modules, "docker")).toBeUndefined();
   });
 });
