@@ -1,11 +1,11 @@
 // The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
 import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
-import { LlbCap, type GatewayClient } from "../gateway/index.js";
+import type { GatewayClient } from "../gateway/index.js";
 import { allOf, compile, contextSource, reportWithSummary, type CompiledTarget, type CompileRequest } from "../golang/compile/index.js";
 import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
-import { decodeDefinition, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
+import { Caps, decodeDefinition, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
 import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
@@ -20,7 +20,7 @@ import { runTests } from "./test-outcomes.js";
  * (every read goes through one flightcontrol key). Newer daemons take any number of either.
  */
 function isOldDaemon(client: GatewayClient): boolean {
-  return !client.caps.llb.has(LlbCap.mergeOp);
+  return !client.caps.llb.has(Caps.mergeOp);
 }
 
 /** Test steps at once on an old daemon (see {@link isOldDaemon}). */
@@ -73,7 +73,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     networkMode: options.networkMode,
     ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
     // Exact inputs are copies with include patterns (BuildKit v0.10+); older daemons mount the module.
-    exactInputs: client.caps.llb.has(LlbCap.fileCopyIncludeExcludePatterns),
+    exactInputs: client.caps.llb.has(Caps.fileCopyIncludeExcludePatterns),
   };
   const prepared = await prepareConversion(input);
   const subrequest = env.options.get(SUBREQUEST_OPTION);

@@ -1,7 +1,8 @@
-// Capability sets from BuildKit's Ping answer, and the capability ids gopherfile relies on.
+// Capability sets from BuildKit's Ping answer, and the frontend API capability ids (LLB ones: llb/caps.ts).
 
 import type { APICap } from "../proto/moby/buildkit/v1/apicaps/caps_pb.js";
 import type { PongResponse } from "../proto/moby/buildkit/v1/frontend/gateway_pb.js";
+import { Caps, type CapID } from "../llb/index.js";
 
 /**
  * LLBBridge (frontend API) capability ids, as in moby/buildkit
@@ -33,44 +34,6 @@ export const FrontendCap = {
   sourceMetaResolver: "source.metaresolver",
 } as const;
 
-/**
- * LLB capability ids (moby/buildkit solver/pb/caps.go) for the ops and fields
- * gopherfile can emit. A Definition lists the ones it uses in op metadata.
- */
-export const LlbCap = {
-  sourceImage: "source.image",
-  sourceImageResolveMode: "source.image.resolvemode",
-  sourceLocal: "source.local",
-  sourceLocalUnique: "source.local.unique",
-  sourceLocalSessionID: "source.local.sessionid",
-  sourceLocalIncludePatterns: "source.local.includepatterns",
-  sourceLocalFollowPaths: "source.local.followpaths",
-  sourceLocalExcludePatterns: "source.local.excludepatterns",
-  sourceLocalSharedKeyHint: "source.local.sharedkeyhint",
-  sourceLocalDiffer: "source.local.differ",
-  execMetaBase: "exec.meta.base",
-  execMetaNetwork: "exec.meta.network",
-  execMetaProxy: "exec.meta.proxyenv",
-  execMetaSetsDefaultPath: "exec.meta.setsdefaultpath",
-  execMountBind: "exec.mount.bind",
-  execMountCache: "exec.mount.cache",
-  execMountCacheSharing: "exec.mount.cache.sharing",
-  execMountSelector: "exec.mount.selector",
-  execMountTmpfs: "exec.mount.tmpfs",
-  execMountSecret: "exec.mount.secret",
-  execMountSSH: "exec.mount.ssh",
-  execValidExitCode: "exec.validexitcode",
-  fileBase: "file.base",
-  fileCopyIncludeExcludePatterns: "file.copy.includeexcludepatterns",
-  constraints: "constraints",
-  platform: "platform",
-  metaIgnoreCache: "meta.ignorecache",
-  metaDescription: "meta.description",
-  metaExportCache: "meta.exportcache",
-  mergeOp: "mergeop",
-  diffOp: "diffop",
-} as const;
-
 /** Frontend caps BuildKit implied before Ping reported caps (frozen upstream in grpcclient defaultCaps). */
 const PRE_CAPS_FRONTEND: readonly string[] = [
   FrontendCap.solveBase,
@@ -80,36 +43,36 @@ const PRE_CAPS_FRONTEND: readonly string[] = [
 ];
 
 /** LLB caps implied before Ping reported caps (frozen upstream in grpcclient defaultLLBCaps). */
-const PRE_CAPS_LLB: readonly string[] = [
-  "source.image",
-  "source.local",
-  "source.local.unique",
-  "source.local.sessionid",
-  "source.local.includepatterns",
-  "source.local.followpaths",
-  "source.local.excludepatterns",
-  "source.local.sharedkeyhint",
-  "source.git",
-  "source.git.keepgitdir",
-  "source.git.fullurl",
-  "source.http",
-  "source.http.checksum",
-  "source.http.perm",
-  "soruce.http.uidgid", // sic: the upstream id is misspelled
-  "source.buildop.llbfilename",
-  "exec.meta.base",
-  "exec.meta.proxyenv",
-  "exec.mount.bind",
-  "exec.mount.cache",
-  "exec.mount.cache.sharing",
-  "exec.mount.selector",
-  "exec.mount.tmpfs",
-  "exec.mount.secret",
-  "constraints",
-  "platform",
-  "meta.ignorecache",
-  "meta.description",
-  "meta.exportcache",
+const PRE_CAPS_LLB: readonly CapID[] = [
+  Caps.sourceImage,
+  Caps.sourceLocal,
+  Caps.sourceLocalUnique,
+  Caps.sourceLocalSessionID,
+  Caps.sourceLocalIncludePatterns,
+  Caps.sourceLocalFollowPaths,
+  Caps.sourceLocalExcludePatterns,
+  Caps.sourceLocalSharedKeyHint,
+  Caps.sourceGit,
+  Caps.sourceGitKeepDir,
+  Caps.sourceGitFullURL,
+  Caps.sourceHTTP,
+  Caps.sourceHTTPChecksum,
+  Caps.sourceHTTPPerm,
+  Caps.sourceHTTPUIDGID,
+  Caps.sourceBuildOpLLBFileName,
+  Caps.execMetaBase,
+  Caps.execMetaProxy,
+  Caps.execMountBind,
+  Caps.execMountCache,
+  Caps.execMountCacheSharing,
+  Caps.execMountSelector,
+  Caps.execMountTmpfs,
+  Caps.execMountSecret,
+  Caps.constraints,
+  Caps.platform,
+  Caps.metaIgnoreCache,
+  Caps.metaDescription,
+  Caps.metaExportCache,
 ];
 
 /** What the daemon said about one capability. */

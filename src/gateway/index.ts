@@ -1,6 +1,6 @@
 // Public API of the gateway layer: the LLBBridge client over stdio and the frontend process lifecycle.
 
-export { FrontendCap, LlbCap, CapSet, UnsupportedCapError, isUnsupportedCapError, capabilitiesFromPong } from "./caps.js";
+export { FrontendCap, CapSet, UnsupportedCapError, isUnsupportedCapError, capabilitiesFromPong } from "./caps.js";
 export type { Capabilities, CapState } from "./caps.js";
 export { GatewayClient, isNotFound } from "./client.js";
 export type { ResolveMode, ReturnOutcome, SolveInput, SolveOutput, UnaryTransport, WarnInput } from "./client.js";

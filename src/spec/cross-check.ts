@@ -3,7 +3,8 @@ import { suggest } from "./did-you-mean.js";
 import { SpecError } from "./errors.js";
 import type { Locator } from "./locate.js";
 import { formatPath, type SpecPath } from "./paths.js";
-import { BUILTIN_TARGETS, type Binary, type Spec } from "./types.js";
+import { targetNames, unknownTargetMessage } from "./targets.js";
+import type { Binary, Spec } from "./types.js";
 
 /** time.Duration is an int64 of nanoseconds. */
 const MAX_DURATION_NANOS = 9_223_372_036_854_775_807;
@@ -70,10 +71,8 @@ export function crossCheck(spec: Spec, locator: Locator): SpecError[] {
   }
 
   if (spec.default !== undefined && spec.images !== "auto") {
-    const targets = [...Object.keys(spec.images), ...BUILTIN_TARGETS];
-    if (!targets.includes(spec.default)) {
-      report(["default"], unknownName("target", spec.default, targets, `use one of: ${targets.join(", ")}`));
-    }
+    const targets = targetNames(Object.keys(spec.images));
+    if (!targets.includes(spec.default)) report(["default"], unknownTargetMessage(spec.default, targets));
   }
   return errors;
 }

@@ -7,9 +7,8 @@ export { interpolate, interpolateString, resolveArgs, type Interpolated, type Re
 export { binaryFromGo, DEFAULT_GO_ENV, DEFAULT_LDFLAGS, type BinaryOptions } from "./normalise.js";
 export { suggest } from "./did-you-mean.js";
 export { SPEC_SCHEMA } from "./schema.js";
+export { BUILTIN_TARGETS, targetNames, unknownTargetMessage, type BuiltinTarget } from "./targets.js";
 export {
-  BUILTIN_TARGETS,
-  type BuiltinTarget,
   type Spec,
   type GoSettings,
   type Binary,

@@ -1,11 +1,5 @@
 // The normalised spec: every default applied, shorthands expanded, build args substituted.
 
-/** Targets that exist besides the images; an image may not take one of these names. */
-export const BUILTIN_TARGETS = ["binaries", "test", "test-report", "vet", "lint"] as const;
-
-/** A target that is not an image. */
-export type BuiltinTarget = (typeof BUILTIN_TARGETS)[number];
-
 /**
  * A validated, normalised spec. Plain immutable data (JSON-serialisable); maps whose order does
  * not matter (env, labels, args) have sorted keys, so equal specs compare equal.

@@ -2,7 +2,8 @@
 
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { CapSet, FrontendCap, LlbCap, UnsupportedCapError, capabilitiesFromPong } from "../../src/gateway/caps.js";
+import { CapSet, FrontendCap, UnsupportedCapError, capabilitiesFromPong } from "../../src/gateway/caps.js";
+import { Caps } from "../../src/llb/index.js";
 import { APICapSchema } from "../../src/proto/moby/buildkit/v1/apicaps/caps_pb.js";
 
 const cap = (ID: string, Enabled: boolean, DisabledReasonMsg = "") => create(APICapSchema, { ID, Enabled, DisabledReasonMsg });
@@ -40,6 +41,14 @@ describe("capabilitiesFromPong", () => {
     expect(caps.llb.has("exec.mount.secret")).toBe(true);
     expect(caps.llb.has("exec.mount.ssh")).toBe(false);
   });
+
+  it("spells the frozen LLB caps as the one table in llb/caps.ts does (the upstream misspelling included)", () => {
+    const caps = capabilitiesFromPong({ FrontendAPICaps: [], LLBCaps: [] });
+    const known = new Set<string>(Object.values(Caps));
+    expect(caps.llb.ids.filter((id) => !known.has(id))).toEqual([]);
+    expect(caps.llb.ids).toHaveLength(29);
+    expect(caps.llb.has("soruce.http.uidgid")).toBe(true);
+  });
 });
 
 describe("capability ids", () => {
@@ -49,7 +58,7 @@ describe("capability ids", () => {
     expect(FrontendCap.returnMap).toBe("returnmap");
     expect(FrontendCap.resolveImage).toBe("resolveimage");
     expect(FrontendCap.protoRefArray).toBe("proto.refarray");
-    expect(LlbCap.execMetaProxy).toBe("exec.meta.proxyenv");
-    expect(LlbCap.sourceLocalSessionID).toBe("source.local.sessionid");
+    expect(Caps.execMetaProxy).toBe("exec.meta.proxyenv");
+    expect(Caps.sourceLocalSessionID).toBe("source.local.sessionid");
   });
 });

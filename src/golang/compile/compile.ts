@@ -1,6 +1,6 @@
 // The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
 import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
-import { binaryFromGo, sortSpecErrors, suggest, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
+import { binaryFromGo, BUILTIN_TARGETS, sortSpecErrors, suggest, targetNames, unknownTargetMessage, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
 import { chosenGoImage, goImageFor } from "../go-mod.js";
 import { buildBinary, buildKey, prepareBuilds, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
@@ -9,7 +9,7 @@ import { assembleImage } from "./images.js";
 import { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult, TargetInfo } from "./request.js";
-import { BUILT_TARGETS, defaultTarget, targetNames, unknownTargetMessage } from "./targets.js";
+import { defaultTarget } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
 import { toolchain } from "./toolchain.js";
 import { packageRef } from "./package-path.js";
@@ -227,7 +227,7 @@ function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[]
   if (spec.images === "auto") {
     const only = binaries.length === 1 ? binaries[0] : undefined;
     if (only === undefined) return [];
-    if ((BUILT_TARGETS as readonly string[]).includes(only.binary.name)) {
+    if ((BUILTIN_TARGETS as readonly string[]).includes(only.binary.name)) {
       // Its image would take a built-in target's name; say so rather than build the wrong target.
       errors.push(parsed.errorAt(["images"], `the only binary, from ${only.binary.package}, is named '${only.binary.name}' like a built-in target, so its image needs another name: declare images: {app: {binaries: [${only.binary.name}]}}`));
       return [];

@@ -27,6 +27,15 @@ images:
     );
   });
 
+  it("the same misspelt target reads the same from default: (spec check) and from --target (compiler)", async () => {
+    const images = `${SYNTAX}binaries:\n  server: ./cmd/server\n  client: ./cmd/client\nimages:\n  server: { binaries: [server] }\n  client: { binaries: [client] }\n`;
+    const fromDefault = await compileErrors({ spec: `${images}default: servr\n`, tree: TWO_MAINS });
+    const fromTarget = await compileErrors({ spec: images, tree: TWO_MAINS, target: "servr" });
+    const message = (line: string): string => line.replace(/^\S+: \w+: /, "");
+    expect(message(fromDefault)).toBe(message(fromTarget));
+    expect(fromDefault).toMatch(/^Gopherfile\.yaml:8:10: default: unknown target 'servr': did you mean 'server'\? valid targets are 'server', 'client', 'binaries'/);
+  });
+
   it("a misspelled test-report target is suggested like any other", async () => {
     expect(await compileErrors({ spec: `${SYNTAX}tests: { gate: false }\n`, tree: ONE_MAIN, target: "test-reports" })).toBe(
       "Gopherfile.yaml:2:1: unknown target 'test-reports': did you mean 'test-report'? valid targets are 'hello', 'binaries', 'test', 'test-report', 'vet', 'lint'",
