@@ -81,11 +81,11 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     return answerSubrequest(subrequest, {
       specFile: filename,
       specText,
-      prepared: prepared.ok ? prepared : { ok: false, errors: prepared.outcome.ok ? [] : prepared.outcome.errors },
+      prepared,
       compile,
     });
   }
-  if (!prepared.ok) return userErrorOutcome(prepared.outcome.ok ? [] : prepared.outcome.errors, filename, specText);
+  if (!prepared.ok) return userErrorOutcome(prepared.errors, filename, specText);
   const outcome = await compile(prepared.request);
   if (!outcome.ok) return userErrorOutcome(outcome.errors, filename, specText);
   const compiled = outcome.value;

@@ -2,7 +2,7 @@
 import type { FrontendResult, ReturnOutcome } from "../gateway/index.js";
 import { CACHE_IDS, cacheId, type CompiledTarget, type CompileOutcome, type CompileRequest, type UserError } from "../golang/compile/index.js";
 import { formatContextError, isContextError } from "../golang/context-error.js";
-import { formatUserErrors } from "../pipeline/index.js";
+import { formatUserErrors, type Prepared } from "../pipeline/index.js";
 import type { SpecPath } from "../spec/index.js";
 
 /** The frontend option that names a subrequest instead of a build. */
@@ -50,7 +50,7 @@ export interface SubrequestInput {
   readonly specFile: string;
   readonly specText: string;
   /** The prepared compile request, or the user errors that stopped preparing it. */
-  readonly prepared: { readonly ok: true; readonly request: CompileRequest } | { readonly ok: false; readonly errors: readonly UserError[] };
+  readonly prepared: Prepared;
   /** Compiles the prepared request for a target (pure but for image configs). */
   readonly compile: (request: CompileRequest) => Promise<CompileOutcome>;
 }

@@ -33,6 +33,7 @@ import { FrontendCap, capabilitiesFromPong, type Capabilities } from "./caps.js"
 import type { CacheImport } from "./frontend-options.js";
 import { GrpcCode, GrpcError, isGrpcError } from "./grpc-status.js";
 import type { UnaryCallOptions } from "./grpc-transport.js";
+import type { ResolveMode } from "../llb/index.js";
 import type { Platform } from "./platform.js";
 import { buildResult, errorStatus, returnRequest, type ErrorSource, type FrontendResult } from "./result.js";
 
@@ -64,8 +65,7 @@ export interface SolveOutput {
   readonly metadata: Readonly<Record<string, Uint8Array>>;
 }
 
-/** Image resolve modes, as BuildKit spells them. */
-export type ResolveMode = "default" | "pull" | "local";
+export type { ResolveMode } from "../llb/index.js";
 
 /** A warning attached to a vertex, shown in the build output. */
 export interface WarnInput {

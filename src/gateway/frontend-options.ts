@@ -1,5 +1,6 @@
 // A typed view of the frontend options docker build, buildx and buildctl send (target, platform, build args, …).
 
+import { RESOLVE_MODES, type ResolveMode } from "../llb/index.js";
 import type { GatewayEnv } from "./options.js";
 import { parsePlatform, platformOfNodeArch, type Platform } from "./platform.js";
 
@@ -55,7 +56,7 @@ export interface FrontendOptions {
   /** The platform builds run on: the first worker's first platform, else this process's own. */
   readonly buildPlatform: Platform;
   readonly noCache: NoCache;
-  readonly imageResolveMode: "default" | "pull" | "local";
+  readonly imageResolveMode: ResolveMode;
   readonly cacheImports: readonly CacheImport[];
   /** `docker build --network host|none` (`force-network-mode`): the network of RUN steps. */
   readonly networkMode: "sandbox" | "host" | "none";
@@ -99,10 +100,11 @@ export function readFrontendOptions(
   }
 
   const resolveRaw = opts.get(OptionKey.imageResolveMode) ?? "";
-  let imageResolveMode: FrontendOptions["imageResolveMode"] = "default";
-  if (resolveRaw === "pull" || resolveRaw === "local") imageResolveMode = resolveRaw;
-  else if (resolveRaw !== "" && resolveRaw !== "default") {
-    problems.push({ option: OptionKey.imageResolveMode, message: `invalid image-resolve-mode '${resolveRaw}': use default, pull or local` });
+  let imageResolveMode: ResolveMode = "default";
+  const known = RESOLVE_MODES.find((m) => m === resolveRaw);
+  if (known !== undefined) imageResolveMode = known;
+  else if (resolveRaw !== "") {
+    problems.push({ option: OptionKey.imageResolveMode, message: `invalid image-resolve-mode '${resolveRaw}': use ${RESOLVE_MODES.slice(0, -1).join(", ")} or ${RESOLVE_MODES.at(-1)}` });
   }
 
   const noCacheRaw = opts.get(OptionKey.noCache);

@@ -50,7 +50,7 @@ export function formatContextError(e: ContextError): string {
   return `${where}: ${e.message}`;
 }
 
-/** Either a value or the user errors that prevented it; never both. */
-export type Checked<T> =
+/** Either a value or the user errors that prevented it; never both. The one result shape of the compiler's stages. */
+export type Checked<T, E = ContextError> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly ContextError[] };
+  | { readonly ok: false; readonly errors: readonly E[] };

@@ -1,7 +1,8 @@
 // Reads a .dockerignore file into the cleaned pattern list BuildKit expects, validating every line.
 
 import { ContextError, type Checked } from "./context-error.js";
-import { cleanPath, IgnoreMatcher, patternSyntaxError } from "./ignore-matcher.js";
+import { cleanPath } from "../llb/index.js";
+import { IgnoreMatcher, patternSyntaxError } from "./ignore-matcher.js";
 
 /** A parsed .dockerignore: the pattern list exactly as moby's ignorefile.ReadAll returns it, and its matcher. */
 export interface Dockerignore {

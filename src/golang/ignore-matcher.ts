@@ -1,4 +1,5 @@
 // .dockerignore pattern matching with the semantics of moby/patternmatcher as BuildKit's fsutil applies it.
+import { cleanPath } from "../llb/index.js";
 import { matchGlob, type GlobToken } from "./glob-automaton.js";
 
 /** A pattern as patternmatcher.New keeps it: cleaned, `!` removed and recorded as `exclusion`. */
@@ -22,25 +23,6 @@ interface Entry extends IgnorePattern {
  * Opaque to callers; undefined stands for "no parent information" (top-level paths).
  */
 export type MatchInfo = readonly boolean[] & { readonly __matchInfo: true };
-
-/** Go's path.Clean for `/`-separated paths ("" → "."). */
-export function cleanPath(p: string): string {
-  if (p === "") return ".";
-  const rooted = p.startsWith("/");
-  const out: string[] = [];
-  for (const part of p.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!rooted) out.push("..");
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join("/");
-  if (rooted) return `/${joined}`;
-  return joined === "" ? "." : joined;
-}
 
 /**
  * Checks a pattern the way patternmatcher.New does (filepath.Match's syntax rules), plus the

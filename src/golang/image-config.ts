@@ -1,4 +1,5 @@
 // The OCI image config of an assembled image: the base image's config with the spec's settings laid over it.
+import { normalisePort } from "../spec/index.js";
 
 /** An OCI/Docker image config as BuildKit's image exporter reads it from `containerimage.config`. */
 export interface ImageConfig {
@@ -88,6 +89,16 @@ export function imageConfig(
   };
 }
 
+/** A config's `Env` entries (`KEY=value`) as a record; an entry without a key is skipped, as Docker does. */
+export function envRecord(entries: readonly string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const at = entry.indexOf("=");
+    if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return env;
+}
+
 function mergeEnv(baseEnv: readonly string[], overrides: Readonly<Record<string, string>>): string[] {
   const out = [...baseEnv];
   for (const key of Object.keys(overrides).sort()) {
@@ -97,11 +108,6 @@ function mergeEnv(baseEnv: readonly string[], overrides: Readonly<Record<string,
     else out.push(entry);
   }
   return out;
-}
-
-/** Normalises `8080` to `8080/tcp`, as `EXPOSE` does. */
-export function normalisePort(port: string): string {
-  return port.includes("/") ? port.toLowerCase() : `${port}/tcp`;
 }
 
 function mergePorts(

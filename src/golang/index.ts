@@ -21,7 +21,7 @@ export {
 } from "./discover.js";
 export { parseDockerignore, type Dockerignore } from "./dockerignore.js";
 export { FsContextReader, openFsContext } from "./fs-context-reader.js";
-export { cleanPath, IgnoreMatcher, patternSyntaxError, type IgnorePattern, type MatchInfo } from "./ignore-matcher.js";
+export { IgnoreMatcher, patternSyntaxError, type IgnorePattern, type MatchInfo } from "./ignore-matcher.js";
 export { MemoryContextReader } from "./memory-context-reader.js";
 export {
   defaultGoImage,

@@ -23,7 +23,7 @@ import type { CacheSharing, ContentCache, Mount, SecretEnv, SecretMount, SSHMoun
 import { joinPath } from "./path.js";
 import { platformToPb, type Platform } from "./platform.js";
 import type { State } from "./state.js";
-import type { BuildContext, BuiltOp, Output, Vertex } from "./vertex.js";
+import { sameOutput, type BuildContext, type BuiltOp, type Output, type Vertex } from "./vertex.js";
 
 export type NetworkMode = "sandbox" | "host" | "none";
 export type SecurityModeName = "sandbox" | "insecure";
@@ -139,7 +139,7 @@ export class ExecVertex implements Vertex {
     const seen: Output[] = [];
     for (const m of this.#fs) {
       const out = m.source?.out;
-      if (out && !seen.some((s) => s.vertex === out.vertex && s.index === out.index)) seen.push(out);
+      if (out && !seen.some((s) => sameOutput(s, out))) seen.push(out);
     }
     return seen;
   }

@@ -19,7 +19,7 @@ import { Caps } from "./caps.js";
 import { opLocations, opMetadata, type OpOptions } from "./constraints.js";
 import { joinPath, cleanPath, normalizePath } from "./path.js";
 import type { State } from "./state.js";
-import type { BuildContext, BuiltOp, Output, Vertex } from "./vertex.js";
+import { sameOutput, type BuildContext, type BuiltOp, type Output, type Vertex } from "./vertex.js";
 
 /** File owner: numbers are ids; "root" and decimal strings are ids too; other strings are names. */
 export interface Chown {
@@ -140,7 +140,7 @@ export class FileVertex implements Vertex {
   inputs(): readonly Output[] {
     const seen: Output[] = [];
     const add = (out: Output | undefined): void => {
-      if (out && !seen.some((s) => s.vertex === out.vertex && s.index === out.index)) seen.push(out);
+      if (out && !seen.some((s) => sameOutput(s, out))) seen.push(out);
     };
     for (const a of [...this.#chain].reverse()) {
       add(this.#base.out);

@@ -8,8 +8,11 @@ import { platformToPb } from "./platform.js";
 import { State } from "./state.js";
 import type { BuildContext, BuiltOp, Output, Vertex } from "./vertex.js";
 
-/** `pull` always asks the registry; `local` prefers an image the daemon already has. */
-export type ResolveMode = "default" | "pull" | "local";
+/** The image resolve modes: `pull` always asks the registry; `local` prefers an image the daemon already has. */
+export const RESOLVE_MODES = ["default", "pull", "local"] as const;
+
+/** How BuildKit finds an image: one spelling for the source op, the gateway's ResolveImageConfig and `image-resolve-mode`. */
+export type ResolveMode = (typeof RESOLVE_MODES)[number];
 
 export interface ImageOptions extends OpOptions {
   readonly resolveMode?: ResolveMode;

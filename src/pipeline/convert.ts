@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import { discoverModule } from "../golang/discover.js";
 import { chosenGoImage, goImageFor, goVersionFor } from "../golang/go-mod.js";
-import { compile, type CompileOutcome, type CompileRequest, type ContextSource, type ImageResolver } from "../golang/compile/index.js";
+import { compile, type CompileOutcome, type CompileRequest, type ContextSource, type ImageResolver, type UserError } from "../golang/compile/index.js";
 import type { ContextReader } from "../golang/context-reader.js";
 import { formatPlatform, parseImageRef, type NetworkMode, type Platform, type ProxyEnv } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
@@ -67,7 +67,7 @@ export interface ConvertInput {
 }
 
 /** A conversion's prepared half: the spec parsed and the module discovered, ready to compile (again). */
-export type Prepared = { readonly ok: true; readonly request: CompileRequest } | { readonly ok: false; readonly outcome: CompileOutcome };
+export type Prepared = { readonly ok: true; readonly request: CompileRequest } | { readonly ok: false; readonly errors: readonly UserError[] };
 
 /**
  * Parses the spec, discovers the module through `reader` and compiles the target. Every user
@@ -76,7 +76,7 @@ export type Prepared = { readonly ok: true; readonly request: CompileRequest } |
  */
 export async function convert(input: ConvertInput): Promise<CompileOutcome> {
   const prepared = await prepareConversion(input);
-  return prepared.ok ? compile(prepared.request) : prepared.outcome;
+  return prepared.ok ? compile(prepared.request) : prepared;
 }
 
 /**
@@ -87,7 +87,7 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
   const buildArgs: Record<string, string> = {};
   for (const [k, v] of input.buildArgs) if (!isPredefinedArg(k)) buildArgs[k] = v;
   const parsed = parseSpec(input.specText, input.specFile, { buildArgs });
-  if (!parsed.ok) return { ok: false, outcome: { ok: false, errors: parsed.errors } };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
 
   // The Go image's config is one more daemon round trip; it needs only the spec and go.mod, so it
   // is asked for while discovery walks the module (compile gets the same memoised answer).
@@ -108,7 +108,7 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
     ...(parsed.spec.go.version !== undefined ? { goVersion: parsed.spec.go.version } : {}),
   });
-  if (!facts.ok) return { ok: false, outcome: { ok: false, errors: facts.errors } };
+  if (!facts.ok) return { ok: false, errors: facts.errors };
 
   const request: CompileRequest = {
     spec: parsed,

@@ -4,7 +4,7 @@ export { SpecError, isSpecError, formatSpecError, sortSpecErrors, MAX_SHOWN_ERRO
 export { SPEC_LIMITS } from "./limits.js";
 export { formatPath, type SpecPath } from "./paths.js";
 export { interpolate, interpolateString, resolveArgs, type Interpolated, type ResolvedArgs } from "./interpolate.js";
-export { binaryFromGo, DEFAULT_GO_ENV, DEFAULT_LDFLAGS, type BinaryOptions } from "./normalise.js";
+export { binaryFromGo, DEFAULT_GO_ENV, DEFAULT_LDFLAGS, normalisePort, type BinaryOptions } from "./normalise.js";
 export { suggest } from "./did-you-mean.js";
 export { SPEC_SCHEMA } from "./schema.js";
 export { BUILTIN_TARGETS, targetNames, unknownTargetMessage, type BuiltinTarget } from "./targets.js";

@@ -113,7 +113,7 @@ function image(name: string, data: Data, strings: Strings): Image {
     env: strings(["images", name, "env"], data["env"]),
     ...optional("user", user === undefined ? undefined : String(user)),
     ...optional("workdir", data["workdir"] as string | undefined),
-    ports: [...new Set((data["ports"] as readonly (string | number)[] | undefined ?? []).map(port))],
+    ports: [...new Set((data["ports"] as readonly (string | number)[] | undefined ?? []).map(normalisePort))],
     labels: strings(["images", name, "labels"], data["labels"]),
     certificates: (data["certificates"] as boolean | undefined) ?? false,
     zoneinfo: (data["zoneinfo"] as boolean | undefined) ?? false,
@@ -161,10 +161,10 @@ function lint(data: Data): Lint {
   };
 }
 
-/** "8080" and 8080 become "8080/tcp", the form image configs use for ExposedPorts. */
-function port(value: string | number): string {
+/** "8080" and 8080 become "8080/tcp", the form image configs use for ExposedPorts (as `EXPOSE` writes it). */
+export function normalisePort(value: string | number): string {
   const text = String(value);
-  return text.includes("/") ? text : `${text}/tcp`;
+  return text.includes("/") ? text.toLowerCase() : `${text}/tcp`;
 }
 
 function normaliseDir(dir: string): string {

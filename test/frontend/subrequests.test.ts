@@ -24,7 +24,7 @@ async function input(specText: string, buildArgs: Record<string, string> = {}): 
   return {
     specFile: "Gopherfile.yaml",
     specText,
-    prepared: prepared.ok ? prepared : { ok: false, errors: prepared.outcome.ok ? [] : prepared.outcome.errors },
+    prepared,
     compile,
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import { formatContextError } from "../../src/golang/context-error.js";
 import { parseDockerignore } from "../../src/golang/dockerignore.js";
-import { cleanPath, IgnoreMatcher } from "../../src/golang/ignore-matcher.js";
+import { IgnoreMatcher } from "../../src/golang/ignore-matcher.js";
+import { cleanPath } from "../../src/llb/index.js";
 
 function patterns(text: string): readonly string[] {
   const r = parseDockerignore(text);

@@ -1,7 +1,7 @@
 // Images: binaries laid on scratch or a base image, with config, optional CA bundle and zoneinfo, and checks run inside.
 import { FileAction, formatPlatform, image as imageSource, scratch, type Platform, type SourceLocation, type State } from "../../llb/index.js";
 import type { Image } from "../../spec/index.js";
-import { imageConfig, type ImageConfig } from "../image-config.js";
+import { envRecord, imageConfig, type ImageConfig } from "../image-config.js";
 import type { BuiltBinary } from "./build.js";
 import { waitFor } from "./gate.js";
 import type { SpecLocations } from "./locations.js";
@@ -88,11 +88,7 @@ function runCheck(
   platform: Platform,
   location: SourceLocation,
 ): State {
-  const env: Record<string, string> = {};
-  for (const entry of config.config.Env ?? []) {
-    const at = entry.indexOf("=");
-    if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
-  }
+  const env = envRecord(config.config.Env);
   return base
     .run({
       args,

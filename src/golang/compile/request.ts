@@ -1,7 +1,7 @@
 // What the compiler takes and gives: small interfaces so the frontend, the CLI and tests share it.
 import type { Platform, State } from "../../llb/index.js";
 import type { Image, ParsedSpec, SpecError } from "../../spec/index.js";
-import type { ContextError } from "../context-error.js";
+import type { Checked, ContextError } from "../context-error.js";
 import type { ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
 import type { TestPlan } from "./tests.js";
@@ -98,6 +98,4 @@ export interface CompiledTarget {
 /** A user error from the spec or from the build context. */
 export type UserError = SpecError | ContextError;
 
-export type CompileOutcome =
-  | { readonly ok: true; readonly value: CompiledTarget }
-  | { readonly ok: false; readonly errors: readonly UserError[] };
+export type CompileOutcome = Checked<CompiledTarget, UserError>;

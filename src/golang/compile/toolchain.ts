@@ -3,7 +3,7 @@ import { FileAction, local, scratch, type Mount, type NetworkMode, type Platform
 import type { Spec } from "../../spec/index.js";
 import type { DocumentationFacts, ModuleFacts } from "../discover.js";
 import type { BuildTarget } from "../build-constraints.js";
-import type { ImageConfig } from "../image-config.js";
+import { envRecord, type ImageConfig } from "../image-config.js";
 import { stepInputs, type StepInputs } from "./inputs.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
@@ -302,11 +302,7 @@ function download(input: ToolchainInput, modFiles: State, workdir: string, env: 
  * workspaces are off so the build is the spec's module alone.
  */
 function goEnv(spec: Spec, config: ImageConfig | undefined): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of config?.config.Env ?? []) {
-    const at = entry.indexOf("=");
-    if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
-  }
+  const env = envRecord(config?.config.Env);
   env["PATH"] ??= "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   env["GOPATH"] ??= "/go";
   env["GOMODCACHE"] = GOMODCACHE;
