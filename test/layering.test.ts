@@ -21,7 +21,7 @@ const ANY = (): boolean => true;
 const PROTOBUF = (name: string): boolean => name === "@bufbuild/protobuf";
 
 /**
- * The layering of DESIGN.md: proto ← llb ← golang and gateway; spec stands alone; only the
+ * The layering the README describes ("How the code is laid out"): proto ← llb ← golang and gateway; spec stands alone; only the
  * pipeline and the entry points (frontend, cli) wire layers together, and nothing imports an entry point.
  */
 const RULES: Readonly<Record<Area, Rule>> = {

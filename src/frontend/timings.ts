@@ -1,4 +1,4 @@
-// Start-up timings made visible in the build's progress, for `scripts/measure-startup.sh`.
+// Start-up timings made visible in the build's progress, for `scripts/measure-startup.mjs`.
 import type { FrontendContext } from "../gateway/index.js";
 import { FileAction, marshal, scratch } from "../llb/index.js";
 import { RESERVED_ARGS } from "../pipeline/index.js";
