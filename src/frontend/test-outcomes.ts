@@ -1,7 +1,7 @@
 // Runs the build's test vertices through the gateway and reads their recorded outcomes.
 import type { GatewayClient } from "../gateway/index.js";
-import { parseOutcomeName, REPORT_FILES, type TestPlan, type TestRun } from "../golang/compile/index.js";
-import type { PackageRun } from "../golang/report/index.js";
+import type { TestPlan, TestRun } from "../golang/compile/index.js";
+import { isReplayedFailure, parseExitCode, parseFinishedAt, parseOutcomeName, RECORD_FILES, retryKey, type PackageRun } from "../golang/report/index.js";
 import { marshal, type MarshalOptions, type State } from "../llb/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 
@@ -47,12 +47,8 @@ export async function runTests(
     plan.runs.map(async (run) => {
       let state = run.report;
       let outcome: Recorded = first.get(run.pkg) ?? (await solveAndRead(client, run, state, marshalling));
-      // Both times are whole seconds. A failing run's vertex lasts a second past its recorded time,
-      // so a failure from an earlier build always ends in an earlier second than this process began,
-      // and one recorded in the same second as this start is this build's own.
-      for (let hop = 1; hop <= MAX_RETRIES && outcome.exitCode !== 0 && outcome.finishedAt < startedAtSeconds; hop++) {
-        // The hop number keeps keys distinct even if two failures end in the same second.
-        const key = `${hop}:${outcome.finishedAt}`;
+      for (let hop = 1; hop <= MAX_RETRIES && isReplayedFailure(outcome, startedAtSeconds); hop++) {
+        const key = retryKey(hop, outcome.finishedAt);
         retries.set(run.pkg, key);
         state = run.retry(key);
         outcome = await solveAndRead(client, run, state, marshalling);
@@ -87,7 +83,7 @@ async function readOutcomes(client: GatewayClient, plan: TestPlan, marshalling: 
 }
 
 async function readStreams(client: GatewayClient, ref: string): Promise<{ stream: string; stderr: string }> {
-  const [stream, stderr] = await Promise.all([readText(client, ref, REPORT_FILES.stream), readText(client, ref, REPORT_FILES.stderr)]);
+  const [stream, stderr] = await Promise.all([readText(client, ref, RECORD_FILES.stream), readText(client, ref, RECORD_FILES.stderr)]);
   return { stream, stderr };
 }
 
@@ -105,7 +101,6 @@ async function solveRef(client: GatewayClient, run: TestRun, state: State, marsh
 
 async function solveAndRead(client: GatewayClient, run: TestRun, state: State, marshalling: MarshalOptions): Promise<Recorded> {
   const ref = await solveRef(client, run, state, marshalling);
-  const [exitText, finishedText] = await Promise.all([readText(client, ref, REPORT_FILES.exitCode), readText(client, ref, REPORT_FILES.finishedAt)]);
-  const exitCode = Number.parseInt(exitText.trim(), 10);
-  return { exitCode: Number.isNaN(exitCode) ? 1 : exitCode, finishedAt: Number.parseInt(finishedText.trim(), 10) || 0, ref };
+  const [exitText, finishedText] = await Promise.all([readText(client, ref, RECORD_FILES.exitCode), readText(client, ref, RECORD_FILES.finishedAt)]);
+  return { exitCode: parseExitCode(exitText), finishedAt: parseFinishedAt(finishedText), ref };
 }

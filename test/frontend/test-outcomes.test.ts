@@ -3,7 +3,8 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { MAX_RETRIES, runTests } from "../../src/frontend/test-outcomes.js";
 import type { GatewayClient, SolveInput, SolveOutput } from "../../src/gateway/index.js";
-import { packageId, type TestPlan } from "../../src/golang/compile/index.js";
+import type { TestPlan } from "../../src/golang/compile/index.js";
+import { outcomeName, RECORD_FILES } from "../../src/golang/report/index.js";
 import { decodeDefinition, local } from "../../src/llb/index.js";
 import { RefSchema } from "../../src/proto/moby/buildkit/v1/frontend/gateway_pb.js";
 
@@ -58,11 +59,11 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
         ran.push("report");
       }
       const r = results.get("report")!;
-      return Promise.resolve([{ path: `outcome.${packageId("./flaky")}.${r.exitCode}.${r.finishedAt}`, mode: 0o644 }]);
+      return Promise.resolve([{ path: outcomeName("./flaky", r.exitCode, r.finishedAt), mode: 0o644 }]);
     },
     readFile(input: { readonly ref: string; readonly path: string }): Promise<Uint8Array> {
       const o = results.get(input.ref);
-      const files: Record<string, string> = o === undefined ? {} : { "exit-code": `${o.exitCode}\n`, "finished-at": `${o.finishedAt}\n`, "test2json.json": "", "stderr.txt": "" };
+      const files: Record<string, string> = o === undefined ? {} : { [RECORD_FILES.exitCode]: `${o.exitCode}\n`, [RECORD_FILES.finishedAt]: `${o.finishedAt}\n`, [RECORD_FILES.stream]: "", [RECORD_FILES.stderr]: "" };
       const text = files[input.path];
       return text === undefined ? Promise.reject(new Error(`no ${input.path} in ${input.ref}`)) : Promise.resolve(new TextEncoder().encode(text));
     },

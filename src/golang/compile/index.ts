@@ -2,5 +2,5 @@
 export { compile } from "./compile.js";
 export { allOf } from "./gate.js";
 export { CACHE_IDS, cacheId, contextSource, GOCACHE, GOMODCACHE, SOURCE_ROOT, type BuildNetwork, type ContextSource } from "./toolchain.js";
-export { packageId, parseOutcomeName, rawReports, reportDirName, reportWithSummary, REPORT_DIR, REPORT_FILES, RETRY_ENV, type TestPlan, type TestRun } from "./tests.js";
+export { rawReports, reportWithSummary, type TestPlan, type TestRun } from "./tests.js";
 export type { TestInfo, CompiledTarget, CompileOutcome, CompileRequest, ImageResolver, PlatformResult, TargetInfo, TargetKind, UserError } from "./request.js";

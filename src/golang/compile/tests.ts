@@ -2,6 +2,9 @@
 import { FileAction, scratch, type BindMount, type Mount, type State } from "../../llb/index.js";
 import type { Tests } from "../../spec/index.js";
 import type { GoPackage } from "../discover.js";
+import {
+  OUTCOME_GLOB, RECORD_ARGV0, recordEnv, RECORD_FILES, recordScript, REPORT_DIR, REPORT_LAYOUT, reportDirName, verdictScript,
+} from "../report/outcome.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
 import { buildFlagsOf, prepare, prepareDependencies, waitMount } from "./prepare.js";
@@ -23,20 +26,6 @@ export const MODULE_PREPARE_MIN_PACKAGES = 10;
  */
 export const TEST_LANES = 32;
 
-/** Where a test vertex writes its outcome, and the files it writes there. */
-export const REPORT_DIR = "/report";
-export const REPORT_FILES = {
-  /** stdout of `go test -json`: the test2json stream (plus build output on older Go). */
-  stream: "test2json.json",
-  stderr: "stderr.txt",
-  /** `go test`'s exit status, in decimal. */
-  exitCode: "exit-code",
-  /** Unix seconds when the run ended: tells a result replayed from cache from a fresh one. */
-  finishedAt: "finished-at",
-  /** The package as the spec names it (`./pkg02`). */
-  pkg: "package",
-} as const;
-
 /**
  * A package's test vertex. `report` is its outcome directory. `retry(key)` is the same run as
  * a new op, for a failure BuildKit replayed from its cache: equal keys give byte-identical ops, so
@@ -49,9 +38,6 @@ export interface TestRun {
   retry(key: string): State;
 }
 
-/** Set on a retry only: its value (the retry key) is what makes the retry a new op. */
-export const RETRY_ENV = "GOPHERFILE_RETRY";
-
 /**
  * The tests of a build: one run per package and the verdict that fails when any run failed.
  * `verdict` is what images, binaries and the `test` target wait for.
@@ -61,7 +47,7 @@ export interface TestPlan {
   readonly verdict: State | undefined;
   /**
    * Every run's `outcome.<package id>.<exit code>.<finished at>` file in one directory, so a
-   * frontend learns all outcomes with one solve and one listing (see {@link parseOutcomeName}).
+   * frontend learns all outcomes with one solve and one listing (read back with parseOutcomeName of report/outcome.ts).
    */
   readonly outcomes: State;
   /**
@@ -73,45 +59,8 @@ export interface TestPlan {
   readonly compiled: readonly BindMount[];
 }
 
-/** A package as a file-name-safe id: the hex of its path's UTF-8 bytes. */
-export function packageId(pkg: string): string {
-  return [...new TextEncoder().encode(pkg)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Reads an outcome file's name back; undefined for any other name. */
-export function parseOutcomeName(name: string): { readonly pkg: string; readonly exitCode: number; readonly finishedAt: number } | undefined {
-  const m = /^outcome\.([0-9a-f]+)\.(\d+)\.(\d+)$/.exec(name);
-  if (m === null) return undefined;
-  const hex = m[1] ?? "";
-  if (hex.length % 2 !== 0) return undefined;
-  const bytes = Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-  return { pkg: new TextDecoder().decode(bytes), exitCode: Number(m[2]), finishedAt: Number(m[3]) };
-}
-
-// `go test` must not fail the vertex: every package runs to completion and its outcome is kept,
-// so one build reports every failure. The verdict, not the run, decides whether the build fails.
-const RECORD = [
-  'R="$GOPHERFILE_REPORT"',
-  'printf "%s" "$GOPHERFILE_PACKAGE" > "$R/package"',
-  'go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"',
-  "code=$?",
-  "at=$(date +%s)",
-  'echo "$code" > "$R/exit-code"',
-  'echo "$at" > "$R/finished-at"',
-  // The outcome again, in an empty file's name: one directory listing reads every package's.
-  ': > "$R/outcome.$GOPHERFILE_PACKAGE_ID.$code.$at"',
-  // A failure's vertex ends a second after its recorded time, so every later build starts in a
-  // later whole second and tells this failure, replayed from the cache, from its own fresh run.
-  'if [ "$code" != 0 ]; then sleep 1; fi',
-].join("; ");
-
-// Lists every failed package, then exits 1 if there was one. The frontend replaces this log
-// with a message naming the failing tests; the verdict keeps plain `buildctl` users safe too.
-const VERDICT = [
-  "failed=0",
-  'for d in /reports/*; do code=$(cat "$d/exit-code"); if [ "$code" != 0 ]; then failed=1; echo "FAIL $(cat "$d/package") (go test exit code $code)"; grep -h -e "--- FAIL" -e "FAIL" "$d/test2json.json" | head -n 20; fi; done',
-  'exit "$failed"',
-].join("; ");
+/** Where the verdict mounts each run's report, as `<n>` below it. */
+const VERDICT_REPORTS = "/reports";
 
 export interface TestPlanOptions {
   /**
@@ -144,19 +93,13 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
   sorted.forEach((pkg, i) => {
     const before = i >= lanes ? runs[i - lanes] : undefined;
     // The predecessor's `package` file holds its package path: the same on every run.
-    const waits = before === undefined ? prepared : [...prepared, waitMount("lane", before.report, `/${REPORT_FILES.pkg}`)];
+    const waits = before === undefined ? prepared : [...prepared, waitMount("lane", before.report, `/${RECORD_FILES.pkg}`)];
     const run = (retry: string | undefined): State =>
       tc.root
         .run({
-          args: ["/bin/sh", "-c", RECORD, "go-test", ...flags, pkg],
+          args: ["/bin/sh", "-c", recordScript(), RECORD_ARGV0, ...flags, pkg],
           cwd: tc.workdir,
-          env: {
-            ...env,
-            GOPHERFILE_PACKAGE: pkg,
-            GOPHERFILE_PACKAGE_ID: packageId(pkg),
-            GOPHERFILE_REPORT: REPORT_DIR,
-            ...(retry === undefined ? {} : { [RETRY_ENV]: retry }),
-          },
+          env: { ...env, ...recordEnv(pkg, retry) },
           mounts: [...testSourceMounts(tc, pkg), ...waits, { type: "bind", target: REPORT_DIR, source: scratch() }],
           // Loopback only by default: parallel packages never collide on a port.
           network: tests.network === "none" ? "none" : tc.network,
@@ -201,16 +144,16 @@ function prepareTests(
 function outcomes(runs: readonly TestRun[]): State {
   if (runs.length === 0) return scratch();
   let action: FileAction = FileAction.empty;
-  for (const r of runs) action = action.copy(r.report, "/outcome.*", "/", { allowWildcard: true, allowEmptyWildcard: true });
+  for (const r of runs) action = action.copy(r.report, OUTCOME_GLOB, "/", { allowWildcard: true, allowEmptyWildcard: true });
   return scratch().file(action, { name: names.outcomes(runs.length) });
 }
 
 function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocations): State {
   const width = String(runs.length).length;
-  const mounts: Mount[] = runs.map((r, i) => ({ type: "bind", target: `/reports/${String(i).padStart(width, "0")}`, source: r.report, readonly: true }));
+  const mounts: Mount[] = runs.map((r, i) => ({ type: "bind", target: `${VERDICT_REPORTS}/${String(i).padStart(width, "0")}`, source: r.report, readonly: true }));
   return tc.image
     .run({
-      args: ["/bin/sh", "-c", VERDICT],
+      args: ["/bin/sh", "-c", verdictScript(VERDICT_REPORTS)],
       env: { PATH: tc.env["PATH"] ?? "/usr/bin:/bin" },
       mounts,
       network: "none",
@@ -222,27 +165,18 @@ function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocatio
 }
 
 /**
- * The raw reports as one directory: `<package>/test2json.json`, `stderr.txt` and `exit-code` per
- * package (`./pkg02` → `pkg02/`, the root package → `_root/`). The frontend adds junit.xml and summary.txt.
+ * The raw reports as one directory: each package's {@link REPORT_LAYOUT}.raw files in its
+ * {@link reportDirName} folder. The frontend adds junit.xml and summary.txt.
  */
 export function rawReports(runs: readonly TestRun[]): State {
   let action: FileAction = FileAction.empty;
   for (const r of runs) {
     const dir = `/${reportDirName(r.pkg)}`;
-    for (const f of [REPORT_FILES.stream, REPORT_FILES.stderr, REPORT_FILES.exitCode]) {
+    for (const f of REPORT_LAYOUT.raw) {
       action = action.copy(r.report, `/${f}`, `${dir}/${f}`, { createDestPath: true });
     }
   }
   return runs.length === 0 ? scratch() : scratch().file(action, { name: names.reports(runs.length) });
-}
-
-/**
- * The report folder of a package: its path without `./`, or `_root` for the module root (`go`
- * ignores directories starting with `_`, so no package can have that folder).
- */
-export function reportDirName(pkg: string): string {
-  const clean = pkg.replace(/^\.\//, "").replace(/\/+$/, "");
-  return clean === "" || clean === "." ? "_root" : clean;
 }
 
 /** The packages to test: the spec's list, or every discovered package that has test files. */
@@ -253,5 +187,6 @@ export function testedPackages(tests: Tests, packages: readonly GoPackage[]): st
 
 /** The `test-report` result: the raw reports plus the JUnit file and summary made from them. */
 export function reportWithSummary(raw: State, junitXml: string, summary: string): State {
-  return raw.file(FileAction.empty.mkfile("/junit.xml", 0o644, junitXml).mkfile("/summary.txt", 0o644, summary), { name: "[test-report] junit.xml and summary.txt" });
+  const action = FileAction.empty.mkfile(`/${REPORT_LAYOUT.junit}`, 0o644, junitXml).mkfile(`/${REPORT_LAYOUT.summary}`, 0o644, summary);
+  return raw.file(action, { name: `[test-report] ${REPORT_LAYOUT.junit} and ${REPORT_LAYOUT.summary}` });
 }

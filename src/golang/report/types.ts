@@ -1,6 +1,6 @@
 // The values a test vertex's output turns into: one PackageRun in, one PackageResult out.
 
-/** What a package's test vertex wrote: `go test -json` stdout, its stderr and its exit status. */
+/** What a package's test vertex recorded (its RECORD_FILES, see outcome.ts): `go test -json` stdout, its stderr and its exit status. */
 export interface PackageRun {
   /** The package as the spec or discovery names it, e.g. `./pkg02`; reports are sorted by it. */
   readonly pkg: string;

@@ -1,6 +1,7 @@
 // Test helper: assertions every compiled graph must satisfy, written out so a golden refresh cannot hide a regression.
 import { expect } from "vitest";
 import type { CompiledTarget } from "../../../src/golang/compile/index.js";
+import { packageId, RECORD_ARGV0, RECORD_ENV, recordScript, REPORT_DIR } from "../../../src/golang/report/index.js";
 import { copies, execView, fileBase, Graph, mountAt, type CopyView, type ExecView, type GraphOp } from "./graph.js";
 import { definitions } from "./helpers.js";
 
@@ -21,7 +22,7 @@ export function only<T>(items: readonly T[]): T {
 
 /** Whether `e` is a package's test vertex: `/bin/sh -c <record> go-test <flags…> <pkg>`. */
 export function isTestRun(e: ExecView): boolean {
-  return e.args[0] === "/bin/sh" && e.args[1] === "-c" && e.args[3] === "go-test";
+  return e.args[0] === "/bin/sh" && e.args[1] === "-c" && e.args[3] === RECORD_ARGV0;
 }
 
 /** Go steps: execs that run the go command, directly or (tests) through the shell that records the outcome. */
@@ -125,37 +126,23 @@ export function expectResultWaitsFor(graph: Graph, ops: readonly GraphOp[]): voi
   for (const op of ops) expect(graph.dependsOn(graph.result, op), `result waits for ${op.name}`).toBe(true);
 }
 
-/** Where a test vertex writes its outcome; written out here rather than imported, so a rename is caught. */
-export const REPORT = "/report";
-/** The files a test vertex records in {@link REPORT}. */
-export const RECORDED = ["package", "test2json.json", "stderr.txt", "exit-code", "finished-at"] as const;
+/** Where a test vertex writes its outcome (the contract's REPORT_DIR). */
+export const REPORT = REPORT_DIR;
 
 /**
- * A package's test vertex: a shell runs `go test -json` with `args` (the spec's flags, then the
- * package last), writes stdout, stderr, the exit code, the end time and the package into a writable
- * bind of scratch at /report (a vertex output), and ends with a command other than `go test`, so a
- * failing package never fails the vertex. Returns the output index of /report.
+ * A package's test vertex: a shell runs the contract's record script (which test-scripts.test.ts
+ * runs for real) with `args` (the spec's flags, then the package last) and the contract's
+ * environment, writing into a writable bind of scratch at /report (a vertex output). Returns the
+ * output index of /report.
  */
 export function expectTestRun(e: ExecView, pkg: string, args: readonly string[]): number {
   const label = e.node.name;
   expect(label).toBe(`[test ${pkg}] go test`);
-  expect(e.args.slice(0, 2), label).toEqual(["/bin/sh", "-c"]);
-  expect(e.args[3], label).toBe("go-test");
+  expect(e.args.slice(0, 4), label).toEqual(["/bin/sh", "-c", recordScript(), RECORD_ARGV0]);
   expect(goTestArgs(e), label).toEqual(args);
   expect(args[args.length - 1], label).toBe(pkg);
-  expect({ GOPHERFILE_REPORT: e.env["GOPHERFILE_REPORT"], GOPHERFILE_PACKAGE: e.env["GOPHERFILE_PACKAGE"], R: e.env["R"] }, label).toEqual({ GOPHERFILE_REPORT: REPORT, GOPHERFILE_PACKAGE: pkg, R: undefined });
-  const commands = (e.args[2] ?? "").split("; ");
-  const run = commands.findIndex((c) => c.startsWith("go test"));
-  expect(commands[run], label).toBe('go test -json "$@" > "$R/test2json.json" 2> "$R/stderr.txt"');
-  // $? must be read right after go test, and something else must run last.
-  expect(commands[run + 1], label).toBe("code=$?");
-  expect(run + 1, label).toBeLessThan(commands.length - 1);
-  expect(commands, label).toContain('echo "$code" > "$R/exit-code"');
-  // The outcome also goes into a file name, for the one-listing read of every package's outcome.
-  expect(commands, label).toContain(': > "$R/outcome.$GOPHERFILE_PACKAGE_ID.$code.$at"');
-  expect(e.args[2] ?? "", label).toMatch(/; if \[ "\$code" != 0 \]; then sleep 1; fi$/);
-  expect(e.env["GOPHERFILE_PACKAGE_ID"], label).toBe([...new TextEncoder().encode(pkg)].map((b) => b.toString(16).padStart(2, "0")).join(""));
-  for (const f of RECORDED) expect(commands.some((c) => c.includes(`> "$R/${f}"`)), `${label} records ${f}`).toBe(true);
+  const env = { report: e.env[RECORD_ENV.report], pkg: e.env[RECORD_ENV.pkg], pkgId: e.env[RECORD_ENV.pkgId], R: e.env["R"] };
+  expect(env, label).toEqual({ report: REPORT, pkg, pkgId: packageId(pkg), R: undefined });
   const report = mountAt(e, REPORT);
   expect({ type: report.type, readonly: report.readonly, source: report.source }, label).toEqual({ type: "bind", readonly: false, source: undefined });
   expect(report.output, label).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 // Golden spec → LLB cases for test outcomes: --target test-report, the summary laid on it, and each run's retries.
 import { describe, expect, it } from "vitest";
-import { reportDirName, reportWithSummary, RETRY_ENV } from "../../../src/golang/compile/index.js";
+import { reportWithSummary } from "../../../src/golang/compile/index.js";
+import { RECORD_ENV, reportDirName } from "../../../src/golang/report/index.js";
 import { definitionToJSON, marshal, scratch } from "../../../src/llb/index.js";
 import { expectGolden } from "./golden-json.js";
 import { buildExecs, expectTestRun, expectVerdict, graphs, only, REPORT, testExecs } from "./expect-llb.js";
@@ -132,7 +133,7 @@ describe("retries", () => {
       const [re, fe] = [execView(r.result), execView(f.result)];
       expect(r.result.digest).toBe(built.get(run.pkg)?.node.digest);
       expect(f.result.digest, run.pkg).not.toBe(r.result.digest);
-      expect(fe.env, run.pkg).toEqual({ ...re.env, [RETRY_ENV]: KEY });
+      expect(fe.env, run.pkg).toEqual({ ...re.env, [RECORD_ENV.retry]: KEY });
       expect({ args: fe.args, cwd: fe.cwd, name: f.result.name, inputs: f.result.inputs.map((i) => i.digest) }).toEqual({
         args: re.args,
         cwd: re.cwd,

@@ -1,9 +1,20 @@
-// The shell scripts the test and verdict vertices run, executed for real with a stand-in `go`, under dash and busybox.
+// Writer and reader of the test-outcome contract together: the scripts the compiler emits run for real (a stand-in `go`,
+// dash and busybox), and what they wrote is read back with the contract's decoders, as the frontend reads it.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  isReplayedFailure,
+  parseExitCode,
+  parseFinishedAt,
+  parseOutcomeName,
+  RECORD_ARGV0,
+  RECORD_ENV,
+  recordEnv,
+  RECORD_FILES,
+} from "../../../src/golang/report/index.js";
 import { execView } from "./graph.js";
 import { graphs, only, testExecs } from "./expect-llb.js";
 import { compileOk } from "./helpers.js";
@@ -30,15 +41,20 @@ afterEach(() => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
 });
 
-/** A directory with a `go` that prints each argument on a line, writes to stderr and exits with `code`; with busybox, its applets too. */
-function toolbox(code: number, busybox: boolean): { dir: string; path: string; shell: string } {
+/**
+ * A directory with a `go` that prints `lines` (by default each argument on a line), writes to
+ * stderr and exits with `code`; with busybox, its applets too.
+ */
+function toolbox(code: number, busybox: boolean, lines?: readonly string[]): { dir: string; path: string; shell: string } {
   const dir = mkdtempSync(join(tmpdir(), "gopherfile-scripts-"));
   temps.push(dir);
   const bin = join(dir, "bin");
   mkdirSync(bin);
-  writeFileSync(join(bin, "go"), `#!/bin/sh\nprintf '%s\\n' "$@"\necho "go: a warning" >&2\nexit ${code}\n`, { mode: 0o755 });
+  const print = lines === undefined ? `printf '%s\\n' "$@"` : `cat "${join(dir, "stream")}"`;
+  if (lines !== undefined) writeFileSync(join(dir, "stream"), lines.map((l) => `${l}\n`).join(""));
+  writeFileSync(join(bin, "go"), `#!/bin/sh\n${print}\necho "go: a warning" >&2\nexit ${code}\n`, { mode: 0o755 });
   if (!busybox || BUSYBOX === undefined) return { dir, path: `${bin}:/usr/bin:/bin`, shell: "/bin/sh" };
-  for (const applet of ["sh", "cat", "date", "grep", "head"]) symlinkSync(BUSYBOX, join(bin, applet));
+  for (const applet of ["sh", "cat", "date", "grep", "head", "sleep"]) symlinkSync(BUSYBOX, join(bin, applet));
   return { dir, path: bin, shell: join(bin, "sh") };
 }
 
@@ -46,61 +62,81 @@ function read(dir: string, file: string): string {
   return readFileSync(join(dir, file), "utf8");
 }
 
+/** Runs the record script as a test step would, for `pkg` with `go` exiting `code`; returns the report directory. */
+function record(script: string, box: { dir: string; path: string; shell: string }, pkg: string, flags: readonly string[]): { report: string; out: SpawnSyncReturns<string> } {
+  const report = mkdtempSync(join(box.dir, "report-"));
+  // The compiler's environment, but the report directory here is a temporary one.
+  const env = { PATH: box.path, ...recordEnv(pkg), [RECORD_ENV.report]: report };
+  const out = spawnSync(box.shell, ["-c", script, RECORD_ARGV0, ...flags, pkg], { env, encoding: "utf8" });
+  return { report, out };
+}
+
 for (const sh of SHELLS) {
   describe(`test scripts under ${sh.name}`, () => {
-    it.skipIf(!sh.available)("the run records go test's stream, stderr, exit code, end time and package, and exits 0 even when go test fails", async () => {
-      const { record } = await scripts();
-      for (const code of [0, 1, 2]) {
+    it.skipIf(!sh.available)("the run records what the reader decodes: one outcome name agreeing with the files, every argument intact, exit 0 even when go test fails", async () => {
+      const { record: script } = await scripts();
+      for (const [code, pkg] of [[0, "./pkg02"], [1, "."], [2, "./ünï code"]] as const) {
         const box = toolbox(code, sh.busybox);
-        const report = join(box.dir, "report");
-        mkdirSync(report);
         const before = Math.floor(Date.now() / 1000);
-        const out = spawnSync(box.shell, ["-c", record, "go-test", "-count=1", "-run=Test A|Test B", "./pkg02"], {
-          env: { PATH: box.path, GOPHERFILE_REPORT: report, GOPHERFILE_PACKAGE: "./pkg02" },
-          encoding: "utf8",
-        });
+        const { report, out } = record(script, box, pkg, ["-count=1", "-run=Test A|Test B"]);
         const after = Math.floor(Date.now() / 1000);
         expect({ status: out.status, stderr: out.stderr }, `go exits ${code}`).toEqual({ status: 0, stderr: "" });
+        // The listing the frontend reads: exactly one outcome name, saying what the files say.
+        const names = readdirSync(report);
+        const outcomes = names.map(parseOutcomeName).filter((o) => o !== undefined);
+        expect(outcomes, pkg).toHaveLength(1);
+        const finishedAt = parseFinishedAt(read(report, RECORD_FILES.finishedAt));
+        expect(outcomes[0]).toEqual({ pkg, exitCode: code, finishedAt });
+        expect(parseExitCode(read(report, RECORD_FILES.exitCode))).toBe(code);
+        expect(finishedAt).toBeGreaterThanOrEqual(before);
+        expect(finishedAt).toBeLessThanOrEqual(after);
+        // Every file of the contract is written, and nothing else.
+        expect(names.filter((n) => parseOutcomeName(n) === undefined).sort()).toEqual(Object.values(RECORD_FILES).sort());
+        expect(read(report, RECORD_FILES.pkg)).toBe(pkg);
         // Each argument reaches go intact, after -json, in order.
-        expect(read(report, "test2json.json")).toBe("test\n-json\n-count=1\n-run=Test A|Test B\n./pkg02\n");
-        expect(read(report, "stderr.txt")).toBe("go: a warning\n");
-        expect(read(report, "exit-code")).toBe(`${code}\n`);
-        expect(read(report, "package")).toBe("./pkg02");
-        const finished = Number(read(report, "finished-at").trim());
-        expect(finished).toBeGreaterThanOrEqual(before);
-        expect(finished).toBeLessThanOrEqual(after);
+        expect(read(report, RECORD_FILES.stream)).toBe(`test\n-json\n-count=1\n-run=Test A|Test B\n${pkg}\n`);
+        expect(read(report, RECORD_FILES.stderr)).toBe("go: a warning\n");
+        // The replay rule holds for this run: a reader starting once the step ended counts a failure as replayed, never this build's own.
+        const ended = Math.floor(Date.now() / 1000);
+        expect(isReplayedFailure({ exitCode: code, finishedAt }, ended), `${pkg} read when its step ended`).toBe(code !== 0);
+        expect(isReplayedFailure({ exitCode: code, finishedAt }, finishedAt), `${pkg} read by a build that started when it ended`).toBe(false);
       }
     });
 
-    it.skipIf(!sh.available)("the verdict passes when every run passed, and otherwise fails naming each failed package and its FAIL lines", async () => {
-      const { verdict } = await scripts();
+    it.skipIf(!sh.available)("the verdict reads what the runs wrote: passes when every run passed, and otherwise fails naming each failed package and its FAIL lines", async () => {
+      const { record: script, verdict } = await scripts();
       expect(verdict).toContain("/reports/*");
-      const box = toolbox(0, sh.busybox);
-      const reports = join(box.dir, "reports");
       const stream = [
         '{"Action":"run","Package":"example.com/parallel/pkg02","Test":"TestTwo"}',
         '{"Action":"output","Package":"example.com/parallel/pkg02","Test":"TestTwo","Output":"--- FAIL: TestTwo (0.00s)\\n"}',
         '{"Action":"fail","Package":"example.com/parallel/pkg02","Test":"TestTwo","Elapsed":0}',
         '{"Action":"output","Package":"example.com/parallel/pkg02","Output":"FAIL\\n"}',
       ];
-      const write = (n: string, pkg: string, code: number, lines: readonly string[]): void => {
-        mkdirSync(join(reports, n), { recursive: true });
-        writeFileSync(join(reports, n, "package"), pkg);
-        writeFileSync(join(reports, n, "exit-code"), `${code}\n`);
-        writeFileSync(join(reports, n, "test2json.json"), lines.map((l) => `${l}\n`).join(""));
+      /** A step's report as the record script writes it, with `go` printing `lines` and exiting `code`. */
+      const runStep = (code: number, pkg: string, lines: readonly string[]): string => {
+        const box = toolbox(code, sh.busybox, lines);
+        return record(script, box, pkg, []).report;
       };
-      // BuildKit mounts the reports at /reports; here they live in a temporary directory.
-      const run = (): SpawnSyncReturns<string> =>
-        spawnSync(box.shell, ["-c", verdict.replaceAll("/reports/", `${reports}/`)], { env: { PATH: box.path }, encoding: "utf8" });
+      const verdictOver = (reports: readonly string[]): SpawnSyncReturns<string> => {
+        const box = toolbox(0, sh.busybox);
+        const root = join(box.dir, "reports");
+        mkdirSync(root);
+        // BuildKit mounts each run's report at /reports/<n>; here they are links in a temporary directory.
+        reports.forEach((r, i) => symlinkSync(r, join(root, String(i))));
+        return spawnSync(box.shell, ["-c", verdict.replaceAll("/reports/", `${root}/`)], { env: { PATH: box.path }, encoding: "utf8" });
+      };
 
-      write("0", ".", 0, ['{"Action":"pass","Package":"example.com/parallel"}']);
-      write("1", "./pkg01", 0, ['{"Action":"pass","Package":"example.com/parallel/pkg01"}']);
-      write("2", "./pkg02", 0, ['{"Action":"pass","Package":"example.com/parallel/pkg02"}']);
-      expect({ status: run().status, stdout: run().stdout }).toEqual({ status: 0, stdout: "" });
+      const passed = verdictOver([
+        runStep(0, ".", ['{"Action":"pass","Package":"example.com/parallel"}']),
+        runStep(0, "./pkg01", ['{"Action":"pass","Package":"example.com/parallel/pkg01"}']),
+      ]);
+      expect({ status: passed.status, stdout: passed.stdout }).toEqual({ status: 0, stdout: "" });
 
-      write("0", ".", 2, ['{"Action":"output","Package":"example.com/parallel","Output":"FAIL\\texample.com/parallel [build failed]\\n"}']);
-      write("2", "./pkg02", 1, stream);
-      const failed = run();
+      const failed = verdictOver([
+        runStep(2, ".", ['{"Action":"output","Package":"example.com/parallel","Output":"FAIL\\texample.com/parallel [build failed]\\n"}']),
+        runStep(0, "./pkg01", ['{"Action":"pass","Package":"example.com/parallel/pkg01"}']),
+        runStep(1, "./pkg02", stream),
+      ]);
       expect(failed.status).toBe(1);
       expect(failed.stdout).toBe(
         [
