@@ -1,7 +1,7 @@
 // Cold builds of the large module, each on its own fresh buildkitd (empty state: both Go caches
 // empty), for frontend images given on the command line, in the order given; the time of every
 // `go build`, compile/prepare and `go test` step comes from buildctl's rawjson progress.
-// Written for issue 11 (bench/cold-shared-cache.md). Run it through esbuild, as bench.mjs does:
+// Written for issue 11 (bench/cold-shared-cache.md). Run it through esbuild, as scripts/run-harness.mjs does for bench/run.ts:
 //   node_modules/.bin/esbuild bench/cold-shared-cache.ts --bundle --platform=node --format=esm \
 //     --target=node20 --outfile=bench/work/cold-shared-cache.mjs
 //   node bench/work/cold-shared-cache.mjs --go-image 127.0.0.1:5000/gopherfile/golang:1.26 \

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DAEMONS, type Daemon } from "./clients.js";
+import { memoryFloorBytes, oneOf, positive } from "./harness.js";
 import { FIXTURE_NAMES, type FixtureName } from "./fixtures.js";
 import { SCENARIO_IDS, type ScenarioId } from "./scenarios.js";
 
@@ -52,19 +53,6 @@ and results.json (default: bench/; with --quick: bench/work/quick/).
 
 type Parsed = { ok: true; value: BenchOptions } | { ok: false; message: string };
 
-function positive(name: string, text: string | undefined, fallback: number): number | string {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : `--${name} ${text}: give a whole number above 0`;
-}
-
-function oneOf<T extends string>(name: string, values: readonly string[] | undefined, allowed: readonly T[], fallback: readonly T[]): readonly T[] | string {
-  if (values === undefined || values.length === 0) return fallback;
-  const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
-  if (bad !== undefined) return `--${name} ${bad}: choose from ${allowed.join(", ")}`;
-  return allowed.filter((a) => values.includes(a));
-}
-
 /** Parses `argv` (without node and the script); `benchDir` is bench/. Never throws for user input. */
 export function parseBenchArgs(argv: readonly string[], benchDir: string): Parsed {
   let values;
@@ -102,9 +90,8 @@ export function parseBenchArgs(argv: readonly string[], benchDir: string): Parse
   const repeats = positive("repeats", values.repeats, quick ? 3 : 5);
   const coldRepeats = positive("cold-repeats", values["cold-repeats"], quick ? 3 : 5);
   const overheadRepeats = positive("overhead-repeats", values["overhead-repeats"], quick ? 3 : 10);
-  const floorGiB = Number(values["memory-floor-gib"] ?? "2");
-  for (const v of [daemons, fixtures, scenarios, repeats, coldRepeats, overheadRepeats]) if (typeof v === "string") return { ok: false, message: v };
-  if (!(floorGiB >= 0)) return { ok: false, message: `--memory-floor-gib ${values["memory-floor-gib"]}: give a number of GiB, 0 or more` };
+  const floor = memoryFloorBytes(values["memory-floor-gib"]);
+  for (const v of [daemons, fixtures, scenarios, repeats, coldRepeats, overheadRepeats, floor]) if (typeof v === "string") return { ok: false, message: v };
   return {
     ok: true,
     value: {
@@ -122,7 +109,7 @@ export function parseBenchArgs(argv: readonly string[], benchDir: string): Parse
       frontendImage: values["frontend-image"],
       testbed: values["skip-testbed"] !== true,
       outDir: values.out ?? (quick ? join(benchDir, "work", "quick") : benchDir),
-      memoryFloorBytes: floorGiB * 2 ** 30,
+      memoryFloorBytes: floor as number,
     },
   };
 }

@@ -1,8 +1,8 @@
 // Entry of `npm run bench`: sets up (test bed, frontend image, CLI), measures, and writes RESULTS.md and results.json.
-import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { IMAGES } from "../test/e2e/testbed.js";
 import { CacheWatch } from "./cache-mounts.js";
+import { harnessDir, setup as runSetup, stampedLog } from "./harness.js";
 import { DAEMON_TITLES, type Daemon } from "./clients.js";
 import { materializeLarge, materializeSmall, materializeTrivial, type Fixture, type FixtureName } from "./fixtures.js";
 import { machineInfo } from "./machine.js";
@@ -14,23 +14,11 @@ import { renderResults } from "./report.js";
 import { loadResults, mergeResults, saveText, type BenchResults, type ResultUpdate, type RunInfo } from "./results.js";
 import { scenario } from "./scenarios.js";
 
-const started = Date.now();
-
-function log(line: string): void {
-  const s = Math.round((Date.now() - started) / 1000);
-  process.stdout.write(`[${String(Math.floor(s / 60)).padStart(3, " ")}m${String(s % 60).padStart(2, "0")}s] ${line}\n`);
-}
-
-/** Runs a setup command with its output shown; throws with what to do when it fails. */
-function setup(what: string, file: string, args: readonly string[], cwd: string): void {
-  log(`setup: ${what}`);
-  const result = spawnSync(file, args, { cwd, stdio: "inherit" });
-  if (result.status !== 0) throw new Error(`setup failed: ${what} (\`${[file, ...args].join(" ")}\` exited ${result.status ?? result.signal})`);
-}
+const log = stampedLog();
+const setup = (what: string, file: string, args: readonly string[], cwd: string): void => runSetup(log, what, file, args, cwd);
 
 async function main(argv: readonly string[]): Promise<number> {
-  // The launcher (bench/bench.mjs) runs a bundle from bench/work/, so it says where bench/ is.
-  const benchDir = resolve(process.env["GOPHERFILE_BENCH_DIR"] ?? import.meta.dirname);
+  const benchDir = harnessDir(import.meta.dirname);
   const repo = resolve(benchDir, "..");
   const parsed = parseBenchArgs(argv, benchDir);
   if (!parsed.ok) {

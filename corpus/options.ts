@@ -1,5 +1,6 @@
 // The harness's command line: `npm run corpus [-- --module chi --daemon buildkit …]`.
 import { parseArgs } from "node:util";
+import { memoryFloorBytes, oneOf } from "../bench/harness.js";
 import { DAEMONS, type Daemon } from "./builds.js";
 
 export interface CorpusOptions {
@@ -68,12 +69,11 @@ export function parseCorpusArgs(argv: readonly string[], corpusDir: string): Par
     return { ok: false, message: `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}` };
   }
   if (values.help === true) return { ok: false, message: USAGE };
-  const daemons = values.daemon ?? [...DAEMONS];
-  const bad = daemons.find((d) => !(DAEMONS as readonly string[]).includes(d));
-  if (bad !== undefined) return { ok: false, message: `--daemon ${bad}: choose from ${DAEMONS.join(", ")}` };
+  const daemons = oneOf("daemon", values.daemon, DAEMONS, DAEMONS);
+  if (typeof daemons === "string") return { ok: false, message: daemons };
   if (values["go-image-arg"] === true && values["no-go-image-arg"] === true) return { ok: false, message: "--go-image-arg and --no-go-image-arg contradict each other" };
-  const floorGiB = Number(values["memory-floor-gib"] ?? "2");
-  if (!(floorGiB >= 0)) return { ok: false, message: `--memory-floor-gib ${values["memory-floor-gib"]}: give a number of GiB, 0 or more` };
+  const floor = memoryFloorBytes(values["memory-floor-gib"]);
+  if (typeof floor === "string") return { ok: false, message: floor };
   const given = values["frontend-image"];
   const commit = values["frontend-commit"];
   if (given !== undefined && commit !== undefined) return { ok: false, message: "--frontend-image and --frontend-commit contradict each other: an image given is not built" };
@@ -82,7 +82,7 @@ export function parseCorpusArgs(argv: readonly string[], corpusDir: string): Par
     ok: true,
     value: {
       modules: values.module ?? [],
-      daemons: DAEMONS.filter((d) => daemons.includes(d)),
+      daemons,
       frontendImage: given ?? CORPUS_IMAGE,
       buildFrontend: given === undefined,
       frontendCommit: commit,
@@ -91,7 +91,7 @@ export function parseCorpusArgs(argv: readonly string[], corpusDir: string): Par
       onlyReport: values["only-report"] === true,
       keep: values.keep === true,
       outDir: values.out ?? corpusDir,
-      memoryFloorBytes: floorGiB * 2 ** 30,
+      memoryFloorBytes: floor,
     },
   };
 }

@@ -1,8 +1,9 @@
 // Entry of `npm run corpus`: sets up (test bed, frontend image), measures each module, writes RESULTS.md and results.json.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { harnessDir, setup as runSetup, stampedLog } from "../bench/harness.js";
 import { machineInfo } from "../bench/machine.js";
 import { IMAGES } from "../test/e2e/testbed.js";
 import { loadCatalog } from "./catalog.js";
@@ -11,23 +12,11 @@ import { parseCorpusArgs, selectModules } from "./options.js";
 import { renderResults } from "./render.js";
 import { loadResults, mergeModule, saveText, type CorpusResults, type RunInfo } from "./results.js";
 
-const started = Date.now();
-
-function log(line: string): void {
-  const sec = Math.round((Date.now() - started) / 1000);
-  process.stdout.write(`[${String(Math.floor(sec / 60)).padStart(3, " ")}m${String(sec % 60).padStart(2, "0")}s] ${line}\n`);
-}
-
-/** Runs a setup command with its output shown; throws when it fails. */
-function setup(what: string, file: string, args: readonly string[], cwd: string): void {
-  log(`setup: ${what}`);
-  const result = spawnSync(file, args, { cwd, stdio: "inherit" });
-  if (result.status !== 0) throw new Error(`setup failed: ${what} (\`${[file, ...args].join(" ")}\` exited ${result.status ?? result.signal})`);
-}
+const log = stampedLog();
+const setup = (what: string, file: string, args: readonly string[], cwd: string): void => runSetup(log, what, file, args, cwd);
 
 async function main(argv: readonly string[]): Promise<number> {
-  // The launcher (corpus/corpus.mjs) runs a bundle from corpus/work/, so it says where corpus/ is.
-  const corpusDir = resolve(process.env["GOPHERFILE_CORPUS_DIR"] ?? import.meta.dirname);
+  const corpusDir = harnessDir(import.meta.dirname);
   const repo = resolve(corpusDir, "..");
   const parsed = parseCorpusArgs(argv, corpusDir);
   if (!parsed.ok) {

@@ -3,8 +3,8 @@
 // every step mounts the module, so an edit re-runs more, but documentation still re-runs nothing.
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFreshBuildkitd, type FreshBuildkitd } from "./fresh-buildkitd.js";
-import { BuildTimer, PATH_NAMES, RUN_ID, buildOn, copyFixture, docker, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
+import { startFreshBuilder, type FreshBuilder } from "./fresh-buildkitd.js";
+import { BuildTimer, PATH_NAMES, RUN_ID, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
 import { gopherfileVertices, parseProgress, parseRawJson, vertexNamed, type ProgressVertex } from "./progress.js";
 import { REGISTRY } from "./testbed.js";
 
@@ -13,16 +13,13 @@ const ALL_TESTS = ["[test .] go test", "[test ./core] go test", "[test ./leaf] g
 
 const timer = new BuildTimer();
 const workspaces: Workspace[] = [];
-let daemon: FreshBuildkitd | undefined;
-let builder: string | undefined;
+let fresh: FreshBuilder | undefined;
 
 beforeAll(ensureFrontendImage);
 
 afterEach(async () => {
-  if (builder !== undefined) await docker(["buildx", "rm", builder], { allowFailure: true });
-  builder = undefined;
-  await daemon?.stop();
-  daemon = undefined;
+  await fresh?.stop();
+  fresh = undefined;
 });
 
 afterAll(async () => {
@@ -78,7 +75,7 @@ describe.each(PATHS)("%s", (path) => {
   });
 });
 
-describe.each(["buildctl", "buildx"] as const)("registry cache, %s", (path: GopherfilePath) => {
+describe.each(["buildctl", "buildx"] as const)("registry cache, %s", (path) => {
   const [exportFlag, importFlag] = path === "buildctl" ? ["--export-cache", "--import-cache"] : ["--cache-to", "--cache-from"];
 
   it(`${PATH_NAMES[path]}: after a one-file edit, a daemon with empty state that imports the registry cache runs only the edited package's dependents`, async () => {
@@ -90,12 +87,8 @@ describe.each(["buildctl", "buildx"] as const)("registry cache, %s", (path: Goph
     timer.record("exact-inputs export mode=max", await buildOn(path, ws, { ...target, outputDir: ws.out("first"), extraArgs: [exportFlag, `type=registry,ref=${ref},mode=max`] }));
 
     await ws.edit("leaf/leaf.go", (text) => text.replace(/leaf-[0-9a-f-]+/, `leaf-${randomUUID()}`));
-    daemon = await startFreshBuildkitd(`exact-${path}`);
-    if (path === "buildx") {
-      builder = `gopherfile-e2e-exact-${RUN_ID}`;
-      await docker(["buildx", "create", "--name", builder, "--driver", "remote", daemon.host]);
-    }
-    const onFresh = path === "buildctl" ? { env: { BUILDKIT_HOST: daemon.host } } : { builder: builder ?? "" };
+    fresh = await startFreshBuilder(path, `exact-${path}`);
+    const onFresh = fresh.on;
     const result = timer.record(
       "exact-inputs leaf edit, import on a fresh buildkitd",
       await buildOn(path, ws, { ...target, ...onFresh, outputDir: ws.out("fresh"), progress: "rawjson", extraArgs: [importFlag, `type=registry,ref=${ref}`] }),

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { REPO_ROOT } from "./gopherfile.js";
+import { docker, REPO_ROOT, RUN_ID } from "./gopherfile.js";
 import { run, tail } from "./run.js";
 import { BUILDCTL, CACHE_DIR, BUILDKIT_VERSION, STATE_DIR } from "./testbed.js";
 
@@ -110,4 +110,37 @@ export async function startFreshBuildkitd(name: string): Promise<FreshBuildkitd>
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { host, root, log, stop };
+}
+
+/** A fresh buildkitd reached the way one client reaches it: `on` goes into buildOn's options. */
+export interface FreshBuilder {
+  readonly daemon: FreshBuildkitd;
+  /** buildctl: `BUILDKIT_HOST` of the fresh daemon; buildx: a remote builder on it. */
+  readonly on: { readonly env: Readonly<Record<string, string>> } | { readonly builder: string };
+  /** Removes the buildx builder (if any), then stops the daemon. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a fresh buildkitd (see {@link startFreshBuildkitd}) and, for buildx, a remote builder
+ * `gopherfile-e2e-<name>-<run>` on it, so a test builds on an empty daemon through `client` as a
+ * fresh CI runner would.
+ */
+export async function startFreshBuilder(client: "buildctl" | "buildx", name: string): Promise<FreshBuilder> {
+  const daemon = await startFreshBuildkitd(name);
+  if (client === "buildctl") return { daemon, on: { env: { BUILDKIT_HOST: daemon.host } }, stop: () => daemon.stop() };
+  const builder = `gopherfile-e2e-${name}-${RUN_ID}`;
+  try {
+    await docker(["buildx", "create", "--name", builder, "--driver", "remote", daemon.host]);
+  } catch (err) {
+    await daemon.stop();
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await docker(["buildx", "rm", builder], { allowFailure: true });
+      await daemon.stop();
+    })());
+  return { daemon, on: { builder }, stop };
 }

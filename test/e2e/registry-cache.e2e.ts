@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildctlBuild } from "./build-paths.js";
-import { startFreshBuildkitd, type FreshBuildkitd } from "./fresh-buildkitd.js";
+import { startFreshBuildkitd, startFreshBuilder, type FreshBuildkitd, type FreshBuilder } from "./fresh-buildkitd.js";
 import {
   BuildTimer,
   FIXTURES,
@@ -16,11 +16,9 @@ import {
   RUN_ID,
   buildOn,
   copyFixture,
-  docker,
   ensureFrontendImage,
   listFiles,
   removeFrontendImage,
-  type GopherfilePath,
   type Workspace,
 } from "./gopherfile.js";
 import { parseRawJson, type TimedVertex } from "./progress.js";
@@ -29,7 +27,7 @@ import { REGISTRY } from "./testbed.js";
 const timer = new BuildTimer();
 const workspaces: Workspace[] = [];
 let daemon: FreshBuildkitd | undefined;
-let builder: string | undefined;
+let fresh: FreshBuilder | undefined;
 
 /** A cache reference of this run and client: `127.0.0.1:5000/gopherfile-e2e/cache:<label>-<run>`. */
 function cacheRef(label: string): string {
@@ -81,8 +79,8 @@ function expectAllCached(vertices: readonly TimedVertex[]): void {
 beforeAll(ensureFrontendImage);
 
 afterEach(async () => {
-  if (builder !== undefined) await docker(["buildx", "rm", builder], { allowFailure: true });
-  builder = undefined;
+  await fresh?.stop();
+  fresh = undefined;
   await daemon?.stop();
   daemon = undefined;
 });
@@ -93,7 +91,7 @@ afterAll(async () => {
   await Promise.all(workspaces.map((ws) => ws.remove()));
 });
 
-describe.each(["buildctl", "buildx"] as const)("%s", (path: GopherfilePath) => {
+describe.each(["buildctl", "buildx"] as const)("%s", (path) => {
   const [exportFlag, importFlag] = path === "buildctl" ? ["--export-cache", "--import-cache"] : ["--cache-to", "--cache-from"];
 
   it(`${PATH_NAMES[path]}: a daemon with empty state builds cache-edit from the registry cache without running a step`, async () => {
@@ -105,15 +103,8 @@ describe.each(["buildctl", "buildx"] as const)("%s", (path: GopherfilePath) => {
       await buildOn(path, ws, { outputDir: ws.out("first"), extraArgs: [exportFlag, `type=registry,ref=${ref},mode=max`] }),
     );
 
-    daemon = await startFreshBuildkitd(path);
-    const onFresh =
-      path === "buildctl"
-        ? { env: { BUILDKIT_HOST: daemon.host } }
-        : { builder: `gopherfile-e2e-fresh-${RUN_ID}` };
-    if (path === "buildx") {
-      builder = `gopherfile-e2e-fresh-${RUN_ID}`;
-      await docker(["buildx", "create", "--name", builder, "--driver", "remote", daemon.host]);
-    }
+    fresh = await startFreshBuilder(path, "fresh");
+    const onFresh = fresh.on;
     const out = ws.out("fresh");
     const result = timer.record(
       `cache-edit ${importFlag} on a fresh buildkitd`,
