@@ -5,7 +5,9 @@
 ARG NODE_BUILD_IMAGE=node:20-bookworm-slim
 ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
 
-FROM ${NODE_BUILD_IMAGE} AS build
+# The bundle is platform-independent: built once on the build platform, whatever the target
+# (scripts/release.sh builds linux/amd64 and linux/arm64 without emulating either).
+FROM --platform=$BUILDPLATFORM ${NODE_BUILD_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # Keyed on the lock file only, so source edits never re-run the install.
@@ -19,10 +21,12 @@ RUN node scripts/bundle.mjs
 
 FROM ${NODE_RUNTIME_IMAGE}
 COPY --from=build /src/dist/frontend.mjs /gopherfile/frontend.mjs
-# BuildKit reads these labels on frontend images: the frontend needs no network, and answers
-# frontend methods (--call=targets|outline|check), BuildKit's subrequests.
+# BuildKit reads these labels on frontend images: the frontend needs no network, answers
+# frontend methods (--call=targets|outline|check), BuildKit's subrequests, and reads named
+# contexts (--build-context; buildx asks for moby.buildkit.frontend.contexts and BuildKit refuses
+# a cap the label does not declare).
 LABEL moby.buildkit.frontend.network.none="true" \
-      moby.buildkit.frontend.caps="moby.buildkit.frontend.subrequests" \
+      moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts,moby.buildkit.frontend.subrequests" \
       org.opencontainers.image.title="gopherfile" \
       org.opencontainers.image.description="BuildKit frontend for Go projects"
 ENV NODE_OPTIONS=--max-old-space-size=512

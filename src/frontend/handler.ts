@@ -9,6 +9,7 @@ import { Caps, decodeDefinition, local, marshal, scratch, type MarshalOptions, t
 import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
+import { GatewayNamedContexts } from "./named-contexts.js";
 import { userErrorOutcome } from "./error-sources.js";
 import { answerSubrequest, SUBREQUEST_OPTION } from "./subrequests.js";
 import { runTests } from "./test-outcomes.js";
@@ -74,6 +75,14 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
     // Exact inputs are copies with include patterns (BuildKit v0.10+); older daemons mount the module.
     exactInputs: client.caps.llb.has(Caps.fileCopyIncludeExcludePatterns),
+    // `--build-context`: outside replaces' directories and the Go image (named-contexts.ts).
+    namedContexts: new GatewayNamedContexts(client, {
+      contexts: options.namedContexts,
+      options: env.options,
+      localSessionIds: options.localSessionIds,
+      sessionId: env.sessionId,
+      platform: options.buildPlatform,
+    }),
   };
   const prepared = await prepareConversion(input);
   const subrequest = env.options.get(SUBREQUEST_OPTION);

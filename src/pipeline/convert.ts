@@ -6,6 +6,8 @@ import { compile, type CompileOutcome, type CompileRequest, type ContextSource, 
 import type { ContextReader } from "../golang/context-reader.js";
 import { formatPlatform, parseImageRef, type NetworkMode, type Platform, type ProxyEnv } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
+import { userContextError } from "../golang/context-tree.js";
+import { arrangeTree, type NamedContexts } from "./named-contexts.js";
 
 /** Build args gopherfile itself reads; they are not spec arguments. */
 export const RESERVED_ARGS = { goImage: "GOPHERFILE_GO_IMAGE", timings: "GOPHERFILE_DEBUG_TIMINGS" } as const;
@@ -64,6 +66,11 @@ export interface ConvertInput {
    * for a daemon without copy include patterns, where every Go step mounts the module. Default true.
    */
   readonly exactInputs?: boolean | undefined;
+  /**
+   * The client's named contexts (`--build-context`): directories of local replaces outside the
+   * context, and an image replacing the Go image. Undefined (the CLI): none.
+   */
+  readonly namedContexts?: NamedContexts | undefined;
 }
 
 /** A conversion's prepared half: the spec parsed and the module discovered, ready to compile (again). */
@@ -93,14 +100,21 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
   // is asked for while discovery walks the module (compile gets the same memoised answer).
   const images = memoised(input.images);
   const choice = { override: input.buildArgs.get(RESERVED_ARGS.goImage), image: parsed.spec.go.image, version: parsed.spec.go.version };
-  const prefetch = (ref: string | undefined): void => {
+  // A named context replaces the Go image by its name (`--build-context golang=docker-image://…`).
+  const named = (ref: string): ReturnType<NamedContexts["goImage"]> => input.namedContexts?.goImage(ref);
+  const prefetch = (chosen: string | undefined): void => {
+    const replaced = chosen === undefined ? undefined : named(chosen);
+    const ref = replaced !== undefined && "ref" in replaced ? replaced.ref : chosen;
     if (ref !== undefined && parseImageRef(ref).ok) images.resolve(ref, input.buildPlatform).catch(() => undefined);
   };
   const early = chosenGoImage(choice);
   prefetch(early);
-  const facts = await discoverModule(input.reader, {
+  const arranged = await arrangeTree({ reader: input.reader, context: input.context, moduleDir: parsed.spec.module, named: input.namedContexts });
+  if (!arranged.ok) return { ok: false, errors: arranged.errors };
+  const { plan } = arranged.value;
+  const discovered = await discoverModule(arranged.value.reader, {
     ...(early === undefined ? { onGoMod: (mod) => prefetch(goImageFor(choice, goVersionFor(mod))) } : {}),
-    moduleDir: parsed.spec.module,
+    moduleDir: arranged.value.moduleDir,
     sources: input.exactInputs ?? true,
     buildFiles: [basename(input.specFile), ".dockerignore"],
     ...(input.readConcurrency !== undefined ? { concurrency: input.readConcurrency } : {}),
@@ -108,7 +122,11 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     cgo: parsed.spec.go.env["CGO_ENABLED"] === "1",
     ...(parsed.spec.go.version !== undefined ? { goVersion: parsed.spec.go.version } : {}),
   });
+  // Errors name files as the user knows them (`go.mod`, `../lib/go.mod`), not by their place in the tree.
+  const facts = discovered.ok || plan === undefined ? discovered : { ok: false as const, errors: discovered.errors.map((e) => userContextError(plan, e)) };
   if (!facts.ok) return { ok: false, errors: facts.errors };
+  const goImage = named(goImageFor(choice, facts.value.goVersion));
+  if (goImage !== undefined && "problem" in goImage) return { ok: false, errors: [parsed.errorAt(["go"], `named context for the Go image: ${goImage.problem}`)] };
 
   const request: CompileRequest = {
     spec: parsed,
@@ -119,8 +137,8 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     platforms: input.platforms,
     buildPlatform: input.buildPlatform,
     runnablePlatforms: input.runnablePlatforms,
-    context: input.context,
-    goImageOverride: choice.override,
+    context: arranged.value.context,
+    goImageOverride: goImage?.ref ?? choice.override,
     network: { mode: input.networkMode ?? "sandbox", proxy: proxyFromBuildArgs(input.buildArgs) },
     cacheNamespace: input.buildArgs.get(CACHE_NAMESPACE_ARG),
     images,

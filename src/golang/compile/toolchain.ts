@@ -7,6 +7,7 @@ import { envRecord, type ImageConfig } from "../image-config.js";
 import { stepInputs, type StepInputs } from "./inputs.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
+import { contextExcludes, placeInTree, type ContextTree } from "./tree-source.js";
 
 /** Where the build context is mounted in every Go step. */
 export const SOURCE_ROOT = "/src";
@@ -78,6 +79,8 @@ export interface ContextSource {
   readonly name: string;
   readonly excludes: readonly string[];
   readonly sessionId?: string | undefined;
+  /** Named contexts of local replaces outside the context: the context then sits inside a larger tree. */
+  readonly tree?: ContextTree | undefined;
 }
 
 /**
@@ -103,7 +106,7 @@ export function contextSource(source: ContextSource): State {
  * it, sending only what changed. With `withVcs`, `.git` is part of it (`go build -buildvcs=true`).
  */
 export function goSources(source: ContextSource, docs: DocumentationFacts, withVcs = false): State {
-  const left = goSourceExcludes(docs);
+  const left = contextExcludes(goSourceExcludes(docs), source.tree);
   if (left.length === 0 && !withVcs) return contextSource(source);
   // Last, so a `.dockerignore` exception cannot bring them back.
   const excludes = [...source.excludes, ...(withVcs ? [] : VCS_EXCLUDES), ...left];
@@ -119,12 +122,13 @@ function withoutDocs(context: State, docs: DocumentationFacts): State {
 }
 
 function contextLocal(source: ContextSource, exclude: readonly string[], name: string): State {
-  return local(source.name, {
+  const context = local(source.name, {
     ...(exclude.length > 0 ? { exclude } : {}),
     sharedKeyHint: source.name,
     ...(source.sessionId ? { sessionId: source.sessionId } : {}),
     name,
   });
+  return placeInTree(context, source.tree);
 }
 
 /**
