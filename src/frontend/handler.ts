@@ -5,11 +5,12 @@ import { allOf, compile, contextSource, reportWithSummary, type CompiledTarget, 
 import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
-import { Caps, decodeDefinition, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
+import { Caps, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
 import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
 import { GatewayNamedContexts } from "./named-contexts.js";
+import { sendSpecWarnings, type LoadedSpec } from "./spec-warnings.js";
 import { userErrorOutcome } from "./error-sources.js";
 import { answerSubrequest, SUBREQUEST_OPTION } from "./subrequests.js";
 import { runTests } from "./test-outcomes.js";
@@ -42,8 +43,10 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const sessionId = options.localSessionIds.get(options.contextName) ?? env.sessionId;
   const specSession = options.localSessionIds.get(options.specName) ?? env.sessionId;
 
+  // Warnings about the spec attach to this op's vertex (spec-warnings.ts).
+  const specState = local(options.specName, { include: [filename], followPaths: [filename], sessionId: specSession, sharedKeyHint: options.specName, name: `[internal] load ${filename}` });
   const [specText, ignoreText] = await Promise.all([
-    readOne(client, local(options.specName, { include: [filename], followPaths: [filename], sessionId: specSession, sharedKeyHint: options.specName, name: `[internal] load ${filename}` }), filename),
+    readOne(client, specState, filename),
     readOne(client, local(options.contextName, { include: [".dockerignore"], sessionId, sharedKeyHint: options.contextName, name: "[internal] load .dockerignore" }), ".dockerignore"),
   ]);
   if (specText === undefined) return { error: `${filename}: not found in the build context; pass the spec with -f <file>` };
@@ -98,7 +101,8 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const outcome = await compile(prepared.request);
   if (!outcome.ok) return userErrorOutcome(outcome.errors, filename, specText);
   const compiled = outcome.value;
-  await showWarnings(ctx, client, [...compiled.warnings, ...compiled.notes], compiled, options.buildPlatform);
+  const spec: LoadedSpec = { file: filename, text: specText, state: specState, lineOf: (path) => prepared.request.spec.locate(path).line };
+  await sendSpecWarnings(client, ctx.log, [...compiled.warnings, ...compiled.notes], compiled.warningPaths, spec);
   const platform = options.buildPlatform;
   // `--no-cache` (docker, buildctl and buildx send `no-cache=`) runs every step again. Its named
   // form (`--no-cache-filter`) names Dockerfile stages, which a Gopherfile has not.
@@ -122,7 +126,10 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
       runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, false),
     ]);
     const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
-    if (failure !== undefined) await showWarnings(ctx, client, [`tests.gate is false, so the build goes on: ${failure}`], compiled, platform);
+    if (failure !== undefined) {
+      const warning = `tests.gate is false, so the build goes on: ${failure}`;
+      await sendSpecWarnings(client, ctx.log, [warning], new Map([[warning, ["tests", "gate"]]]), spec);
+    }
     return { result };
   }
 
@@ -151,20 +158,6 @@ async function withRetries(request: CompileRequest, compiled: CompiledTarget, re
   const again = await compileAgain(request, retries);
   if (!again.ok) throw new Error(`compiling with test retries failed: ${formatUserErrors(again.errors)}`);
   return again.value;
-}
-
-/**
- * Warnings reach the user as BuildKit build warnings on the result's vertex where the daemon can
- * show them (`gateway.warnings`), and BuildKit's log otherwise.
- */
-async function showWarnings(ctx: FrontendContext, client: GatewayClient, warnings: readonly string[], compiled: CompiledTarget, platform: Platform): Promise<void> {
-  if (warnings.length === 0) return;
-  const first = compiled.results[0];
-  const digest = first === undefined ? undefined : decodeDefinition(marshal(first.state, { platform })).result?.digest;
-  for (const w of warnings) {
-    ctx.log(`warning: ${w}`);
-    if (digest !== undefined) await client.warn({ digest, level: 1, short: w });
-  }
 }
 
 /** When this process started, in Unix seconds: test outcomes older than this came from the cache. */

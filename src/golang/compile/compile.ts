@@ -46,12 +46,18 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
   const warnings: string[] = [...request.spec.ignoredBuildArgs.map((a) => `build arg ${a} is not declared under args: in ${request.specFile}; it has no effect`)];
   const notes: string[] = [];
+  // The spec key each warning and note is about: BuildKit's Warn points at its line (CompiledTarget.warningPaths).
+  const warningPaths = new Map<string, SpecPath>(warnings.map((w) => [w, ["args"]]));
+  const say = (into: string[], message: string, path: SpecPath): void => {
+    into.push(message);
+    warningPaths.set(message, path);
+  };
   if (request.target === undefined && spec.default === undefined && target === "test" && binaries.length === 0) {
-    notes.push("the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports");
+    say(notes, "the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports", ["default"]);
   }
   if (chosenGoImage(choice) === undefined && request.facts.goVersion === undefined) {
     const goMod = request.facts.moduleDir === "" ? "go.mod" : `${request.facts.moduleDir}/go.mod`;
-    warnings.push(`${goMod} has no go line: building with ${goImageRef}, as go uses the toolchain it has; set go.version in the spec to pin one`);
+    say(warnings, `${goMod} has no go line: building with ${goImageRef}, as go uses the toolchain it has; set go.version in the spec to pin one`, ["go", "version"]);
   }
 
   const imageCheck = parseImageRef(goImageRef);
@@ -80,7 +86,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const testInfo = { plan: tests, gated: false, location: testsLocation(request) };
   const single = (kind: CompiledTarget["kind"], state: State, gatedOnTests = false): CompileOutcome => ({
     ok: true,
-    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings, tests: { ...testInfo, gated: gatedOnTests }, independent: [], available, notes },
+    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings, warningPaths, tests: { ...testInfo, gated: gatedOnTests }, independent: [], available, notes },
   });
 
   switch (target) {
@@ -131,7 +137,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       return { platform: p, state: collected };
     });
     const independent = [...builds.values()].map((b) => b.state);
-    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
+    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings, warningPaths, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
   }
 
   if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
@@ -149,11 +155,11 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       locations,
     });
     results.push(assembled.result);
-    notes.push(...assembled.warnings);
+    for (const w of assembled.warnings) say(notes, w, ["images", image.name, "check"]);
     independent.push(...assembled.checks);
   }
   independent.unshift(...[...builds.values()].map((b) => b.state));
-  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
+  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, warningPaths, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */

@@ -1,6 +1,6 @@
 // What the compiler takes and gives: small interfaces so the frontend, the CLI and tests share it.
 import type { Platform, State } from "../../llb/index.js";
-import type { Image, ParsedSpec, SpecError } from "../../spec/index.js";
+import type { Image, ParsedSpec, SpecError, SpecPath } from "../../spec/index.js";
 import type { Checked, ContextError } from "../context-error.js";
 import type { ModuleFacts } from "../discover.js";
 import type { ImageConfig } from "../image-config.js";
@@ -83,6 +83,11 @@ export interface CompiledTarget {
   readonly multiPlatform: boolean;
   /** Things the user should know that do not stop the build (e.g. a check skipped for a foreign platform). */
   readonly warnings: readonly string[];
+  /**
+   * The spec key each warning and note is about, by its text, so BuildKit's Warn can point at its
+   * line; a text absent here (or no map) is about the spec as a whole.
+   */
+  readonly warningPaths?: ReadonlyMap<string, SpecPath>;
   readonly tests: TestInfo;
   /**
    * Work in the result that does not wait for the tests (builds, image checks). A frontend that
