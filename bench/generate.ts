@@ -84,7 +84,8 @@ export function planLargeModule(options: GenerateOptions = DEFAULT_GENERATE_OPTI
       leaf,
       salt: BigInt(rnd.int(1, 0x7fffffff)) * 0x100000001n + BigInt(i),
     };
-    (byLayer[layer] ??= []).push(pkg);
+    byLayer[layer] ??= [];
+    byLayer[layer].push(pkg);
     all.push(pkg);
   }
 

@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { pruneBuilder, runBuild, type Daemon, type Tool } from "./clients.js";
-import { CacheWatch } from "./cache-mounts.js";
+import type { CacheWatch } from "./cache-mounts.js";
 import { applyEdit } from "./edits.js";
 import { failureCause } from "./failure.js";
 import { command, tail, type ExecResult } from "./exec.js";

@@ -15,5 +15,5 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ["src/frontend.ts"], outfile: "dist/frontend.mjs", minify: true }),
-  build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.mjs", banner: { js: "#!/usr/bin/env node\n" + common.banner.js } }),
+  build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.mjs", banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
 ]);

@@ -43,7 +43,7 @@ function parse(x: string): ParsedVersion {
   }
   if (rest[0] === ".") {
     const patch = cutInt(rest.slice(1));
-    if (!patch || patch[1] !== "") return INVALID;
+    if (patch?.[1] !== "") return INVALID;
     return { ...base, patch: patch[0], kind: "", pre: "" };
   }
   const kind = /^[a-z]+/.exec(rest)?.[0];
@@ -51,7 +51,7 @@ function parse(x: string): ParsedVersion {
   rest = rest.slice(kind.length);
   if (rest === "") return { ...base, patch: "", kind, pre: "" };
   const pre = cutInt(rest);
-  if (!pre || pre[1] !== "") return INVALID;
+  if (pre?.[1] !== "") return INVALID;
   return { ...base, patch: "", kind, pre: pre[0] };
 }
 

@@ -23,7 +23,10 @@ export class MemoryContextReader implements ContextReader {
         const isLeaf = i === parts.length - 1;
         const kind = isLeaf ? (value instanceof Uint8Array ? "file" : "symlink") : "dir";
         let entries = this.dirs.get(dir);
-        if (!entries) this.dirs.set(dir, (entries = new Map()));
+        if (!entries) {
+          entries = new Map();
+          this.dirs.set(dir, entries);
+        }
         entries.set(parts[i]!, kind);
       }
     }

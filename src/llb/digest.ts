@@ -3,5 +3,5 @@ import { createHash } from "node:crypto";
 
 /** `sha256:<hex>` of the bytes. */
 export function digestOf(bytes: Uint8Array): string {
-  return "sha256:" + createHash("sha256").update(bytes).digest("hex");
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 }

@@ -15,7 +15,7 @@ export function cleanPath(p: string): string {
     out.push(part);
   }
   const body = out.join("/");
-  if (rooted) return "/" + body;
+  if (rooted) return `/${body}`;
   return body === "" ? "." : body;
 }
 
@@ -35,7 +35,7 @@ export function normalizePath(parent: string, p: string, keepSlash: boolean): st
   if (!out.startsWith("/")) out = joinPath("/", parent, out);
   if (keepSlash) {
     if (p.endsWith("/") && !out.endsWith("/")) out += "/";
-    else if (p.endsWith("/.")) out = (out === "/" ? "/" : out + "/") + ".";
+    else if (p.endsWith("/.")) out = `${out === "/" ? "/" : `${out}/`}.`;
   }
   return out;
 }

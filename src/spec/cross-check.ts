@@ -6,8 +6,8 @@ import { formatPath, type SpecPath } from "./paths.js";
 import { targetNames, unknownTargetMessage } from "./targets.js";
 import type { Binary, Spec } from "./types.js";
 
-/** time.Duration is an int64 of nanoseconds. */
-const MAX_DURATION_NANOS = 9_223_372_036_854_775_807;
+/** time.Duration is an int64 of nanoseconds: at most 2^63 - 1, which a double holds as 2^63. */
+const MAX_DURATION_NANOS = 2 ** 63;
 const UNIT_NANOS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** A Go duration (already matched by the schema's pattern) in nanoseconds, as a float: only compared with the limit. */

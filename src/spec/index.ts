@@ -8,14 +8,14 @@ export { binaryFromGo, DEFAULT_GO_ENV, DEFAULT_LDFLAGS, normalisePort, type Bina
 export { suggest } from "./did-you-mean.js";
 export { SPEC_SCHEMA } from "./schema.js";
 export { BUILTIN_TARGETS, targetNames, unknownTargetMessage, type BuiltinTarget } from "./targets.js";
-export {
-  type Spec,
-  type GoSettings,
-  type Binary,
-  type Tests,
-  type TestNetwork,
-  type Lint,
-  type GolangciLint,
-  type Image,
-  type ImageCheck,
+export type {
+  Spec,
+  GoSettings,
+  Binary,
+  Tests,
+  TestNetwork,
+  Lint,
+  GolangciLint,
+  Image,
+  ImageCheck,
 } from "./types.js";

@@ -100,7 +100,9 @@ function structureErrors(doc: Document.Parsed, locator: Locator): { fatal: SpecE
         stack.push({ node: pair.value, path: [...path, name] });
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+      node.items.forEach((item, i) => {
+        stack.push({ node: item, path: [...path, i] });
+      });
     }
   }
   return { fatal, duplicates };

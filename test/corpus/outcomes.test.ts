@@ -97,12 +97,12 @@ describe("hostOutcomes", () => {
 
 describe("reportOutcomes", () => {
   const stream = (pkg: string, test: string, action: "pass" | "fail"): string =>
-    [
+    `${[
       ev({ Action: "start", Package: pkg }),
       ev({ Action: "run", Package: pkg, Test: test }),
       ev({ Action: action, Package: pkg, Test: test, Elapsed: 0 }),
       ev({ Action: action, Package: pkg, Elapsed: 0 }),
-    ].join("\n") + "\n";
+    ].join("\n")}\n`;
 
   it("names folders by import path, `_root` being the module root", () => {
     expect(importPathOfFolder("example.com/m", "_root")).toBe("example.com/m");

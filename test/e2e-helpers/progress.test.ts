@@ -106,7 +106,9 @@ describe("programHeaderTypes", () => {
     bytes.writeBigUInt64LE(64n, 32); // e_phoff
     bytes.writeUInt16LE(56, 54); // e_phentsize
     bytes.writeUInt16LE(types.length, 56); // e_phnum
-    types.forEach((type, i) => bytes.writeUInt32LE(type, 64 + 56 * i));
+    types.forEach((type, i) => {
+      bytes.writeUInt32LE(type, 64 + 56 * i);
+    });
     const file = join(dir, "elf");
     await writeFile(file, bytes);
     return file;

@@ -46,7 +46,9 @@ describe("ten tested packages", () => {
       const prepared = progress.filter((v) => /^\[test\] compile (?:the standard library for 10 packages|\d+ packages? (?:shared by 10 tested packages|and their dependencies))$/.test(v.name));
       expect(prepared.length, progress.map((v) => v.name).join("\n")).toBeGreaterThanOrEqual(1);
       const spans = await Promise.all(PACKAGES.map((p) => span(out, p)));
-      spans.forEach((s, i) => expect(s.passed, PACKAGES[i]).toBe(true));
+      spans.forEach((s, i) => {
+        expect(s.passed, PACKAGES[i]).toBe(true);
+      });
       if (path === "docker") {
         // Lanes: p08 waits for p00, p09 for p01.
         for (let i = OLD_DAEMON_LANES; i < PACKAGES.length; i++) {

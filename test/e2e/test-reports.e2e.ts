@@ -116,7 +116,7 @@ describe.each(PATHS)("%s", (path) => {
     }
     for (const site of FAILURE_SITES) {
       const suite = junit.suites.find((s) => s.failed.includes(site.test));
-      expect(suite?.messages[site.test], site.test).toMatch(new RegExp(`^${escape(await failureLocation(site))}: `));
+      expect(suite?.messages[site.test], site.test).toMatch(new RegExp(`^${escapeRegExp(await failureLocation(site))}: `));
     }
 
     const summary = await readFile(join(out, "summary.txt"), "utf8");
@@ -150,7 +150,7 @@ describe.each(PATHS)("%s", (path) => {
     expect(namedFailures(text)).toEqual(expected);
     for (const site of FAILURE_SITES) expect(text, site.test).toContain(`${await failureLocation(site)}: `);
     for (const name of PACKAGES.flatMap((p) => [...p.passed, ...p.skipped])) {
-      expect(text, `a passing test is named: ${name}`).not.toMatch(new RegExp(`\\b${escape(name)}\\b`));
+      expect(text, `a passing test is named: ${name}`).not.toMatch(new RegExp(`\\b${escapeRegExp(name)}\\b`));
     }
     expect(text).toContain(`${await testsKeyLocation()}: tests: fix the failures above`);
     expect(text).not.toMatch(CRASH);
@@ -213,6 +213,6 @@ describe.each(PATHS)("%s", (path) => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

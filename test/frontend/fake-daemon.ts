@@ -75,7 +75,7 @@ function stream(outcome: Outcome): string {
     { Action: action, Package: "example.com/calc/sum", Test: "TestAdd", Elapsed: 0 },
     { Action: action, Package: "example.com/calc/sum", Elapsed: 0 },
   ];
-  return lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+  return `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`;
 }
 
 /** Environment entries of every exec op in a Definition. */

@@ -41,7 +41,7 @@ export const corpus: readonly CorpusEntry[] = [
     name: "image-options",
     build: () =>
       marshal(
-        image("ghcr.io/acme/tool@sha256:" + "ab".repeat(32), {
+        image(`ghcr.io/acme/tool@sha256:${"ab".repeat(32)}`, {
           resolveMode: "pull",
           platform: armv7,
           name: "tool image",

@@ -10,7 +10,7 @@ const amd64: Platform = { os: "linux", architecture: "amd64" };
 
 function golden(name: string, value: unknown): void {
   const file = join(dir, `${name}.json`);
-  const text = JSON.stringify(value, null, 2) + "\n";
+  const text = `${JSON.stringify(value, null, 2)}\n`;
   if (update) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, text);

@@ -31,7 +31,7 @@ describe("parseImageRef", () => {
   });
 
   it("keeps a digest and adds no default tag to it", () => {
-    const d = "sha256:" + "0123456789abcdef".repeat(4);
+    const d = `sha256:${"0123456789abcdef".repeat(4)}`;
     expect(ref(`alpine@${d}`)).toBe(`docker.io/library/alpine@${d}`);
     expect(ref(`alpine:3.20@${d}`)).toBe(`docker.io/library/alpine:3.20@${d}`);
   });

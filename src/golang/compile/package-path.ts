@@ -20,6 +20,7 @@ export function packageRef(pkg: string, modulePath: string): PackageRef {
   const invalid = (why: string): PackageRef => ({ kind: "invalid", message: `'${pkg}' is not a package path: ${why}` });
   if (pkg === "") return invalid("it is empty; write ./cmd/name");
   if (pkg.startsWith("-")) return invalid("a package cannot start with '-' (it would be a flag of go); write ./cmd/name");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check refuses.
   if (/[\s\\]|[\u0000-\u001f\u007f]/.test(pkg)) return invalid("it holds white space, a backslash or a control character");
   if (pkg.includes("...")) return invalid("'...' patterns name many packages; list each package");
   if (pkg.startsWith("/")) return invalid("it is absolute; write it relative to the module, such as ./cmd/name");

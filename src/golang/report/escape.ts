@@ -2,6 +2,7 @@
 
 // Characters outside XML 1.0's Char production: C0 controls but tab, LF and CR; U+FFFE, U+FFFF;
 // and (with the u flag) unpaired surrogates. No character reference can carry them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are what gets escaped.
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/gu;
 
 /** `\xNN` (or `\uNNNN`) for a character XML cannot carry, so test output such as ANSI colours stays visible. */
@@ -27,5 +28,6 @@ export function xmlAttr(s: string): string {
 
 /** Replaces characters a terminal would act on (escapes, NUL, lone CR) with `\xNN`; keeps tabs. */
 export function printable(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are what gets escaped.
   return s.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, visible).replace(NOT_XML_CHAR, visible);
 }

@@ -19,7 +19,7 @@ export function testBody(output: string): string[] {
 
 /** The `go test` lines that close a package's output: `PASS`, `FAIL`, `ok  \tpkg\t0.1s`, `FAIL\tpkg\t0.1s`. */
 export function isPackageVerdict(line: string): boolean {
-  return /^(?:PASS|FAIL)$/.test(line) || /^(?:ok  |FAIL|\?   )\t\S+(?:\t| |$)/.test(line);
+  return /^(?:PASS|FAIL)$/.test(line) || /^(?:ok {2}|FAIL|\? {3})\t\S+(?:\t| |$)/.test(line);
 }
 
 // `    pkg02_test.go:10: message`: how t.Log, t.Error and t.Fatal prefix their lines.

@@ -37,7 +37,7 @@ function spaced(json: string): string {
  */
 export function expectGolden(name: string, value: JsonValue): void {
   const file = join(GOLDEN_DIR, `${name}.json`);
-  const text = formatJSON(value) + "\n";
+  const text = `${formatJSON(value)}\n`;
   if (process.env["UPDATE_GOLDEN"] === "1") {
     mkdirSync(GOLDEN_DIR, { recursive: true });
     writeFileSync(file, text);

@@ -122,7 +122,9 @@ for (const sh of SHELLS) {
         const root = join(box.dir, "reports");
         mkdirSync(root);
         // BuildKit mounts each run's report at /reports/<n>; here they are links in a temporary directory.
-        reports.forEach((r, i) => symlinkSync(r, join(root, String(i))));
+        reports.forEach((r, i) => {
+          symlinkSync(r, join(root, String(i)));
+        });
         return spawnSync(box.shell, ["-c", verdict.replaceAll("/reports/", `${root}/`)], { env: { PATH: box.path }, encoding: "utf8" });
       };
 
