@@ -2,7 +2,7 @@
 import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
 import type { GatewayClient } from "../gateway/index.js";
 import { allOf, compile, contextSource, reportWithSummary, type CompiledTarget, type CompileRequest } from "../golang/compile/index.js";
-import { failureMessage, junitXml, parseTestRun, summaryText } from "../golang/report/index.js";
+import { failureMessage, parseTestRun, testReportFiles } from "../golang/report/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
 import { Caps, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
@@ -111,9 +111,8 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   if (compiled.kind === "test-report") {
     // The report target succeeds whatever the tests say: CI needs the reports most when they fail.
     const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, true);
-    const results = tests.runs.map(parseTestRun);
     const raw = (await withRetries(prepared.request, compiled, tests.retries)).results[0]?.state ?? scratch();
-    const report = reportWithSummary(raw, junitXml(results), summaryText(results));
+    const report = reportWithSummary(raw, testReportFiles(tests.runs, compiled.tests.plan.coverage));
     return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, marshalling) };
   }
   if (!compiled.tests.gated) {

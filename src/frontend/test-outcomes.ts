@@ -1,7 +1,7 @@
 // Runs the build's test vertices through the gateway and reads their recorded outcomes.
 import type { GatewayClient } from "../gateway/index.js";
 import type { TestPlan, TestRun } from "../golang/compile/index.js";
-import { isReplayedFailure, parseExitCode, parseFinishedAt, parseOutcomeName, RECORD_FILES, retryKey, type PackageRun } from "../golang/report/index.js";
+import { COVERAGE_FILE, isReplayedFailure, parseExitCode, parseFinishedAt, parseOutcomeName, RECORD_FILES, retryKey, type PackageRun } from "../golang/report/index.js";
 import { marshal, type MarshalOptions, type State } from "../llb/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 
@@ -62,7 +62,7 @@ export async function runTests(
     outcomes.map(async (o): Promise<PackageRun> => {
       if (!withStreams && !failed) return { pkg: o.run.pkg, stream: "", stderr: "", exitCode: o.exitCode };
       const ref = o.ref ?? (await solveRef(client, o.run, o.state, marshalling));
-      return { pkg: o.run.pkg, ...(await readStreams(client, ref)), exitCode: o.exitCode };
+      return { pkg: o.run.pkg, ...(await readStreams(client, ref, withStreams && plan.coverage)), exitCode: o.exitCode };
     }),
   );
   return { runs, retries };
@@ -82,9 +82,14 @@ async function readOutcomes(client: GatewayClient, plan: TestPlan, marshalling: 
   return out;
 }
 
-async function readStreams(client: GatewayClient, ref: string): Promise<{ stream: string; stderr: string }> {
-  const [stream, stderr] = await Promise.all([readText(client, ref, RECORD_FILES.stream), readText(client, ref, RECORD_FILES.stderr)]);
-  return { stream, stderr };
+/** The run's streams, and its coverage profile when asked for (undefined when go test wrote none). */
+async function readStreams(client: GatewayClient, ref: string, coverage: boolean): Promise<{ stream: string; stderr: string; coverage?: string | undefined }> {
+  const [stream, stderr, profile] = await Promise.all([
+    readText(client, ref, RECORD_FILES.stream),
+    readText(client, ref, RECORD_FILES.stderr),
+    coverage ? new GatewayContextReader(client, ref).readFile(COVERAGE_FILE) : undefined,
+  ]);
+  return coverage ? { stream, stderr, coverage: profile === undefined ? undefined : new TextDecoder().decode(profile) } : { stream, stderr };
 }
 
 async function readText(client: GatewayClient, ref: string, file: string): Promise<string> {

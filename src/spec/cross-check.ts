@@ -44,6 +44,13 @@ export function crossCheck(spec: Spec, locator: Locator): SpecError[] {
     report(["tests", "timeout"], `${spec.tests.timeout} is longer than a Go duration can be (about 2562047h); write a shorter timeout`);
   }
 
+  if (spec.tests.coverage) {
+    // The report reads the profile from where tests.coverage puts it; a second -coverprofile would move it.
+    spec.tests.flags.forEach((flag, i) => {
+      if (/^--?(?:test\.)?coverprofile(?:=|$)/.test(flag)) report(["tests", "flags", i], "tests.coverage: true writes the coverage profile itself; remove this flag");
+    });
+  }
+
   if (spec.go.version !== undefined && !GO_VERSION.test(spec.go.version)) {
     report(["go", "version"], `must be a Go version such as "1.23" or "1.23.4", not ${spec.go.version}`);
   }

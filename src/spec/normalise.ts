@@ -146,6 +146,7 @@ function tests(data: Data): Tests {
     gate: (data["gate"] as boolean | undefined) ?? true,
     ...optional("timeout", data["timeout"] as string | undefined),
     race: (data["race"] as boolean | undefined) ?? false,
+    coverage: (data["coverage"] as boolean | undefined) ?? false,
     network: (data["network"] as TestNetwork | undefined) ?? "default",
     inputs: list(data["inputs"]),
   };

@@ -71,6 +71,8 @@ export interface Tests {
   /** Go duration for go test -timeout; undefined keeps go test's default. */
   readonly timeout?: string;
   readonly race: boolean;
+  /** Each test step writes a coverage profile (`go test -coverprofile`); the test report merges them. */
+  readonly coverage: boolean;
   /** `none`: each test step has its own loopback only; `default`: the build's network. */
   readonly network: TestNetwork;
   /** Module-relative patterns of files every test step sees besides what the default rule gives it. */

@@ -2,9 +2,9 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { MAX_RETRIES, runTests } from "../../src/frontend/test-outcomes.js";
-import type { GatewayClient, SolveInput, SolveOutput } from "../../src/gateway/index.js";
+import { GrpcCode, GrpcError, type GatewayClient, type SolveInput, type SolveOutput } from "../../src/gateway/index.js";
 import type { TestPlan } from "../../src/golang/compile/index.js";
-import { outcomeName, RECORD_FILES } from "../../src/golang/report/index.js";
+import { COVERAGE_FILE, outcomeName, RECORD_FILES } from "../../src/golang/report/index.js";
 import { decodeDefinition, local } from "../../src/llb/index.js";
 import { RefSchema } from "../../src/proto/moby/buildkit/v1/frontend/gateway_pb.js";
 
@@ -19,13 +19,14 @@ interface Outcome {
  * A daemon whose cache holds `cached` outcomes by op ("report", "retry <key>"), and that runs an op
  * it has no result for, producing the next of `runs`. Records which ops were solved and which ran.
  */
-function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Outcome[] = []) {
+function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Outcome[] = [], profiles: Readonly<Record<string, string>> = {}) {
   // Local sources stand in for the test ops: each op is told apart by its name.
   const plan: TestPlan = {
     runs: [{ pkg: "./flaky", report: local("report"), retry: (key) => local(`retry ${key}`) }],
     verdict: undefined,
     outcomes: local("outcomes"),
     compiled: [],
+    coverage: Object.keys(profiles).length > 0,
   };
   const results = new Map<string, Outcome>(Object.entries(cached));
   const pending = [...runs];
@@ -64,6 +65,12 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
     readFile(input: { readonly ref: string; readonly path: string }): Promise<Uint8Array> {
       const o = results.get(input.ref);
       const files: Record<string, string> = o === undefined ? {} : { [RECORD_FILES.exitCode]: `${o.exitCode}\n`, [RECORD_FILES.finishedAt]: `${o.finishedAt}\n`, [RECORD_FILES.stream]: "", [RECORD_FILES.stderr]: "" };
+      const profile = profiles[input.ref];
+      if (input.path === COVERAGE_FILE && o !== undefined) {
+        // As BuildKit says it of a file the step did not write.
+        if (profile === undefined) return Promise.reject(new GrpcError(GrpcCode.NOT_FOUND, `open ${input.path}: no such file or directory`, "ReadFile"));
+        return Promise.resolve(new TextEncoder().encode(profile));
+      }
       const text = files[input.path];
       return text === undefined ? Promise.reject(new Error(`no ${input.path} in ${input.ref}`)) : Promise.resolve(new TextEncoder().encode(text));
     },
@@ -141,6 +148,17 @@ describe("runTests", () => {
     expect(d.ran).toEqual([]);
     expect(outcome.runs.map((r) => r.exitCode)).toEqual([1]);
     expect(outcome.retries).toEqual(new Map([["./flaky", `${MAX_RETRIES}:${STARTED_AT - 30}`]]));
+  });
+
+  it("with coverage, reads the profile of the run the outcome came from, for the report only; none when go test wrote none", async () => {
+    const key = `1:${STARTED_AT - 30}`;
+    const profile = "mode: set\nexample.com/m/flaky/a.go:3.1,4.2 1 1\n";
+    const d = fakeDaemon({ report: stale(1) }, [fresh(0)], { report: "mode: set\n", [`retry ${key}`]: profile });
+    expect((await runTests(d.client, d.plan, {}, STARTED_AT, true)).runs.map((r) => r.coverage)).toEqual([profile]);
+    expect((await runTests(d.client, d.plan, {}, STARTED_AT, false)).runs.map((r) => r.coverage)).toEqual([undefined]);
+    const missing = fakeDaemon({ report: stale(1) }, [fresh(2)], { report: "mode: set\n" });
+    const runs = (await runTests(missing.client, missing.plan, {}, STARTED_AT, true)).runs;
+    expect(runs.map((r) => ({ exitCode: r.exitCode, coverage: r.coverage }))).toEqual([{ exitCode: 2, coverage: undefined }]);
   });
 
   it("never runs a cached pass again", async () => {

@@ -15,7 +15,7 @@ const EMPTY: Spec = {
   args: {},
   platforms: [],
   binaries: "auto",
-  tests: { packages: "auto", flags: [], gate: true, race: false, network: "default", inputs: [] },
+  tests: { packages: "auto", flags: [], gate: true, race: false, coverage: false, network: "default", inputs: [] },
   lint: { vet: true },
   images: "auto",
 };
@@ -93,7 +93,7 @@ describe("parseSpec: the design example", () => {
       },
       client: { name: "client", package: "./cmd/client", output: "client", ldflags: "-s -w", tags: [], env: goEnv, flags: [] },
     },
-    tests: { packages: "auto", flags: ["-count=1"], gate: true, race: false, network: "default", inputs: [] },
+    tests: { packages: "auto", flags: ["-count=1"], gate: true, race: false, coverage: false, network: "default", inputs: [] },
     lint: { vet: true, golangci: { image: "golangci/golangci-lint:v1.61", args: ["run"] } },
     images: {
       server: {
@@ -242,9 +242,9 @@ binaries:
   });
 
   it("normalises the module directory and keeps test settings", () => {
-    const spec = parse("module: ./backend/\ntests: { packages: [./pkg/a, ./pkg/b], timeout: 1m30s, race: true, gate: false, network: default }\n").spec;
+    const spec = parse("module: ./backend/\ntests: { packages: [./pkg/a, ./pkg/b], timeout: 1m30s, race: true, coverage: true, gate: false, network: default }\n").spec;
     expect(spec.module).toBe("backend");
-    expect(spec.tests).toEqual({ packages: ["./pkg/a", "./pkg/b"], flags: [], gate: false, timeout: "1m30s", race: true, network: "default", inputs: [] });
+    expect(spec.tests).toEqual({ packages: ["./pkg/a", "./pkg/b"], flags: [], gate: false, timeout: "1m30s", race: true, coverage: true, network: "default", inputs: [] });
   });
 
   it("accepts aliases, << merge keys and x- extension keys", () => {

@@ -93,7 +93,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     case "test":
       return single("test", gated(scratch(), verdict, names.gate("test")), verdict.length > 0);
     case "test-report":
-      return single("test-report", rawReports(tests.runs));
+      return single("test-report", rawReports(tests));
     case "vet":
       return single("vet", vet(tc, locations));
     case "lint": {

@@ -3,7 +3,7 @@ import { FileAction, scratch, type BindMount, type Mount, type State } from "../
 import type { Tests } from "../../spec/index.js";
 import type { GoPackage } from "../discover.js";
 import {
-  OUTCOME_GLOB, RECORD_ARGV0, recordEnv, RECORD_FILES, recordScript, REPORT_DIR, REPORT_LAYOUT, reportDirName, verdictScript,
+  COVERAGE_FLAG, OUTCOME_GLOB, RECORD_ARGV0, recordEnv, RECORD_FILES, recordScript, REPORT_DIR, REPORT_LAYOUT, reportDirName, verdictScript,
 } from "../report/outcome.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
@@ -57,6 +57,8 @@ export interface TestPlan {
    * compiling it again beside them.
    */
   readonly compiled: readonly BindMount[];
+  /** Whether each run also wrote a coverage profile (tests.coverage). */
+  readonly coverage: boolean;
 }
 
 /** Where the verdict mounts each run's report, as `<n>` below it. */
@@ -84,16 +86,19 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
   const flags = [...tc.tagFlags, ...tests.flags];
   if (tests.timeout !== undefined) flags.push(`-timeout=${tests.timeout}`);
   if (tests.race) flags.push("-race");
+  if (tests.coverage) flags.push(COVERAGE_FLAG);
   const env = tests.race ? { ...tc.env, CGO_ENABLED: "1" } : tc.env;
   // Sorted, so the order packages are listed in the spec never changes the graph.
   const sorted = [...new Set(packages)].sort();
   const prepared = prepareTests(tc, sorted, buildFlagsOf(flags), env, options.dependencies ?? [], locations);
+  // The coverage step waits for the others, so a test step waits for it alone.
+  const testWaits = tests.coverage ? (prepareCoverage(tc, sorted.length, buildFlagsOf(flags), env, prepared, locations) ?? prepared) : prepared;
   const lanes = options.lanes ?? TEST_LANES;
   const runs: TestRun[] = [];
   sorted.forEach((pkg, i) => {
     const before = i >= lanes ? runs[i - lanes] : undefined;
     // The predecessor's `package` file holds its package path: the same on every run.
-    const waits = before === undefined ? prepared : [...prepared, waitMount("lane", before.report, `/${RECORD_FILES.pkg}`)];
+    const waits = before === undefined ? testWaits : [...testWaits, waitMount("lane", before.report, `/${RECORD_FILES.pkg}`)];
     const run = (retry: string | undefined): State =>
       tc.root
         .run({
@@ -110,7 +115,8 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
         .output(REPORT_DIR);
     runs.push({ pkg, report: run(options.retries?.get(pkg)), retry: (key) => run(key) });
   });
-  return { runs, verdict: runs.length === 0 ? undefined : verdict(tc, runs, locations), outcomes: outcomes(runs), compiled: prepared };
+  const verdictState = runs.length === 0 ? undefined : verdict(tc, runs, locations);
+  return { runs, verdict: verdictState, outcomes: outcomes(runs), compiled: prepared, coverage: tests.coverage };
 }
 
 /**
@@ -141,6 +147,20 @@ function prepareTests(
   return [prepare(tc, { flags: ["-test", ...buildFlags], packages, env, scope: "module", after: waits, name: names.prepareTests(packages.length), location })];
 }
 
+/**
+ * Test binaries that write a profile also link the runtime's coverage packages (runtime/coverage
+ * and internal/coverage/…): one step compiles them, after the others, instead of every test step
+ * side by side on a cold cache. Only the test steps wait for it, so turning coverage on or off
+ * leaves the builds as they were.
+ */
+function prepareCoverage(
+  tc: Toolchain, packages: number, buildFlags: readonly string[], env: Readonly<Record<string, string>>, after: readonly BindMount[], locations: SpecLocations,
+): BindMount[] | undefined {
+  if (packages < 2) return undefined;
+  const name = names.prepareTestDeps("the coverage runtime", packages);
+  return [prepare(tc, { flags: buildFlags, packages: ["runtime/coverage"], env, scope: "standard", after, name, location: locations.at(["tests", "coverage"]) })];
+}
+
 function outcomes(runs: readonly TestRun[]): State {
   if (runs.length === 0) return scratch();
   let action: FileAction = FileAction.empty;
@@ -166,15 +186,20 @@ function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocatio
 
 /**
  * The raw reports as one directory: each package's {@link REPORT_LAYOUT}.raw files in its
- * {@link reportDirName} folder. The frontend adds junit.xml and summary.txt.
+ * {@link reportDirName} folder, and its coverage profile when the plan measures coverage and go
+ * test wrote one. The frontend adds junit.xml and summary.txt (and the merged coverage).
  */
-export function rawReports(runs: readonly TestRun[]): State {
+export function rawReports(plan: TestPlan): State {
+  const { runs } = plan;
   let action: FileAction = FileAction.empty;
   for (const r of runs) {
     const dir = `/${reportDirName(r.pkg)}`;
     for (const f of REPORT_LAYOUT.raw) {
       action = action.copy(r.report, `/${f}`, `${dir}/${f}`, { createDestPath: true });
     }
+    // A package whose test binary was not built has no profile: copied if there, else nothing.
+    const cover = { createDestPath: true, allowWildcard: true, allowEmptyWildcard: true };
+    if (plan.coverage) action = action.copy(r.report, `/${REPORT_LAYOUT.coverage}`, `${dir}/${REPORT_LAYOUT.coverage}`, cover);
   }
   return runs.length === 0 ? scratch() : scratch().file(action, { name: names.reports(runs.length) });
 }
@@ -185,8 +210,11 @@ export function testedPackages(tests: Tests, packages: readonly GoPackage[]): st
   return packages.filter((p) => p.hasTests).map((p) => p.dir);
 }
 
-/** The `test-report` result: the raw reports plus the JUnit file and summary made from them. */
-export function reportWithSummary(raw: State, junitXml: string, summary: string): State {
-  const action = FileAction.empty.mkfile(`/${REPORT_LAYOUT.junit}`, 0o644, junitXml).mkfile(`/${REPORT_LAYOUT.summary}`, 0o644, summary);
-  return raw.file(action, { name: `[test-report] ${REPORT_LAYOUT.junit} and ${REPORT_LAYOUT.summary}` });
+/** The `test-report` result: the raw reports plus the files made from them (JUnit, summary, merged coverage), by name. */
+export function reportWithSummary(raw: State, files: ReadonlyMap<string, string>): State {
+  let action: FileAction = FileAction.empty;
+  for (const [name, content] of files) action = action.mkfile(`/${name}`, 0o644, content);
+  const listed = [...files.keys()];
+  const last = listed.pop() ?? "";
+  return raw.file(action, { name: `[test-report] ${listed.length === 0 ? last : `${listed.join(", ")} and ${last}`}` });
 }

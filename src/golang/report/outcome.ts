@@ -18,6 +18,18 @@ export const RECORD_FILES = {
   finishedAt: "finished-at",
 } as const;
 
+/**
+ * The coverage profile a test step writes in {@link REPORT_DIR} with `tests.coverage` (Go's text
+ * format). `go test` writes it, not the script: absent when the test binary was not built.
+ */
+export const COVERAGE_FILE = "coverage.out";
+
+/**
+ * The `go test` flag that writes {@link COVERAGE_FILE}. Go's test cache keeps the profile with the
+ * result and leaves the path out of its key, so a cached package still reports its coverage.
+ */
+export const COVERAGE_FLAG = `-coverprofile=${REPORT_DIR}/${COVERAGE_FILE}`;
+
 /** The environment a test step's script reads; values set by the compiler, never shell text. */
 export const RECORD_ENV = {
   /** {@link REPORT_DIR}. */
@@ -151,8 +163,13 @@ export function verdictScript(reportsDir: string): string {
 export const REPORT_LAYOUT = {
   /** What each package's folder holds, copied from its step's {@link REPORT_DIR}. */
   raw: [RECORD_FILES.stream, RECORD_FILES.stderr, RECORD_FILES.exitCode],
+  /** Copied into a package's folder when its step wrote one (tests.coverage). */
+  coverage: COVERAGE_FILE,
   junit: "junit.xml",
   summary: "summary.txt",
+  /** With tests.coverage: every package's profile merged (at the root, named as Go names a profile), and one line per package. */
+  mergedCoverage: COVERAGE_FILE,
+  coverageSummary: "coverage.txt",
   /** The module root package's folder (`go` ignores directories starting with `_`, so no package has it). */
   rootFolder: "_root",
 } as const;

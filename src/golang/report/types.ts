@@ -10,6 +10,8 @@ export interface PackageRun {
   readonly stream: string;
   readonly stderr: string;
   readonly exitCode: number;
+  /** Its coverage profile's text (tests.coverage), when read; undefined when go test wrote none. */
+  readonly coverage?: string | undefined;
 }
 
 export type TestStatus = "pass" | "fail" | "skip";

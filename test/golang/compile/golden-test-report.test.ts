@@ -100,7 +100,8 @@ describe("golden: test-report", () => {
     const raw = only(t.results).state;
     const junit = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="3" failures="1">\n  <testsuite name="example.com/parallel/pkg02"></testsuite>\n</testsuites>\n';
     const summary = "3 packages: 2 passed, 1 failed (./pkg02)\n";
-    const def = marshal(reportWithSummary(raw, junit, summary), { platform: BUILD_PLATFORM });
+    const files = new Map([["junit.xml", junit], ["summary.txt", summary]]);
+    const def = marshal(reportWithSummary(raw, files), { platform: BUILD_PLATFORM });
     expectGolden("test-report-summary", { llb: definitionToJSON(def) });
     const g = Graph.of(def);
     expect(g.result.name).toBe("[test-report] junit.xml and summary.txt");
@@ -113,7 +114,7 @@ describe("golden: test-report", () => {
       { path: "/summary.txt", mode: 0o644, text: summary },
     ]);
     // Without runs the two files land on an empty directory.
-    const empty = Graph.of(marshal(reportWithSummary(scratch(), junit, summary), { platform: BUILD_PLATFORM }));
+    const empty = Graph.of(marshal(reportWithSummary(scratch(), files), { platform: BUILD_PLATFORM }));
     expect(fileBase(empty.result)).toBeUndefined();
     expect(mkfiles(empty.result).map((m) => m.path)).toEqual(["/junit.xml", "/summary.txt"]);
   });
