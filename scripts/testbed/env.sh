@@ -14,6 +14,9 @@ export GOPHERFILE_BUILDX_VERSION=v0.36.1
 export GOPHERFILE_BUILDKIT_BIN="$GOPHERFILE_CACHE/tools/buildkit-$GOPHERFILE_BUILDKIT_VERSION"
 export GOPHERFILE_BUILDX_BIN="$GOPHERFILE_CACHE/tools/buildx-$GOPHERFILE_BUILDX_VERSION"
 export GOPHERFILE_BUILDCTL="$GOPHERFILE_BUILDKIT_BIN/buildctl"
+# The SBOM generator BuildKit runs for --sbom=true: tools/sbom-scanner on this syft version.
+export GOPHERFILE_SYFT_VERSION=v1.57.2
+export GOPHERFILE_SBOM_SCANNER_BIN="$GOPHERFILE_CACHE/tools/sbom-scanner-syft-$GOPHERFILE_SYFT_VERSION"
 
 export GOPHERFILE_DOCKER_SOCKET=/run/gopherfile/docker.sock
 export GOPHERFILE_BUILDKITD_SOCKET=/run/gopherfile/buildkitd.sock
@@ -37,6 +40,7 @@ export GOPHERFILE_NODE_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/node:$GOPHERFILE_N
 export GOPHERFILE_NODE_BUILD_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/node-build:$GOPHERFILE_NODE_MAJOR"
 export GOPHERFILE_BUSYBOX_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/busybox:latest"
 export GOPHERFILE_DOCKERFILE_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/dockerfile:$GOPHERFILE_BUILDKIT_VERSION"
+export GOPHERFILE_SBOM_SCANNER_IMAGE="$GOPHERFILE_REGISTRY/gopherfile/sbom-scanner:syft-$GOPHERFILE_SYFT_VERSION"
 # The frontend's published name (examples' `# syntax=` line) and where buildkitd's ghcr.io mirror finds
 # it; scripts/build-frontend.sh --as-published serves this checkout's frontend under both.
 export GOPHERFILE_PUBLISHED_FRONTEND_IMAGE=ghcr.io/gopherfile/gopherfile:1

@@ -82,3 +82,17 @@ ensure_buildx_tool() {
   fi
   report buildx "$v" "$dir ($state)"
 }
+
+# BuildKit's SBOM generator for `--sbom=true` (tools/sbom-scanner: the scanning protocol on the syft
+# library). Static, so its image needs no libc. Rebuilt only when the module's files change.
+ensure_sbom_scanner_tool() {
+  local dir="$GOPHERFILE_SBOM_SCANNER_BIN" module="$TESTBED_DIR/tools/sbom-scanner" state=cached inputs
+  inputs="$(cat "$module/go.mod" "$module/go.sum" "$module/main.go" | sha256_of)"
+  if ! [[ -x "$dir/sbom-scanner" && "$(cat "$dir/sbom-scanner.inputs" 2>/dev/null)" == "$inputs" ]]; then
+    rotate_log sbom-scanner
+    go_install_tools sbom-scanner sbom-scanner "$dir" "-s -w" static .
+    printf '%s\n' "$inputs" >"$dir/sbom-scanner.inputs"
+    state=built
+  fi
+  report sbom-scan "syft $GOPHERFILE_SYFT_VERSION" "$dir ($state)"
+}

@@ -15,6 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/buildx.sh"
 . "$here/rootfs.sh"
 . "$here/images.sh"
+. "$here/sbom-scanner.sh"
 . "$here/down.sh"
 
 usage() {
@@ -45,12 +46,14 @@ case "$command" in
     require_go
     ensure_buildkit_tools
     ensure_buildx_tool
+    ensure_sbom_scanner_tool
     ensure_dockerd
     ensure_nat
     ensure_registry
     ensure_buildkitd
     ensure_buildx_builder
     ensure_images
+    ensure_sbom_scanner_image
     note "ready in $((SECONDS - started))s; logs in $GOPHERFILE_LOG_DIR; stop with \`npm run testbed -- down\`"
     ;;
   down)

@@ -11,6 +11,7 @@ import {
   IMAGES,
   LOG_DIR,
   REGISTRY,
+  SBOM_SCANNER_HUB_IMAGE,
   clientEnv,
   hubMirrorRef,
 } from "./testbed.js";
@@ -85,6 +86,8 @@ export default async function setup(): Promise<void> {
     ...Object.values(IMAGES).map((ref): [string, Check] => [`image ${ref}`, checkImage(ref)]),
     // Docker Hub names: what a build asks for when nothing overrides the Go image.
     ...Object.values(HUB_IMAGES).map((name): [string, Check] => [`image ${name}`, checkImage(hubMirrorRef(name), name)]),
+    // BuildKit's default SBOM generator: not an official image, so not under library/.
+    [`image ${SBOM_SCANNER_HUB_IMAGE}`, checkImage(`${REGISTRY}/${SBOM_SCANNER_HUB_IMAGE}`, SBOM_SCANNER_HUB_IMAGE)],
   ];
   const results = await Promise.allSettled(checks.map(([, check]) => check()));
   const problems = results.flatMap((result, index) =>

@@ -14,6 +14,8 @@ export const CACHE_DIR = process.env["GOPHERFILE_CACHE"] || join(homedir(), ".ca
 
 export const BUILDKIT_VERSION = "v0.32.2";
 export const BUILDX_VERSION = "v0.36.1";
+/** The syft library the test bed's SBOM generator is built on. */
+export const SYFT_VERSION = "v1.57.2";
 /** The pinned buildctl that talks to {@link BUILDKIT_HOST}. */
 export const BUILDCTL = join(CACHE_DIR, "tools", `buildkit-${BUILDKIT_VERSION}`, "buildctl");
 
@@ -75,6 +77,11 @@ export const IMAGES = {
   nodeBuild: `${REGISTRY}/gopherfile/node-build:${NODE_MAJOR}`,
   /** BuildKit's own Dockerfile frontend at {@link BUILDKIT_VERSION}, usable as `# syntax=` or gateway source. */
   dockerfile: `${REGISTRY}/gopherfile/dockerfile:${BUILDKIT_VERSION}`,
+  /**
+   * BuildKit's SBOM generator for `--sbom=true` (scripts/testbed/tools/sbom-scanner on syft {@link SYFT_VERSION}),
+   * also served as {@link SBOM_SCANNER_HUB_IMAGE}, the name BuildKit uses when no generator is named.
+   */
+  sbomScanner: `${REGISTRY}/gopherfile/sbom-scanner:syft-${SYFT_VERSION}`,
 };
 
 /**
@@ -87,6 +94,9 @@ export const HUB_IMAGES = {
   golang: "golang:1.22",
   busybox: "busybox:latest",
 };
+
+/** BuildKit's default SBOM generator (`--sbom=true`), a Docker Hub name the test bed serves with {@link IMAGES.sbomScanner}. */
+export const SBOM_SCANNER_HUB_IMAGE = "docker/buildkit-syft-scanner:stable-1";
 
 /** Where buildkitd's docker.io mirror finds a Docker Hub name: `golang:1.22` → `127.0.0.1:5000/library/golang:1.22`. */
 export function hubMirrorRef(name: string): string {

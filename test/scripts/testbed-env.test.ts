@@ -49,6 +49,8 @@ describe("test bed names", () => {
     ["GOPHERFILE_NODE_IMAGE", testbed.IMAGES.node],
     ["GOPHERFILE_NODE_BUILD_IMAGE", testbed.IMAGES.nodeBuild],
     ["GOPHERFILE_DOCKERFILE_IMAGE", testbed.IMAGES.dockerfile],
+    ["GOPHERFILE_SBOM_SCANNER_IMAGE", testbed.IMAGES.sbomScanner],
+    ["GOPHERFILE_SYFT_VERSION", testbed.SYFT_VERSION],
     ["GOPHERFILE_PUBLISHED_FRONTEND_IMAGE", testbed.PUBLISHED_FRONTEND_IMAGE],
     ["GOPHERFILE_PUBLISHED_FRONTEND_MIRROR", testbed.PUBLISHED_FRONTEND_MIRROR],
   ];
@@ -73,5 +75,7 @@ describe("test bed names", () => {
     const buildxMod = execFileSync("grep", ["-E", "^require github.com/docker/buildx ", join(ENV_SH, "..", "tools", "buildx", "go.mod")], { encoding: "utf8" });
     expect(buildkitMod.trim()).toBe(`require github.com/moby/buildkit ${testbed.BUILDKIT_VERSION}`);
     expect(buildxMod.trim()).toBe(`require github.com/docker/buildx ${testbed.BUILDX_VERSION}`);
+    const syftMod = execFileSync("grep", ["-E", "^require github.com/anchore/syft ", join(ENV_SH, "..", "tools", "sbom-scanner", "go.mod")], { encoding: "utf8" });
+    expect(syftMod.trim()).toBe(`require github.com/anchore/syft ${testbed.SYFT_VERSION}`);
   });
 });
