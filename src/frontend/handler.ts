@@ -78,6 +78,8 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
     // Exact inputs are copies with include patterns (BuildKit v0.10+); older daemons mount the module.
     exactInputs: client.caps.llb.has(Caps.fileCopyIncludeExcludePatterns),
+    // Steps share their dependencies' copies through merges keyed by their inputs (BuildKit v0.13+).
+    layeredInputs: client.caps.llb.has(Caps.mergeOp) && client.caps.llb.has(Caps.execMountContentCache),
     // `--build-context`: outside replaces' directories and the Go image (named-contexts.ts).
     namedContexts: new GatewayNamedContexts(client, {
       contexts: options.namedContexts,

@@ -23,6 +23,7 @@ export { parseImageRef, type ImageRef } from "./image-ref.js";
 export { cleanPath } from "./path.js";
 export { decodeDefinition, definitionToJSON, type DecodedDefinition, type DecodedOp } from "./inspect.js";
 export { marshal, marshalToBinary, type MarshalOptions } from "./marshal.js";
+export { merge } from "./merge.js";
 export type { BindMount, CacheMount, CacheSharing, ContentCache, Mount, SecretEnv, SecretMount, SSHMount, TmpfsMount } from "./mounts.js";
 export { formatPlatform, normalizePlatform, parsePlatform, platformToPb, type Parsed, type Platform } from "./platform.js";
 export { image, local, RESOLVE_MODES, type ImageOptions, type LocalOptions, type ResolveMode } from "./source.js";

@@ -16,7 +16,7 @@ import { encodeCanonical } from "./encode.js";
 import type { Platform } from "./platform.js";
 import { SourceMapCollector } from "./source-map.js";
 import type { State } from "./state.js";
-import type { BuildContext, Output, Vertex } from "./vertex.js";
+import type { BuildContext, BuiltOp, Output, Vertex } from "./vertex.js";
 
 export interface MarshalOptions {
   /**
@@ -105,9 +105,8 @@ class Marshaller implements BuildContext {
   }
 
   #emit(v: Vertex): void {
-    const built = v.build(this);
-    const bytes = encodeCanonical(OpSchema, built.op);
-    const digest = digestOf(bytes);
+    const built = emitted(v, this);
+    const { bytes, digest } = built;
     this.#done.set(v, { digest });
     const prev = this.metadata.get(digest);
     const metadata = this.ignoreCache ? { ...built.metadata, ignoreCache: true } : built.metadata;
@@ -117,4 +116,37 @@ class Marshaller implements BuildContext {
     this.#seen.add(digest);
     this.defs.push(bytes);
   }
+}
+
+/** One vertex built, encoded and digested for one marshal platform. */
+interface Emitted {
+  readonly bytes: Uint8Array;
+  readonly digest: string;
+  readonly metadata: OpMetadata;
+  readonly locations: BuiltOp["locations"];
+}
+
+/**
+ * Each vertex's op, built, encoded and digested once per marshal platform for the life of the
+ * vertex. A frontend marshals overlapping graphs several times per build (the work that does not
+ * wait for the tests, the test outcomes, the result): the same vertices then cost a lookup, not a
+ * build, an encoding and a sha256 each. Sound because vertices are immutable and build the same op
+ * for the same context, and the inputs' digests a build reads come from the same memo.
+ */
+const memo = new WeakMap<Vertex, Map<string, Emitted>>();
+
+function emitted(v: Vertex, ctx: BuildContext): Emitted {
+  const key = ctx.platform === undefined ? "" : JSON.stringify([ctx.platform.os, ctx.platform.architecture, ctx.platform.variant ?? "", ctx.platform.osVersion ?? "", ctx.platform.osFeatures ?? []]);
+  let byPlatform = memo.get(v);
+  const hit = byPlatform?.get(key);
+  if (hit !== undefined) return hit;
+  const built = v.build(ctx);
+  const bytes = encodeCanonical(OpSchema, built.op);
+  const out: Emitted = { bytes, digest: digestOf(bytes), metadata: built.metadata, locations: built.locations };
+  if (byPlatform === undefined) {
+    byPlatform = new Map();
+    memo.set(v, byPlatform);
+  }
+  byPlatform.set(key, out);
+  return out;
 }

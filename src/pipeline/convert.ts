@@ -66,6 +66,8 @@ export interface ConvertInput {
    * for a daemon without copy include patterns, where every Go step mounts the module. Default true.
    */
   readonly exactInputs?: boolean | undefined;
+  /** See CompileRequest.layeredInputs. Default true. */
+  readonly layeredInputs?: boolean | undefined;
   /**
    * The client's named contexts (`--build-context`): directories of local replaces outside the
    * context, and an image replacing the Go image. Undefined (the CLI): none.
@@ -144,6 +146,7 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,
+    layeredInputs: input.layeredInputs,
   };
   return { ok: true, request };
 }

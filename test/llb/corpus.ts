@@ -5,6 +5,7 @@ import {
   image,
   local,
   marshal,
+  merge,
   mkdir,
   mkfile,
   parsePlatform,
@@ -238,6 +239,20 @@ export const corpus: readonly CorpusEntry[] = [
         ),
         { platform: amd64 },
       ),
+  },
+  {
+    name: "merge",
+    build: () => {
+      // Layers from several ops and a second output of one exec, the same layer twice (kept once), scratch (dropped).
+      const a = scratch().file(copy(ctx(), "/a/a.go", "/a/a.go", { createDestPath: true }), { name: "[source ./a]" });
+      const b = scratch().file(copy(ctx(), "/b/b.go", "/b/b.go", { createDestPath: true }), { name: "[source ./b]" });
+      const out = image("alpine:3.20").run({ args: ["touch", "/out/x"], mounts: [{ type: "bind", target: "/out", source: scratch() }] }).output("/out");
+      const joined = merge([a, scratch(), b, a, out], { name: "[test ./a] sources", description: { k: "v" } });
+      return marshal(
+        golang().run({ args: ["go", "test", "./a"], mounts: [{ type: "bind", target: "/src", source: joined, noOutput: true, contentCache: "off" }], name: "[test ./a] go test" }),
+        { platform: amd64 },
+      );
+    },
   },
   {
     name: "file-copy-options",

@@ -14,6 +14,7 @@ import {
   scratch,
   sourceLocation,
   sourceMap,
+  State,
   type DecodedDefinition,
   type Platform,
 } from "../../src/llb/index.js";
@@ -279,5 +280,29 @@ describe("builder errors (programmer errors throw)", () => {
     const ctx = local("context");
     const run = image("alpine").run({ args: ["x"], mounts: [{ type: "bind", target: "/c", source: ctx, readonly: true }] });
     expect(run.output("/c")).toBe(ctx);
+  });
+
+  it("marshals each vertex once per platform: marshalling an overlapping graph again reuses its ops' bytes", () => {
+    let builds = 0;
+    const inner = local("context").file(mkdir("/a", 0o755), { name: "inner" });
+    const base = inner.out!;
+    // A vertex that counts its builds and otherwise builds what its wrapped file op builds.
+    const counting = new State({ vertex: { inputs: () => base.vertex.inputs(), build: (ctx) => (builds++, base.vertex.build(ctx)) }, index: 0 });
+    const a = counting.file(mkdir("/b", 0o755), { name: "a" });
+    const b = counting.file(mkdir("/c", 0o755), { name: "b" });
+    const first = marshalToBinary(a, { platform: amd64 });
+    expect(builds).toBe(1);
+    marshal(b, { platform: amd64 });
+    expect(builds).toBe(1);
+    // The same bytes as a graph that never met the memo.
+    expect(marshalToBinary(a, { platform: amd64 })).toEqual(first);
+    expect(marshalToBinary(inner.file(mkdir("/b", 0o755), { name: "a" }), { platform: amd64 })).toEqual(first);
+    // Another marshal platform builds again; ignoreCache changes only the metadata, from the same build.
+    marshal(a, { platform: { os: "linux", architecture: "arm64" } });
+    expect(builds).toBe(2);
+    const ignoring = decodeDefinition(marshal(a, { platform: amd64, ignoreCache: true }));
+    expect(builds).toBe(2);
+    expect([...ignoring.ops.values()].filter((o) => o.op.op.case !== undefined).every((o) => o.metadata?.ignoreCache === true)).toBe(true);
+    expect(decodeDefinition(first).ops.get(decodeDefinition(first).order[1] ?? "")?.metadata?.ignoreCache ?? false).toBe(false);
   });
 });

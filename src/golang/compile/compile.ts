@@ -74,6 +74,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     cacheNamespace: request.cacheNamespace,
     buildPlatform: request.buildPlatform,
     locations,
+    layeredInputs: request.layeredInputs ?? true,
   });
   const dependencies = dependencyPackages(facts, tc.inputs?.graph);
   const tests = testPlan(tc, spec.tests, tested, locations, {

@@ -1,5 +1,5 @@
 // Each Go step's source, exactly what it can read: content-keyed copies from the context, so an edit re-runs only its dependents.
-import { FileAction, scratch, type Platform, type State } from "../../llb/index.js";
+import { FileAction, merge, scratch, type Platform, type State } from "../../llb/index.js";
 import type { BuildTarget } from "../build-constraints.js";
 import type { ModuleFacts } from "../discover.js";
 import { splitAll } from "../embed-pattern.js";
@@ -25,6 +25,12 @@ import { externalImports, importClosure, packageGraph, testClosure, type GraphPa
 export interface StepInputs {
   /** The graph for the build platform (where tests run). */
   readonly graph: PackageGraph;
+  /**
+   * True when each step's source is a merge of copies shared between steps (see
+   * InputsOptions.layered): its cache key is then its inputs' keys, and the step must mount it with
+   * content caching off, or BuildKit would materialise every merge to hash it.
+   */
+  readonly layered: boolean;
   test(pkg: string): State | undefined;
   /** For `go build` on `platform` with these tags (`-tags` and go.tags) and cgo on or off. */
   build(pkg: string, platform: Platform, tags: readonly string[], cgo: boolean): State | undefined;
@@ -45,10 +51,25 @@ export interface InputsOptions {
   readonly buildTarget: BuildTarget;
   /** Context-relative patterns every test step sees too (the spec's `tests.inputs`). */
   readonly testInputs: readonly string[];
+  /**
+   * Share dependencies' files by reference (BuildKit v0.13+: `mergeop` and
+   * `exec.mount.cache.content`): one copy per package of its Go and embedded files, one of what
+   * every test reads, and each step's source a merge of those its closure needs, so the
+   * Definition grows with packages and closure edges (one merge input each) rather than with the
+   * files of every closure, and BuildKit computes one content key per package instead of one per
+   * step. Without it each step has its own copy of every file it reads.
+   */
+  readonly layered?: boolean;
 }
 
-/** Package entries, summed over every package's test closure, up to which inputs are exact (see stepInputs). */
+/**
+ * Package entries, summed over every package's test closure, up to which inputs are exact with a
+ * copy per step (see stepInputs). Layered inputs cost one merge input per entry (~80 bytes), not
+ * one copy per file: MAX_LAYERED_CLOSURE_ENTRIES.
+ */
 export const MAX_CLOSURE_ENTRIES = 10_000;
+/** The same bound for layered inputs: 150,000 entries is ~12 MB of merge inputs, under BuildKit's 16 MiB message limit. */
+export const MAX_LAYERED_CLOSURE_ENTRIES = 150_000;
 
 /** Exact inputs from the module's graph; undefined when discovery did not read every Go file. */
 export function stepInputs(options: InputsOptions): StepInputs | undefined {
@@ -66,6 +87,8 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
     }
     return g;
   };
+  const graphOn = (platform: Platform, tags: readonly string[], cgo: boolean): PackageGraph =>
+    graphFor({ goos: platform.os, goarch: platform.architecture, tags: [...new Set(tags)].sort(), cgo, goVersion: options.buildTarget.goVersion });
   const indexes = new Map<PackageGraph, Map<string, GraphPackage>>();
   const byPkg = (g: PackageGraph, pkg: string): GraphPackage | undefined => {
     let index = indexes.get(g);
@@ -96,10 +119,12 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
   // module mount, as old daemons do (README: what Go steps see).
   let entries = 0;
   for (const p of graph.packages.values()) entries += closureOf(p).length;
-  if (entries > MAX_CLOSURE_ENTRIES) return undefined;
+  if (entries > (options.layered === true ? MAX_LAYERED_CLOSURE_ENTRIES : MAX_CLOSURE_ENTRIES)) return undefined;
+  if (options.layered === true) return layeredInputs({ facts, context, graph, graphOn, byPkg, closureOf, data, skeleton });
 
   return {
     graph,
+    layered: false,
     test(pkg) {
       const p = byPkg(graph, pkg);
       if (p === undefined) return undefined;
@@ -110,7 +135,7 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       return copyFrom(context, pieces, `[test ${pkg}] sources`, skeleton);
     },
     build(pkg, platform, tags, cgo) {
-      const g = graphFor({ goos: platform.os, goarch: platform.architecture, tags: [...new Set(tags)].sort(), cgo, goVersion: options.buildTarget.goVersion });
+      const g = graphOn(platform, tags, cgo);
       const p = byPkg(g, pkg);
       if (p === undefined) return undefined;
       const all = [p, ...importClosure(g, [p.importPath]).filter((q) => q !== p)];
@@ -132,6 +157,99 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       if (shared.length === 0) return undefined;
       const pieces = [...moduleFiles(facts, graph, shared), ...shared.flatMap((q) => goFiles(q, false)), ...embeds(shared)];
       const source = copyFrom(context, pieces, `[test] sources of ${shared.length} shared ${shared.length === 1 ? "package" : "packages"}`);
+      return { packages: shared.map((p) => p.importPath).sort(), source };
+    },
+  };
+}
+
+interface LayeredParts {
+  readonly facts: ModuleFacts;
+  readonly context: State;
+  readonly graph: PackageGraph;
+  graphOn(platform: Platform, tags: readonly string[], cgo: boolean): PackageGraph;
+  byPkg(g: PackageGraph, pkg: string): GraphPackage | undefined;
+  closureOf(p: GraphPackage): GraphPackage[];
+  readonly data: readonly Piece[];
+  readonly skeleton: State;
+}
+
+/**
+ * Each step's source as a merge of shared copies, each keyed by BuildKit on the content of what it
+ * copies: a step's key changes exactly when one of its copies' files does, as with a copy per step.
+ * - every package: its non-test Go and other source files and what they embed (`[source ./dir]`);
+ * - every tested package: every `.go` file of its directory and what its tests embed (`[test ./dir]`);
+ * - every local replacement a step imports from: its directory;
+ * - builds: go.mod, go.sum, vendor/ and the replacements' go.mod (the download's own input without vendor/);
+ * - tests: the same, on the module's directories, with what any test may read (`[test] module files and data`).
+ */
+function layeredInputs(parts: LayeredParts): StepInputs {
+  const { facts, context, graph, data } = parts;
+  const base = moduleFiles(facts, graph, []);
+  // Without vendor/, the very op the module download reads (same copies, same digest): one name.
+  const buildBase = copyFrom(context, base, facts.hasVendor ? "[build] module files" : "[deps] go.mod and go.sum");
+  const testBase = copyFrom(context, [...base, ...data], "[test] module files and data", parts.skeleton);
+  const replaceDirs = new Map<string, State>();
+  const replaceDir = (dir: string): State => {
+    let s = replaceDirs.get(dir);
+    if (s === undefined) {
+      s = copyFrom(context, [{ src: dir, dir: true }], `[source ${dir}] local replacement`);
+      replaceDirs.set(dir, s);
+    }
+    return s;
+  };
+  const replacements = (g: PackageGraph, packages: readonly GraphPackage[]): State[] => {
+    const used = new Set(packages.flatMap((p) => replacesUsed(facts, g, p)));
+    return facts.localReplaces.filter((r) => used.has(r.dir)).map((r) => replaceDir(r.dir));
+  };
+  // One op per package, whichever graph (platform, tags) it comes from: equal files give equal ops.
+  const sources = new Map<GraphPackage, State>();
+  const sourceOf = (p: GraphPackage): State => {
+    let s = sources.get(p);
+    if (s === undefined) {
+      s = copyFrom(context, [...goFiles(p, false), ...embeds([p])], `[source ${p.dir === "" ? "." : `./${p.dir}`}] Go files`);
+      sources.set(p, s);
+    }
+    return s;
+  };
+  const byDir = (a: GraphPackage, b: GraphPackage): number => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0);
+  return {
+    graph,
+    layered: true,
+    test(pkg) {
+      const p = parts.byPkg(graph, pkg);
+      if (p === undefined) return undefined;
+      const deps = parts.closureOf(p);
+      if (p.cgo || deps.some((q) => q.cgo)) return undefined;
+      // The own directory's Go files, tests and files other targets' constraints leave out included;
+      // its other files are in the test base.
+      const own = (graph.dirs.get(p.dir)?.files ?? []).filter((f) => f.endsWith(".go")).map((f) => ({ src: p.dir === "" ? f : `${p.dir}/${f}`, dir: false }));
+      const ownSource = copyFrom(context, [...own, ...embeds([p], p)], `[test ${pkg}] package files`);
+      const layers = [testBase, ...replacements(graph, [p, ...deps]), ownSource, ...[...deps].sort(byDir).map(sourceOf)];
+      return merge(layers, { name: `[test ${pkg}] sources` });
+    },
+    build(pkg, platform, tags, cgo) {
+      const g = parts.graphOn(platform, tags, cgo);
+      const p = parts.byPkg(g, pkg);
+      if (p === undefined) return undefined;
+      const all = [p, ...importClosure(g, [p.importPath]).filter((q) => q !== p)];
+      if (all.some((q) => q.cgo)) return undefined;
+      return merge([buildBase, ...replacements(g, all), ...all.sort(byDir).map(sourceOf)], { name: `[build ${pkg}] sources` });
+    },
+    vet() {
+      const all = [...graph.packages.values()];
+      return copyFrom(context, [...moduleFiles(facts, graph, all), ...all.flatMap((q) => goFiles(q, true)), ...embeds(all, "all")], "[vet] sources");
+    },
+    shared(tested) {
+      const count = new Map<string, number>();
+      for (const pkg of new Set(tested)) {
+        const p = parts.byPkg(graph, pkg);
+        if (p === undefined) return undefined;
+        for (const q of parts.closureOf(p)) count.set(q.importPath, (count.get(q.importPath) ?? 0) + 1);
+      }
+      const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
+      if (shared.length === 0) return undefined;
+      const n = shared.length;
+      const source = merge([buildBase, ...replacements(graph, shared), ...[...shared].sort(byDir).map(sourceOf)], { name: `[test] sources of ${n} shared ${n === 1 ? "package" : "packages"}` });
       return { packages: shared.map((p) => p.importPath).sort(), source };
     },
   };

@@ -3,7 +3,7 @@ import { scratch, type BindMount, type Mount, type SourceLocation, type State } 
 import type { ModuleFacts } from "../discover.js";
 import type { PackageGraph } from "../package-graph.js";
 import { externalImports } from "../package-graph.js";
-import { SOURCE_ROOT, type Toolchain } from "./toolchain.js";
+import { SOURCE_ROOT, withSource, type Toolchain } from "./toolchain.js";
 
 /** Where a step that waits for a prepare step mounts its (always empty) output. */
 const AFTER_ROOT = "/.gopherfile/after";
@@ -48,7 +48,7 @@ export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
   const sources: readonly Mount[] = standard
     ? tc.mounts.filter((m) => m.type === "cache")
     : input.scope === "module" && input.source !== undefined
-      ? tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: input.source ?? m.source } : m))
+      ? withSource(tc, tc.mounts, input.source)
     : input.scope === "module" || tc.modFiles === undefined
       ? tc.mounts
       : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));

@@ -45,6 +45,11 @@ export interface CompileRequest {
   readonly network?: BuildNetwork | undefined;
   /** At most this many test steps at once (see TestPlanOptions.lanes); undefined: TEST_LANES. */
   readonly testLanes?: number | undefined;
+  /**
+   * Steps' exact inputs share dependencies' files through merge ops (StepInputs.layered); false for a
+   * daemon without `mergeop` or `exec.mount.cache.content` (each step then copies its own). Default true.
+   */
+  readonly layeredInputs?: boolean | undefined;
   readonly images: ImageResolver;
 }
 

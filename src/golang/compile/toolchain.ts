@@ -162,6 +162,8 @@ export interface ToolchainInput {
   readonly context: ContextSource;
   readonly buildPlatform: Platform;
   readonly locations: SpecLocations;
+  /** See StepInputs.layered (the daemon has `mergeop` and `exec.mount.cache.content`). */
+  readonly layeredInputs?: boolean;
 }
 
 /** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */
@@ -172,7 +174,7 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const buildTarget = goTarget(input.buildPlatform, [...spec.go.tags, ...tagsOf([...spec.tests.flags, ...goFlagsOf(testEnv)])], testEnv, facts.goVersion ?? spec.go.version);
   // Copies read the very op discovery read, so the client sends the context once.
   const testInputs = spec.tests.inputs.map((p) => (facts.moduleDir === "" ? p : `${facts.moduleDir}/${p}`));
-  const inputs = stepInputs({ facts, context: contextSource(input.context), buildTarget, testInputs });
+  const inputs = stepInputs({ facts, context: contextSource(input.context), buildTarget, testInputs, layered: input.layeredInputs ?? false });
   // The module without documentation: what steps mount where exact inputs are unknown (with
   // exact inputs, a copy from the same context op, so the client still sends the context once).
   const context = inputs === undefined ? goSources(input.context, facts.docs) : withoutDocs(contextSource(input.context), facts.docs);
@@ -221,7 +223,7 @@ export function goFlagsOf(env: Readonly<Record<string, string>>): string[] {
 export function testSourceMounts(tc: Toolchain, pkg: string): readonly Mount[] {
   const source = tc.inputs?.test(pkg);
   if (source === undefined) return tc.testMounts;
-  return tc.testMounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source } : m));
+  return withSource(tc, tc.testMounts, source);
 }
 
 /**
@@ -231,14 +233,23 @@ export function testSourceMounts(tc: Toolchain, pkg: string): readonly Mount[] {
 export function buildSourceMounts(tc: Toolchain, pkg: string, platform: Platform, flags: readonly string[], env: Readonly<Record<string, string>>): readonly Mount[] {
   const source = tc.build.exact ? tc.inputs?.build(pkg, platform, tagsOf([...flags, ...goFlagsOf(env)]), env["CGO_ENABLED"] === "1") : undefined;
   if (source === undefined) return tc.build.mounts;
-  return tc.build.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source } : m));
+  return withSource(tc, tc.build.mounts, source);
 }
 
 /** The source `go vet ./...` mounts: every package's Go files where known, else the module. */
 export function vetSourceMounts(tc: Toolchain): readonly Mount[] {
   const source = tc.inputs?.vet();
   if (source === undefined) return tc.mounts;
-  return tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source } : m));
+  return withSource(tc, tc.mounts, source);
+}
+
+/**
+ * `mounts` with `source` (one of tc.inputs' states) at the source root. A layered source is keyed
+ * by its inputs' keys: content caching off, or BuildKit would materialise the merge to hash it.
+ */
+export function withSource(tc: Toolchain, mounts: readonly Mount[], source: State): Mount[] {
+  const layered = tc.inputs?.layered === true;
+  return mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source, ...(layered ? { contentCache: "off" as const } : {}) } : m));
 }
 
 /**

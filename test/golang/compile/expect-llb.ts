@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import type { CompiledTarget } from "../../../src/golang/compile/index.js";
 import { packageId, RECORD_ARGV0, RECORD_ENV, recordScript, REPORT_DIR } from "../../../src/golang/report/index.js";
-import { copies, execView, fileBase, Graph, mountAt, type CopyView, type ExecView, type GraphOp } from "./graph.js";
+import { copies, execView, fileBase, Graph, mountAt, sourceCopies, type CopyView, type ExecView, type GraphOp } from "./graph.js";
 import { definitions } from "./helpers.js";
 
 export const DEPS_FILES = "[deps] go.mod and go.sum";
@@ -74,7 +74,11 @@ export function expectToolchain(graph: Graph, workdir = "/src"): void {
     if (testing) expect(step.networkNone, label).toBe(false);
     // Straight from the context, or (exact inputs) a copy of some of its files: on scratch for
     // builds, on the module's empty directories for tests (they may create files in any of them).
-    if (step.node.name !== DEPS && src.source?.op.op.case === "file") {
+    if (step.node.name !== DEPS && src.source?.op.op.case === "merge") {
+      // Layered exact inputs: a merge of copies from the context, keyed by the copies' own keys.
+      expect(src.contentCache, label).toBe("off");
+      for (const c of sourceCopies(src.source)) expect(c.from, label).toBe(contexts[0]);
+    } else if (step.node.name !== DEPS && src.source?.op.op.case === "file") {
       const base = fileBase(src.source);
       if (testing && base !== undefined) expect(base.name, label).toBe("[test] directories");
       else expect(base, label).toBeUndefined();

@@ -2,6 +2,7 @@
 import { CUSTOM_NAME_KEY, decodeDefinition } from "../../../src/llb/index.js";
 import {
   CacheSharingOpt,
+  MountContentCache,
   MountType,
   NetMode,
   type Definition,
@@ -34,6 +35,8 @@ export interface MountView {
   readonly output: number;
   /** The path inside the source that is mounted ("" for its root). */
   readonly selector: string;
+  /** BuildKit's content-cache hint: "off" keys the step by its source op's key, without hashing the mounted files. */
+  readonly contentCache: "default" | "on" | "off";
   readonly cacheId?: string;
   readonly sharing?: "shared" | "private" | "locked";
   readonly secretId?: string;
@@ -172,6 +175,16 @@ export function copies(node: GraphOp): CopyView[] {
   });
 }
 
+/**
+ * Every copy that makes up a step's source: a file op's own copies and its base's, and through a
+ * merge op, those of each of its inputs (the layers a merge joins).
+ */
+export function sourceCopies(node: GraphOp): CopyView[] {
+  if (node.op.op.case === "merge") return node.inputs.flatMap(sourceCopies);
+  const base = fileBase(node);
+  return [...(base === undefined ? [] : sourceCopies(base)), ...copies(node)];
+}
+
 /** The mkfile actions of a file op, in action order. */
 export function mkfiles(node: GraphOp): MkfileView[] {
   if (node.op.op.case !== "file") throw new Error(`${node.name} is not a file op`);
@@ -207,7 +220,9 @@ function outputAt(node: GraphOp, index: bigint): number | undefined {
 
 function mountView(node: GraphOp, m: Mount): MountView {
   const type = ({ [MountType.BIND]: "bind", [MountType.CACHE]: "cache", [MountType.TMPFS]: "tmpfs", [MountType.SECRET]: "secret", [MountType.SSH]: "ssh" } as const)[m.mountType];
-  const base = { dest: m.dest, type, readonly: m.readonly, source: inputAt(node, m.input), sourceOutput: outputAt(node, m.input), output: Number(m.output), selector: m.selector };
+  const base = { dest: m.dest, type, readonly: m.readonly, source: inputAt(node, m.input), sourceOutput: outputAt(node, m.input), output: Number(m.output), selector: m.selector,
+    contentCache: ({ [MountContentCache.DEFAULT]: "default", [MountContentCache.ON]: "on", [MountContentCache.OFF]: "off" } as const)[m.contentCache],
+  };
   if (m.cacheOpt !== undefined) {
     const sharing = ({ [CacheSharingOpt.SHARED]: "shared", [CacheSharingOpt.PRIVATE]: "private", [CacheSharingOpt.LOCKED]: "locked" } as const)[m.cacheOpt.sharing];
     return { ...base, cacheId: m.cacheOpt.ID, sharing };

@@ -95,6 +95,8 @@ export interface Case {
   readonly networkMode?: NetworkMode;
   /** False: what the frontend does on a daemon without copy include patterns (every Go step mounts the module). */
   readonly exactInputs?: boolean;
+  /** False: what the frontend does on a daemon without merge ops or content-cache control (a copy per step). */
+  readonly layeredInputs?: boolean;
 }
 
 /** Runs `convert()` exactly as the frontend does, with a fixed build platform and fake image configs. */
@@ -115,6 +117,7 @@ export async function run(c: Case): Promise<CompileOutcome> {
     testLanes: c.testLanes,
     networkMode: c.networkMode,
     exactInputs: c.exactInputs,
+    layeredInputs: c.layeredInputs,
   });
 }
 

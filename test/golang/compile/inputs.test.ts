@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { IgnoreMatcher, type MatchInfo } from "../../../src/golang/ignore-matcher.js";
 import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
-import { copies, execView, mountAt, type ExecView, type Graph, type GraphOp } from "./graph.js";
+import { execView, mountAt, sourceCopies, type ExecView, type Graph, type GraphOp } from "./graph.js";
 import { AMD64, compileErrors, compileOk, type Tree } from "./helpers.js";
 import { SYNTAX } from "./modules.js";
 
@@ -69,18 +69,23 @@ function selected(tree: Tree, src: string, include: readonly string[], exclude: 
     .sort();
 }
 
-/** Every file the step's /src copy brings from the context. */
+/** Every file the step's /src source brings from the context: its copy, or the copies its merge joins. */
 function seen(tree: Tree, step: ExecView): string[] {
   const source = mountAt(step, "/src").source;
   if (source === undefined) throw new Error(`${step.node.name} mounts nothing at /src`);
-  if (source.op.op.case !== "file") throw new Error(`${step.node.name} mounts ${source.name}, not a copy`);
+  if (source.op.op.case !== "file" && source.op.op.case !== "merge") throw new Error(`${step.node.name} mounts ${source.name}, not a copy or a merge of copies`);
   const out = new Set<string>();
-  for (const c of copies(source)) for (const f of selected(tree, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns)) out.add(f);
+  for (const c of sourceCopies(source)) for (const f of selected(tree, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns)) out.add(f);
   return [...out].sort();
 }
 
-async function build(tree: Tree, target = "binaries"): Promise<Graph> {
-  return only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, target, platforms: [AMD64] })));
+/** Steps whose /src is exact (a copy or a merge of copies), not the module. */
+function exactSteps(g: Graph): ExecView[] {
+  return g.execs().filter((x) => x.mounts.some((m) => m.dest === "/src" && (m.source?.op.op.case === "file" || m.source?.op.op.case === "merge")));
+}
+
+async function build(tree: Tree, target = "binaries", layeredInputs?: boolean): Promise<Graph> {
+  return only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, target, platforms: [AMD64], ...(layeredInputs === undefined ? {} : { layeredInputs }) })));
 }
 
 function step(g: Graph, name: string): ExecView {
@@ -114,7 +119,7 @@ describe("exact inputs of Go steps", () => {
 
   it("no step sees Markdown (next to a go:embed too) or the spec; builds see no data; no step sees another package's tests", async () => {
     for (const g of [await build(MODULE), await build(MODULE, "test")]) {
-      for (const e of g.execs().filter((x) => x.mounts.some((m) => m.dest === "/src" && m.source?.op.op.case === "file"))) {
+      for (const e of exactSteps(g)) {
         const files = seen(MODULE, e);
         const root = e.node.name === "[test .] go test";
         const building = e.node.name.startsWith("[build");
@@ -208,14 +213,16 @@ describe("exact inputs of Go steps", () => {
       }
       return tree;
     };
-    const sources = async (n: number): Promise<(string | undefined)[]> => {
-      const g = only(graphs(await compileOk({ spec: SYNTAX, tree: chain(n), target: "test" })));
+    const sources = async (n: number, layeredInputs: boolean): Promise<(string | undefined)[]> => {
+      const g = only(graphs(await compileOk({ spec: SYNTAX, tree: chain(n), target: "test", layeredInputs })));
       return [...testExecs(g).values()].map((t) => mountAt(t, "/src").source?.name);
     };
-    // 100 packages: 5,050 entries, exact (each test step mounts its own copy).
-    expect((await sources(100)).every((name) => /^\[test \.\/p\d+\] sources$/.test(name ?? ""))).toBe(true);
-    // 150 packages: 11,325 entries, over MAX_CLOSURE_ENTRIES: every step mounts the one context op.
-    expect(new Set(await sources(150))).toEqual(new Set(["[context] load build context"]));
+    const exact = (names: (string | undefined)[]): boolean => names.every((name) => /^\[test \.\/p\d+\] sources$/.test(name ?? ""));
+    // A copy per step: 100 packages (5,050 entries) exact; 150 (11,325, over MAX_CLOSURE_ENTRIES) mount the one context op.
+    expect(exact(await sources(100, false))).toBe(true);
+    expect(new Set(await sources(150, false))).toEqual(new Set(["[context] load build context"]));
+    // Layered, an entry is one merge input: 150 packages stay exact.
+    expect(exact(await sources(150, true))).toBe(true);
   }, 60_000);
 
   it("test steps get every directory of the module, also one holding only Markdown, so tests can write there", async () => {
@@ -223,10 +230,90 @@ describe("exact inputs of Go steps", () => {
     const skeleton = g.named("[test] directories");
     const made = skeleton.op.op.case === "file" ? skeleton.op.op.value.actions.flatMap((a) => (a.action.case === "mkdir" ? [a.action.value.path] : [])) : [];
     expect(made).toContain("/docs");
+    const base = g.named("[test] module files and data");
+    expect(base.inputs[0]).toBe(skeleton);
     for (const t of testExecs(g).values()) {
       const src = mountAt(t, "/src").source;
-      expect(src?.inputs[0], t.node.name).toBe(skeleton);
+      expect(src?.inputs[0], t.node.name).toBe(base);
+    }
+    // A copy per step: each copy starts from the directories.
+    const copied = await build(MODULE, "test", false);
+    for (const t of testExecs(copied).values()) expect(mountAt(t, "/src").source?.inputs[0], t.node.name).toBe(copied.named("[test] directories"));
+  });
+
+  it("layered inputs: every step sees exactly the files it sees with a copy of its own", async () => {
+    for (const target of ["binaries", "test", "vet"]) {
+      const layered = await build(MODULE, target);
+      const copied = await build(MODULE, target, false);
+      const byName = (g: Graph): Map<string, string[]> => new Map(exactSteps(g).map((e) => [e.node.name, seen(MODULE, e)]));
+      const a = byName(layered);
+      expect(a.size, target).toBeGreaterThan(0);
+      expect(a, target).toEqual(byName(copied));
     }
   });
-});
 
+  it("layered inputs: one copy per package, shared by every step that imports it; steps join them by reference", async () => {
+    const g = await build(MODULE);
+    const t = await build(MODULE, "test");
+    const core = g.named("[source ./core] Go files");
+    const coreInTests = t.named("[source ./core] Go files");
+    expect(coreInTests.digest).toBe(core.digest);
+    // core's files are listed once, in their own op: a step names the op, not the files.
+    expect(sourceCopies(core).map((c) => c.copy.src)).toEqual(["/core/core.go", "/core/helper_windows.go"]);
+    const server = mountAt(step(g, "./cmd/server"), "/src").source!;
+    expect(server.op.op.case).toBe("merge");
+    expect(server.inputs.map((i) => i.name)).toEqual([
+      "[deps] go.mod and go.sum", "[source .] Go files", "[source ./cmd/server] Go files", "[source ./core] Go files", "[source ./store] Go files",
+    ]);
+    const store = mountAt(step(t, "./store"), "/src").source!;
+    expect(store.inputs.map((i) => i.name)).toEqual([
+      "[test] module files and data", "[test ./store] package files", "[source ./core] Go files", "[source ./testutil] Go files",
+    ]);
+    expect(store.inputs[2]?.digest).toBe(core.digest);
+    // No copy lists another package's files.
+    for (const op of [...g.ops, ...t.ops].filter((o) => /^\[source \.\/\w+\] Go files$/.test(o.name))) {
+      const dir = op.name.slice("[source ./".length, op.name.indexOf("]"));
+      for (const c of sourceCopies(op)) expect(c.copy.src.startsWith(`/${dir}/`), `${op.name} copies ${c.copy.src}`).toBe(true);
+    }
+  });
+
+  it("layered inputs: steps mount their source with content caching off (keyed by the copies' keys, a merge never materialised to hash); a copy per step keeps BuildKit's default", async () => {
+    for (const target of ["binaries", "test", "vet"]) {
+      const layered = exactSteps(await build(MODULE, target));
+      expect(layered.length).toBeGreaterThan(0);
+      // The module download and the dependency compiles read go.mod alone: BuildKit's default.
+      for (const e of layered) expect(mountAt(e, "/src").contentCache, e.node.name).toBe(mountAt(e, "/src").source?.name === "[deps] go.mod and go.sum" ? "default" : "off");
+      for (const e of exactSteps(await build(MODULE, target, false))) expect(mountAt(e, "/src").contentCache, e.node.name).toBe("default");
+    }
+  });
+
+  it("layered inputs: an edit changes the content of exactly the copies that hold the file, and a step's merge names the same ops before and after", async () => {
+    const edited: Tree = { ...MODULE, "leaf/leaf.go": "package leaf\n\nfunc Do() {}\n" };
+    for (const target of ["binaries", "test"]) {
+      const before = await build(MODULE, target);
+      const after = await build(edited, target);
+      const holders = before.ops.filter((o) => o.op.op.case === "file" && sourceCopies(o).some((c) => selected(MODULE, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns).includes("leaf/leaf.go")));
+      // No tested package imports leaf: only a build needs its package copy.
+      expect(holders.map((o) => o.name).sort(), target).toEqual(target === "test" ? ["[test ./leaf] package files"] : ["[source ./leaf] Go files", "[test ./leaf] package files"]);
+      expect(after.ops.map((o) => o.digest)).toEqual(before.ops.map((o) => o.digest));
+    }
+  });
+
+  it("layered inputs: a local replacement's directory is one shared copy, joined by the steps that import from it", async () => {
+    const tree: Tree = {
+      ...MODULE,
+      "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/banner v0.0.0\n\nreplace example.com/banner => ./third_party/banner\n",
+      "third_party/banner/go.mod": "module example.com/banner\n\ngo 1.22\n",
+      "third_party/banner/banner.go": "package banner\n",
+      "leaf/leaf.go": 'package leaf\n\nimport "example.com/banner"\n\nvar _ = banner.X\n',
+    };
+    const g = await build(tree);
+    const tool = mountAt(step(g, "./cmd/tool"), "/src").source!;
+    expect(tool.inputs.map((i) => i.name)).toContain("[source third_party/banner] local replacement");
+    const server = mountAt(step(g, "./cmd/server"), "/src").source!;
+    expect(server.inputs.map((i) => i.name)).not.toContain("[source third_party/banner] local replacement");
+    expect(seen(tree, step(g, "./cmd/tool"))).toEqual(["cmd/tool/main.go", "go.mod", "go.sum", "leaf/leaf.go", "third_party/banner/banner.go", "third_party/banner/go.mod"]);
+    expect(seen(tree, step(g, "./cmd/server"))).toContain("third_party/banner/go.mod");
+    expect(seen(tree, step(g, "./cmd/server"))).not.toContain("third_party/banner/banner.go");
+  });
+});
