@@ -24,9 +24,9 @@ COPY --from=build /src/dist/frontend.mjs /gopherfile/frontend.mjs
 # BuildKit reads these labels on frontend images: the frontend needs no network, answers
 # frontend methods (--call=targets|outline|check), BuildKit's subrequests, and reads named
 # contexts (--build-context; buildx asks for moby.buildkit.frontend.contexts and BuildKit refuses
-# a cap the label does not declare).
+# a cap the label does not declare), bake targets among them as frontend inputs.
 LABEL moby.buildkit.frontend.network.none="true" \
-      moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts,moby.buildkit.frontend.subrequests" \
+      moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts,moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests" \
       org.opencontainers.image.title="gopherfile" \
       org.opencontainers.image.description="BuildKit frontend for Go projects"
 ENV NODE_OPTIONS=--max-old-space-size=512

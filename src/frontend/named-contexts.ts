@@ -1,8 +1,10 @@
 // Named contexts through the gateway: `context:<name>` options (`--build-context`) read as BuildKit's Dockerfile frontend reads them.
-import { isNotFound, type GatewayClient } from "../gateway/index.js";
+import { isNotFound, isUnsupportedCapError, type GatewayClient } from "../gateway/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { VCS_EXCLUDES } from "../golang/compile/toolchain.js";
+import { fromDefinition } from "../llb/definition.js";
 import { formatPlatform, image, local, marshal, parseImageRef, type Platform, type State } from "../llb/index.js";
+import type { Definition } from "../proto/pb/ops_pb.js";
 import type { NamedContextProblem, NamedContexts, NamedDirectory } from "../pipeline/named-contexts.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 
@@ -65,6 +67,7 @@ export interface GatewayNamedContextsInput {
 export class GatewayNamedContexts implements NamedContexts {
   readonly #client: GatewayClient;
   readonly #input: GatewayNamedContextsInput;
+  #inputs: Promise<Readonly<Record<string, Definition>>> | undefined;
 
   constructor(client: GatewayClient, input: GatewayNamedContextsInput) {
     this.#client = client;
@@ -86,8 +89,21 @@ export class GatewayNamedContexts implements NamedContexts {
         source = image(ref.value.ref, { platform: this.#input.platform, name: `[context ${raw.name}] ${value.ref}` });
         break;
       }
-      case "input":
-        return { problem: `frontend inputs (${raw.value}: a bake target as context) are not supported yet; pass the directory itself (--build-context ${name}=<dir>)` };
+      case "input": {
+        // A bake target (`contexts = { "${name}" = "target:lib" }`): buildx solves it and sends its LLB.
+        let inputs: Readonly<Record<string, Definition>>;
+        try {
+          this.#inputs ??= this.#client.inputs();
+          inputs = await this.#inputs;
+        } catch (err) {
+          if (isUnsupportedCapError(err)) return { problem: `${raw.value}: ${err.message}` };
+          throw err;
+        }
+        const def = inputs[value.key];
+        if (def === undefined) return { problem: `the client sent no frontend input named ${value.key}` };
+        source = fromDefinition(def);
+        break;
+      }
       case "other":
         return { problem: `${value.scheme} contexts are not supported; pass a local directory (--build-context ${name}=<dir>) or docker-image://<ref>` };
       case undefined:

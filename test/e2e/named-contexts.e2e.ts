@@ -1,5 +1,5 @@
 // Issue 14: --build-context for a replace outside the context and for the Go image, and spec warnings through Warn, on buildx v0.36 + BuildKit v0.32, buildctl and Docker 20.10.
-import { cp } from "node:fs/promises";
+import { cp, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildTimer, FIXTURES, FRONTEND_IMAGE, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type Workspace } from "./gopherfile.js";
@@ -91,6 +91,21 @@ describe("named contexts on the other clients", () => {
     );
     const warnings = rawWarnings(r.stdout + r.stderr);
     expect(warnings).toContainEqual({ short: expect.stringMatching(/build arg UNDECLARED .* \(line 5\)$/), lines: [5], filename: "Gopherfile.yaml" });
+    expect((await run(join(out, "app"), [])).stdout).toBe("hello, named context\n");
+  });
+
+  it("buildx bake: a target as the replace's context reaches the frontend as an input (context:…=input:…)", async () => {
+    const { ws } = await workspace();
+    const root = dirname(ws.dir);
+    const out = ws.out("bake");
+    // The lib target is any build whose result is the module's directory; here BuildKit's own Dockerfile frontend copies it.
+    const bake = ['target "lib" {', '  context = "lib"', '  dockerfile-inline = "FROM scratch\\nCOPY . /\\n"', "}", 'target "app" {', '  context = "context"', '  dockerfile = "Gopherfile.yaml"', '  contexts = { "example.com/lib" = "target:lib" }', `  output = ["type=local,dest=${out}"]`, "}", ""];
+    await writeFile(join(root, "docker-bake.hcl"), bake.join("\n"));
+    const command = ["buildx", "bake", "--builder", BUILDX_BUILDER, "--progress", "plain", "-f", "docker-bake.hcl", "app"];
+    const r = await run(DOCKER, command, { env: clientEnv(), cwd: root, timeoutMs: 900_000 });
+    if (r.exitCode !== 0) throw new Error(`docker ${formatCommand(command)} exited ${r.exitCode}\n${tail(r.stderr)}`);
+    timer.record("outside-replace bake", { ...r, path: "buildx" });
+    expect(r.stderr).toContain("[app context] build context and named contexts");
     expect((await run(join(out, "app"), [])).stdout).toBe("hello, named context\n");
   });
 
