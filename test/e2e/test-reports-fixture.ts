@@ -1,7 +1,9 @@
 // The test-reports fixture for e2e: copies with a fresh flaky marker, the fixed variant, what it must report, and the JUnit read back.
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { parse, type TestSuite, type TestSuites } from "junit2json";
 import { FIXTURES, copyFixture, freshGoSources, type Workspace } from "./gopherfile.js";
 
@@ -38,6 +40,37 @@ export const PACKAGES: readonly ExpectedPackage[] = [
 
 /** The same counts once more, as totals: 4 suites, 11 tests, 4 failing, 1 skipped on the first build. */
 export const TOTALS = { suites: 4, tests: 11, failed: 4, skipped: 1 } as const;
+
+/**
+ * Statement coverage per package (the spec sets tests.coverage), the same on every build, by hand
+ * from the sources: every function is called by a test except passing.Sub. 9 of 10 statements.
+ */
+export const COVERAGE: Readonly<Record<string, string>> = { "./flaky": "100.0%", "./onefail": "100.0%", "./passing": "50.0%", "./twofail": "100.0%" };
+export const COVERAGE_TOTAL = "90.0%";
+
+/** What the host's `go tool cover -func` makes of a profile, run in the module's directory. */
+export interface CoverFunc {
+  /** `flaky.go:Answer` per function, in Go's order, with its percentage. */
+  readonly functions: Readonly<Record<string, string>>;
+  /** The last line's percentage. */
+  readonly total: string;
+}
+
+/** Runs the host's `go tool cover -func=<profile>` in `moduleDir` (it finds the sources through the module); throws when Go rejects the profile. */
+export async function coverFunc(moduleDir: string, profile: string): Promise<CoverFunc> {
+  const { stdout } = await promisify(execFile)("go", ["tool", "cover", `-func=${profile}`], {
+    cwd: moduleDir,
+    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+  });
+  const functions: Record<string, string> = {};
+  let total = "";
+  for (const line of stdout.trim().split("\n")) {
+    const [where = "", name = "", pct = ""] = line.split(/\s+/);
+    if (where === "total:") total = line.split(/\s+/).pop() ?? "";
+    else functions[`${where.split("/").pop()?.replace(/:\d+:$/, "") ?? where}:${name}`] = pct;
+  }
+  return { functions, total };
+}
 
 /** Where each deliberate failure is reported: the `t.Errorf` line of the test, found in the fixture's source. */
 export const FAILURE_SITES: readonly { readonly test: string; readonly file: string; readonly call: string }[] = [

@@ -16,6 +16,9 @@ import {
 } from "./gopherfile.js";
 import { parseProgress, verticesNamed, type ProgressVertex } from "./progress.js";
 import {
+  COVERAGE,
+  COVERAGE_TOTAL,
+  coverFunc,
   FAILURE_SITES,
   PACKAGES,
   TOTALS,
@@ -26,7 +29,8 @@ import {
 } from "./test-reports-fixture.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
-const RAW_FILES = ["exit-code", "stderr.txt", "test2json.json"];
+// The fixture sets tests.coverage, so each package's folder also holds its profile.
+const RAW_FILES = ["coverage.out", "exit-code", "stderr.txt", "test2json.json"];
 const TEST_VERTEX = /^\[test (\S+)\] go test$/;
 // What a crash of the frontend would print instead of a user-facing message.
 const CRASH = /internal error|TypeError|ReferenceError|^\s*at .+\.(?:m?js|ts):\d+:\d+\)?$/im;
@@ -90,14 +94,14 @@ afterAll(async () => {
 describe.each(PATHS)("%s", (path) => {
   const label = PATH_NAMES[path];
 
-  it(`${label}: --target test-report succeeds although tests fail, and exports JUnit, summary and raw reports`, async () => {
+  it(`${label}: --target test-report succeeds although tests fail, and exports JUnit, summary, raw reports and coverage`, async () => {
     const ws = await workspace(false);
     const out = ws.out("report");
     const result = await build(path, ws, "test-report, failing tests", { target: "test-report", outputDir: out });
     expect(output(result)).not.toMatch(CRASH);
 
     const folders = PACKAGES.map((p) => p.pkg.slice(2));
-    const expectedFiles = ["junit.xml", "summary.txt", ...folders.flatMap((f) => RAW_FILES.map((name) => `${f}/${name}`))];
+    const expectedFiles = ["coverage.out", "coverage.txt", "junit.xml", "summary.txt", ...folders.flatMap((f) => RAW_FILES.map((name) => `${f}/${name}`))];
     expect(await listFiles(out)).toEqual(expectedFiles.sort());
 
     const junit = await readJUnit(join(out, "junit.xml"));
@@ -124,6 +128,8 @@ describe.each(PATHS)("%s", (path) => {
     expect(summary.split("\n")[0]).toBe(
       `FAIL: ${TOTALS.suites} packages, ${TOTALS.tests} tests: ${passed} passed, ${TOTALS.failed} failed, ${TOTALS.skipped} skipped`,
     );
+
+    await expectCoverage(ws, out);
 
     for (const p of PACKAGES) {
       const dir = join(out, p.pkg.slice(2));
@@ -198,6 +204,8 @@ describe.each(PATHS)("%s", (path) => {
       expect((await readJUnit(join(out, "junit.xml"))).totals).toEqual({ tests: TOTALS.tests, failures: 0, errors: 0 });
       // The raw files agree with the summary: the flaky package's are its passing retry's, not its first failure's.
       for (const p of PACKAGES) expect(await readFile(join(out, p.pkg.slice(2), "exit-code"), "utf8"), p.pkg).toBe("0\n");
+      // Go's test cache gave three packages' results and profiles: the coverage is the same.
+      await expectCoverage(ws, out);
 
       const imageOut = ws.out("image-pass");
       const image = await build(path, ws, "image after test-report", { outputDir: imageOut });
@@ -212,6 +220,32 @@ describe.each(PATHS)("%s", (path) => {
     });
   });
 });
+
+/**
+ * The report's coverage: one line per package in coverage.txt, with the fixture's percentages,
+ * failing packages included; the merged coverage.out read by the host's `go tool cover -func`,
+ * which finds every package's functions and the same total; each package's own profile.
+ */
+async function expectCoverage(ws: Workspace, out: string): Promise<void> {
+  const summary = (await readFile(join(out, "coverage.txt"), "utf8")).trimEnd().split("\n");
+  expect(summary[0]).toBe(`coverage: ${COVERAGE_TOTAL} of 10 statements in ${PACKAGES.length} packages`);
+  const rows = summary.slice(1).map((l) => l.trim().split(/\s+/));
+  expect(Object.fromEntries(rows.map((r) => [r[1], r[0]]))).toEqual(COVERAGE);
+  expect(rows.map((r) => r[2])).toEqual(PACKAGES.map((p) => p.importPath));
+
+  const merged = await coverFunc(ws.dir, join(out, "coverage.out"));
+  expect(merged.functions).toEqual({
+    "flaky.go:Answer": "100.0%",
+    "onefail.go:Half": "100.0%",
+    "onefail.go:Double": "100.0%",
+    "passing.go:Add": "100.0%",
+    "passing.go:Sub": "0.0%",
+    "twofail.go:Reverse": "100.0%",
+    "twofail.go:Shout": "100.0%",
+  });
+  expect(merged.total).toBe(COVERAGE_TOTAL);
+  for (const p of PACKAGES) expect((await coverFunc(ws.dir, join(out, p.pkg.slice(2), "coverage.out"))).total, p.pkg).toBe(COVERAGE[p.pkg]);
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
