@@ -7,7 +7,17 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT, RUN_ID, copyFixture, freshGoSources, ensureFrontendImage, listFiles, registryHasImage, removeFrontendImage, type Workspace } from "./gopherfile.js";
+import {
+  REPO_ROOT,
+  RUN_ID,
+  copyFixture,
+  freshGoSources,
+  ensureFrontendImage,
+  listFiles,
+  registryHasImage,
+  removeFrontendImage,
+  type Workspace,
+} from "./gopherfile.js";
 import { formatCommand, run, tail } from "./run.js";
 import { REGISTRY, clientEnv } from "./testbed.js";
 
@@ -92,7 +102,10 @@ describe("docs/ci-example.md", () => {
     expect(reportTests.length, "the test report step shows no go test step").toBeGreaterThan(0);
     expect(reportTests.filter((v) => !v.cached).length, "the test report step ran no test (sources were new)").toBeGreaterThan(0);
     expect(imageTests.map((v) => v.name).sort()).toEqual(reportTests.map((v) => v.name).sort());
-    expect(imageTests.filter((v) => !v.cached).map((v) => v.name), "the image step ran tests again").toEqual([]);
+    expect(
+      imageTests.filter((v) => !v.cached).map((v) => v.name),
+      "the image step ran tests again",
+    ).toEqual([]);
 
     const reports = await listFiles(join(runnerTemp(), "reports"));
     expect(reports).toContain("junit.xml");

@@ -39,8 +39,14 @@ function expectDependencies(document: SpdxDocument, where: string): SpdxPackage[
     expect(listed, `${where}: ${dependency.name} ${dependency.version} missing`).toContain(`${dependency.name}@${dependency.version}`);
   }
   // The module the binary was built from, and the standard library of the Go that built it.
-  expect(listed.some((m) => m.startsWith("example.com/sbom@")), `${where}: the main module is missing: ${listed.join(", ")}`).toBe(true);
-  expect(listed.some((m) => /^stdlib@go1\.\d+/.test(m)), `${where}: the standard library is missing: ${listed.join(", ")}`).toBe(true);
+  expect(
+    listed.some((m) => m.startsWith("example.com/sbom@")),
+    `${where}: the main module is missing: ${listed.join(", ")}`,
+  ).toBe(true);
+  expect(
+    listed.some((m) => /^stdlib@go1\.\d+/.test(m)),
+    `${where}: the standard library is missing: ${listed.join(", ")}`,
+  ).toBe(true);
   return modules;
 }
 
