@@ -117,13 +117,20 @@ async function lint(input: SubrequestInput): Promise<ReturnOutcome> {
   };
   const errors: UserError[] = input.prepared.ok ? [] : [...input.prepared.errors];
   let compiledWarnings: readonly string[] = [];
+  let warningPaths: ReadonlyMap<string, SpecPath> | undefined;
   if (input.prepared.ok) {
     const outcome = await input.compile(input.prepared.request);
-    if (outcome.ok) compiledWarnings = outcome.value.warnings;
-    else errors.push(...outcome.errors);
+    if (outcome.ok) {
+      compiledWarnings = outcome.value.warnings;
+      warningPaths = outcome.value.warningPaths;
+    } else errors.push(...outcome.errors);
   }
   warningsFromErrors(errors, add);
-  for (const w of compiledWarnings) add("GopherfileWarning", "The build would go on, but says this", w, { sourceIndex: -1, ranges: [] });
+  for (const w of compiledWarnings) {
+    // At the line of the key the warning is about (as the build's Warn points), when it is about one.
+    const path = warningPaths?.get(w);
+    add("GopherfileWarning", "The build would go on, but says this", w, path === undefined ? { sourceIndex: -1, ranges: [] } : locationOf(input, path));
+  }
   const results = { warnings, sources: [{ filename: input.specFile, language: "YAML", data: base64(input.specText) }] };
   const text = warnings.map((w) => `${w.ruleName}: ${w.detail}`).join("\n");
   return metadataResult({

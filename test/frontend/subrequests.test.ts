@@ -82,8 +82,13 @@ describe("frontend methods", () => {
     expect(metadata(await answerSubrequest("frontend.lint", await input(SPEC)))["result.statuscode"]).toBe("0");
     const warned = metadata(await answerSubrequest("frontend.lint", await input(SPEC, { VERSOIN: "x" })));
     expect(warned["result.statuscode"]).toBe("1");
+    // At the args: line (2), where the spec declares the build args it takes.
     expect((JSON.parse(warned["result.json"] ?? "") as { warnings: { ruleName: string; detail: string }[] }).warnings).toEqual([
-      expect.objectContaining({ ruleName: "GopherfileWarning", detail: "build arg VERSOIN is not declared under args: in Gopherfile.yaml; it has no effect" }),
+      expect.objectContaining({
+        ruleName: "GopherfileWarning",
+        detail: "build arg VERSOIN is not declared under args: in Gopherfile.yaml; it has no effect",
+        location: { sourceIndex: 0, ranges: [{ start: { line: 2 }, end: { line: 2 } }] },
+      }),
     ]);
     const broken = metadata(await answerSubrequest("frontend.lint", await input(`${SPEC}imgaes: {}\n`)));
     const results = JSON.parse(broken["result.json"] ?? "") as { warnings: { ruleName: string; detail: string; location: { sourceIndex: number; ranges: { start: { line: number } }[] } }[]; sources: { filename: string }[] };
