@@ -1,19 +1,18 @@
-// The frontend's build: read the spec and the context through the gateway, convert, solve, and hand back refs.
-import type { FrontendContext, FrontendResult, ReturnOutcome } from "../gateway/index.js";
+// The frontend's build: read the spec and the context through the gateway, prepare and compile, then run the target's flow (flows.ts).
+import type { FrontendContext, ReturnOutcome } from "../gateway/index.js";
 import type { GatewayClient } from "../gateway/index.js";
-import { allOf, compile, contextSource, reportWithSummary, type CompiledTarget, type CompileRequest } from "../golang/compile/index.js";
-import { failureMessage, parseTestRun, testReportFiles } from "../golang/report/index.js";
+import { compile, contextSource } from "../golang/compile/index.js";
 import { parseDockerignore } from "../golang/dockerignore.js";
 import { formatContextError } from "../golang/context-error.js";
-import { Caps, local, marshal, scratch, type MarshalOptions, type Platform, type State } from "../llb/index.js";
-import { compileAgain, formatUserErrors, prepareConversion, type ConvertInput } from "../pipeline/index.js";
+import { Caps, local, marshal, type Platform, type State } from "../llb/index.js";
+import { prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 import { GatewayImageResolver } from "./image-resolver.js";
 import { GatewayNamedContexts } from "./named-contexts.js";
 import { sendSpecWarnings, type LoadedSpec } from "./spec-warnings.js";
 import { userErrorOutcome } from "./error-sources.js";
 import { answerSubrequest, SUBREQUEST_OPTION } from "./subrequests.js";
-import { runTests } from "./test-outcomes.js";
+import { runFlow } from "./flows.js";
 
 /**
  * BuildKit before v0.10 (Docker Engine 20.10 embeds v0.8) lacks the merge op, which v0.10 added.
@@ -105,90 +104,24 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const compiled = outcome.value;
   const spec: LoadedSpec = { file: filename, text: specText, state: specState, lineOf: (path) => prepared.request.spec.locate(path).line };
   await sendSpecWarnings(client, ctx.log, [...compiled.warnings, ...compiled.notes], compiled.warningPaths, spec);
-  const platform = options.buildPlatform;
   // `--no-cache` (docker, buildctl and buildx send `no-cache=`) runs every step again. Its named
   // form (`--no-cache-filter`) names Dockerfile stages, which a Gopherfile has not.
-  const marshalling = { platform, ignoreCache: options.noCache.kind === "all" };
-
-  if (compiled.kind === "test-report") {
-    // The report target succeeds whatever the tests say: CI needs the reports most when they fail.
-    const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, true);
-    const raw = (await withRetries(prepared.request, compiled, tests.retries)).results[0]?.state ?? scratch();
-    const report = reportWithSummary(raw, testReportFiles(tests.runs, compiled.tests.plan.coverage));
-    return { result: await solveTarget(client, { ...compiled, results: [{ platform, state: report }] }, marshalling) };
-  }
-  if (!compiled.tests.gated) {
-    if (compiled.tests.plan.runs.length === 0 || (compiled.kind !== "image" && compiled.kind !== "binaries")) {
-      return { result: await solveTarget(client, compiled, marshalling) };
-    }
-    // tests.gate: false: the tests still run, beside the build, and a failure is a warning.
-    const [result, tests] = await Promise.all([
-      solveTarget(client, compiled, marshalling),
-      runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, false),
-    ]);
-    const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
-    if (failure !== undefined) {
-      const warning = `tests.gate is false, so the build goes on: ${failure}`;
-      await sendSpecWarnings(client, ctx.log, [warning], new Map([[warning, ["tests", "gate"]]]), spec);
-    }
-    return { result };
-  }
-
-  // Solves are lazy: the target is built when BuildKit exports it, after Return. So the work that
-  // does not wait for the tests (builds, checks) is evaluated now, alongside the tests, and the
-  // export reuses it. Reading the outcomes first lets a failure name its tests instead of a log.
-  const early =
-    compiled.independent.length === 0
-      ? Promise.resolve([])
-      : Promise.all([settle(client.solve({ definition: marshal(allOf(compiled.independent, "[build] binaries and checks"), marshalling), evaluate: true }))]);
-  const tests = await runTests(client, compiled.tests.plan, marshalling, STARTED_AT_SECONDS, false);
-  const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
-  if (failure !== undefined) return { error: failure };
-  for (const solved of await early) if (!solved.ok) throw solved.error;
-  return { result: await solveTarget(client, await withRetries(prepared.request, compiled, tests.retries), marshalling) };
-}
-
-/**
- * The target whose tests are the outcomes the frontend read: compiled again from the same
- * prepared spec and module (no second discovery), with the retries that replaced failures
- * replayed from the cache, when there were any. The same input compiled once already, so a user
- * error now is a bug.
- */
-async function withRetries(request: CompileRequest, compiled: CompiledTarget, retries: ReadonlyMap<string, string>): Promise<CompiledTarget> {
-  if (retries.size === 0) return compiled;
-  const again = await compileAgain(request, retries);
-  if (!again.ok) throw new Error(`compiling with test retries failed: ${formatUserErrors(again.errors)}`);
-  return again.value;
+  const marshalling = { platform: options.buildPlatform, ignoreCache: options.noCache.kind === "all" };
+  return runFlow({
+    client,
+    request: prepared.request,
+    compiled,
+    platform: options.buildPlatform,
+    marshalling,
+    startedAtSeconds: STARTED_AT_SECONDS,
+    warnAt: async (message, path) => {
+      await sendSpecWarnings(client, ctx.log, [message], new Map([[message, path]]), spec);
+    },
+  });
 }
 
 /** When this process started, in Unix seconds: test outcomes older than this came from the cache. */
 const STARTED_AT_SECONDS = Math.floor(Date.now() / 1000 - process.uptime());
-
-type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-function settle<T>(p: Promise<T>): Promise<Settled<T>> {
-  return p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-/** Solves every platform's state concurrently and shapes the result the exporters expect. */
-async function solveTarget(client: GatewayClient, target: CompiledTarget, marshalling: MarshalOptions): Promise<FrontendResult> {
-  const encoder = new TextEncoder();
-  const solved = await Promise.all(
-    target.results.map(async (r) => ({
-      platform: r.platform,
-      ref: (await client.solve({ definition: marshal(r.state, marshalling) })).ref,
-      ...(r.config !== undefined ? { imageConfig: encoder.encode(JSON.stringify(r.config)) } : {}),
-    })),
-  );
-  const only = solved[0];
-  if (!target.multiPlatform && only !== undefined) {
-    return { kind: "single", ref: only.ref, platform: only.platform, ...(only.imageConfig ? { imageConfig: only.imageConfig } : {}) };
-  }
-  return { kind: "platforms", platforms: solved };
-}
 
 async function solveOne(client: GatewayClient, state: State, platform: Platform): Promise<string> {
   const out = await client.solve({ definition: marshal(state, { platform }) });
