@@ -65,14 +65,20 @@ afterAll(async () => {
 });
 
 describe("--sbom=true on a gopherfile image", () => {
-  it("buildx: the pushed image carries an SPDX document listing the binary's modules and versions", async () => {
+  it("buildx: each platform of the pushed image carries an SPDX document listing the binary's modules and versions", async () => {
+    // Two platforms: the generator runs on the build platform and reads the arm64 binary, nothing is emulated.
     const ref = imageRef("sbom", "buildx");
-    timer.record("--sbom=true, pushed", await buildOn("buildx", ws, { image: ref, extraArgs: ["--sbom=true"] }));
+    const platforms = ["linux/amd64", "linux/arm64"];
+    timer.record("--sbom=true, 2 platforms, pushed", await buildOn("buildx", ws, { image: ref, platform: platforms.join(","), extraArgs: ["--sbom=true"] }));
     const inspect = await docker(["buildx", "imagetools", "inspect", ref, "--format", "{{ json .SBOM }}"]);
-    const sbom = JSON.parse(inspect.stdout) as { SPDX?: SpdxDocument };
-    expect(sbom.SPDX, `no SPDX document attached to ${ref}: ${inspect.stdout.slice(0, 400)}`).toBeDefined();
-    const modules = expectDependencies(sbom.SPDX as SpdxDocument, `buildx ${ref}`);
-    console.log(`SBOM of ${ref}: ${modules.length} Go modules: ${modules.map((p) => `${p.name} ${p.versionInfo ?? ""}`).join(", ")}`);
+    const sboms = JSON.parse(inspect.stdout) as Record<string, { SPDX?: SpdxDocument }>;
+    expect(Object.keys(sboms).sort(), `SBOMs of ${ref}: ${inspect.stdout.slice(0, 400)}`).toEqual(platforms);
+    for (const platform of platforms) {
+      const document = sboms[platform]?.SPDX;
+      expect(document, `no SPDX document for ${platform} of ${ref}`).toBeDefined();
+      const modules = expectDependencies(document as SpdxDocument, `buildx ${ref} ${platform}`);
+      console.log(`SBOM of ${ref} ${platform}: ${modules.length} Go modules: ${modules.map((p) => `${p.name} ${p.versionInfo ?? ""}`).join(", ")}`);
+    }
   });
 
   it("buildctl: attest:sbom with the generator named writes the attestation beside the exported files", async () => {
