@@ -44,6 +44,7 @@ case "$command" in
   up)
     ensure_packages
     require_go
+    prefetch_sbom_scanner_modules
     ensure_buildkit_tools
     ensure_buildx_tool
     ensure_sbom_scanner_tool
