@@ -138,7 +138,13 @@ export class GatewayNamedContexts implements NamedContexts {
   async #localDirectory(contextName: string, localName: string): Promise<State> {
     const sessionId = this.#input.localSessionIds.get(localName) ?? this.#input.sessionId;
     const shared = `context:${contextName}-${this.#input.options.get(`sharedkey:localdir:${contextName}`) ?? localName}`;
-    const ignore = local(localName, { include: [".dockerignore"], followPaths: [".dockerignore"], sessionId, sharedKeyHint: `${shared}-.dockerignore`, name: `[context ${contextName}] load .dockerignore` });
+    const ignore = local(localName, {
+      include: [".dockerignore"],
+      followPaths: [".dockerignore"],
+      sessionId,
+      sharedKeyHint: `${shared}-.dockerignore`,
+      name: `[context ${contextName}] load .dockerignore`,
+    });
     const excludes = [...(await this.#dockerignore(ignore, contextName)), ...VCS_EXCLUDES];
     return local(localName, { exclude: excludes, sessionId, sharedKeyHint: shared, name: `[context ${contextName}] load from client` });
   }

@@ -69,7 +69,16 @@ export function planTree(goModFile: string, replaces: readonly OutsideReplace[])
   });
   const errors = parsed
     .filter((p) => p.rest.length === 0)
-    .map((p) => new ContextError("replace-outside-context", goModFile, p.r.line, p.r.col, `replacement directory ${p.r.newPath} holds the build context itself; build from that directory instead (make it the context)`));
+    .map(
+      (p) =>
+        new ContextError(
+          "replace-outside-context",
+          goModFile,
+          p.r.line,
+          p.r.col,
+          `replacement directory ${p.r.newPath} holds the build context itself; build from that directory instead (make it the context)`,
+        ),
+    );
   if (errors.length > 0) return { errors };
   const depth = Math.max(...parsed.map((p) => p.climb));
   // Level i of the prefix must not be the name a replace has at that level.
@@ -122,7 +131,9 @@ export class TreeContextReader implements ContextReader {
   async readDir(path: string): Promise<readonly ContextEntry[]> {
     const at = this.#route(path);
     if (at !== undefined) return at.reader.readDir(at.path);
-    const below = new Set(this.#mounts.filter((m) => path === "" || m.dir.startsWith(`${path}/`)).map((m) => m.dir.slice(path === "" ? 0 : path.length + 1).split("/")[0]!));
+    const below = new Set(
+      this.#mounts.filter((m) => path === "" || m.dir.startsWith(`${path}/`)).map((m) => m.dir.slice(path === "" ? 0 : path.length + 1).split("/")[0]!),
+    );
     if (below.size === 0) throw new Error(`${path}: no such directory in the build tree`);
     return [...below].sort().map((name): ContextEntry => ({ name, kind: "dir" }));
   }

@@ -78,7 +78,8 @@ export async function arrangeTree(input: ArrangeInput): Promise<Checked<Arranged
     outside.map(async (r) => {
       const dir = await named.directory(contextNameOf(r.oldPath));
       if (dir === undefined) errors.push(new ContextError("replace-outside-context", goModPath, r.line, r.col, missingMessage(r)));
-      else if ("problem" in dir) errors.push(new ContextError("replace-outside-context", goModPath, r.line, r.col, `named context ${contextNameOf(r.oldPath)}: ${dir.problem}`));
+      else if ("problem" in dir)
+        errors.push(new ContextError("replace-outside-context", goModPath, r.line, r.col, `named context ${contextNameOf(r.oldPath)}: ${dir.problem}`));
       else return [r.oldPath, dir] as const;
       return undefined;
     }),
@@ -100,7 +101,11 @@ export async function arrangeTree(input: ArrangeInput): Promise<Checked<Arranged
 /** What to pass for a replace whose named context is missing, for buildx and for buildctl. */
 export function missingMessage(r: OutsideReplace): string {
   const name = contextNameOf(r.oldPath);
-  const local = r.fromContext.split("/").filter((p) => p !== "..").pop() ?? "dir";
+  const local =
+    r.fromContext
+      .split("/")
+      .filter((p) => p !== "..")
+      .pop() ?? "dir";
   return (
     `replacement directory ${r.newPath} is outside the build context; pass it as a named context: ` +
     `--build-context ${name}=${r.fromContext} (the directory from the build context's root; ` +

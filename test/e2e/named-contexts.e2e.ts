@@ -46,7 +46,11 @@ function rawWarnings(stdout: string): { readonly short: string; readonly lines: 
     if (!line.startsWith("{")) continue;
     const status = JSON.parse(line) as { warnings?: { short?: string; range?: { start?: { line?: number } }[]; sourceInfo?: { filename?: string } }[] };
     for (const w of status.warnings ?? []) {
-      out.push({ short: Buffer.from(w.short ?? "", "base64").toString("utf8"), lines: (w.range ?? []).map((r) => r.start?.line ?? 0), filename: w.sourceInfo?.filename });
+      out.push({
+        short: Buffer.from(w.short ?? "", "base64").toString("utf8"),
+        lines: (w.range ?? []).map((r) => r.start?.line ?? 0),
+        filename: w.sourceInfo?.filename,
+      });
     }
   }
   return out;
@@ -56,14 +60,28 @@ describe("--build-context (buildx v0.36, BuildKit v0.32)", () => {
   it("without the replace's context, fails at its go.mod line naming the flag to pass", async () => {
     const { ws } = await workspace();
     const r = timer.record("outside-replace, no --build-context", await buildOn("buildx", ws, { expect: "failure" }));
-    expect(r.stderr).toMatch(/go\.mod:7:1: replacement directory \.\.\/lib is outside the build context; pass it as a named context: --build-context example\.com\/lib=\.\.\/lib/);
+    expect(r.stderr).toMatch(
+      /go\.mod:7:1: replacement directory \.\.\/lib is outside the build context; pass it as a named context: --build-context example\.com\/lib=\.\.\/lib/,
+    );
   });
 
   it("builds with the replace's directory and the Go image as named contexts, and warns at the spec line", async () => {
     const { ws, lib } = await workspace();
     const out = ws.out("bin");
-    const flags = ["--builder", BUILDX_BUILDER, "-f", ws.spec, "--build-context", `example.com/lib=${lib}`, "--build-context", `golang=docker-image://${IMAGES.golang}`];
-    const r = timer.record("outside-replace --build-context", await buildx([...flags, "--build-arg", "UNDECLARED=1", "-o", `type=local,dest=${out}`, ws.dir], "success", true));
+    const flags = [
+      "--builder",
+      BUILDX_BUILDER,
+      "-f",
+      ws.spec,
+      "--build-context",
+      `example.com/lib=${lib}`,
+      "--build-context",
+      `golang=docker-image://${IMAGES.golang}`,
+    ];
+    const r = timer.record(
+      "outside-replace --build-context",
+      await buildx([...flags, "--build-arg", "UNDECLARED=1", "-o", `type=local,dest=${out}`, ws.dir], "success", true),
+    );
     expect(r.stderr).toContain("[context example.com/lib] load from client");
     expect(r.stderr).toContain(`load metadata for ${IMAGES.golang}`);
     expect(r.stderr).not.toMatch(/load metadata for golang:/);
@@ -99,7 +117,19 @@ describe("named contexts on the other clients", () => {
     const root = dirname(ws.dir);
     const out = ws.out("bake");
     // The lib target is any build whose result is the module's directory; here BuildKit's own Dockerfile frontend copies it.
-    const bake = ['target "lib" {', '  context = "lib"', '  dockerfile-inline = "FROM scratch\\nCOPY . /\\n"', "}", 'target "app" {', '  context = "context"', '  dockerfile = "Gopherfile.yaml"', '  contexts = { "example.com/lib" = "target:lib" }', `  output = ["type=local,dest=${out}"]`, "}", ""];
+    const bake = [
+      'target "lib" {',
+      '  context = "lib"',
+      '  dockerfile-inline = "FROM scratch\\nCOPY . /\\n"',
+      "}",
+      'target "app" {',
+      '  context = "context"',
+      '  dockerfile = "Gopherfile.yaml"',
+      '  contexts = { "example.com/lib" = "target:lib" }',
+      `  output = ["type=local,dest=${out}"]`,
+      "}",
+      "",
+    ];
     await writeFile(join(root, "docker-bake.hcl"), bake.join("\n"));
     const command = ["buildx", "bake", "--builder", BUILDX_BUILDER, "--progress", "plain", "-f", "docker-bake.hcl", "app"];
     const r = await run(DOCKER, command, { env: clientEnv(), cwd: root, timeoutMs: 900_000 });
@@ -112,7 +142,10 @@ describe("named contexts on the other clients", () => {
   it("Docker 20.10 (buildx's docker driver, BuildKit v0.8) builds with --build-context too", async () => {
     const { ws, lib } = await workspace();
     const out = ws.out("bin");
-    timer.record("outside-replace Docker 20.10", await buildx(["--builder", "default", "-f", ws.spec, "--build-context", `example.com/lib=${lib}`, "-o", `type=local,dest=${out}`, ws.dir], "success"));
+    timer.record(
+      "outside-replace Docker 20.10",
+      await buildx(["--builder", "default", "-f", ws.spec, "--build-context", `example.com/lib=${lib}`, "-o", `type=local,dest=${out}`, ws.dir], "success"),
+    );
     expect((await run(join(out, "app"), [])).stdout).toBe("hello, named context\n");
   });
 });

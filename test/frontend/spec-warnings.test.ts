@@ -43,7 +43,11 @@ async function compiled(): Promise<{ warnings: readonly string[]; paths: Readonl
   const out = await compile(prepared.request);
   if (!out.ok) throw new Error("compile failed");
   const state = local("dockerfile", { include: ["Gopherfile.yaml"], name: "[internal] load Gopherfile.yaml" });
-  return { warnings: out.value.warnings, paths: out.value.warningPaths, spec: { file: "Gopherfile.yaml", text: SPEC, state, lineOf: (p) => prepared.request.spec.locate(p).line } };
+  return {
+    warnings: out.value.warnings,
+    paths: out.value.warningPaths,
+    spec: { file: "Gopherfile.yaml", text: SPEC, state, lineOf: (p) => prepared.request.spec.locate(p).line },
+  };
 }
 
 describe("sendSpecWarnings", () => {

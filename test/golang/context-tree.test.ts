@@ -11,7 +11,8 @@ function mod(text: string, file = "go.mod") {
   return parsed.value;
 }
 
-const GO_MOD = "module example.com/app\n\ngo 1.23\n\nreplace example.com/lib => ../lib\nreplace example.com/in => ./in\nreplace example.com/far => ../../far/away\nreplace example.com/v => example.com/w v1.0.0\n";
+const GO_MOD =
+  "module example.com/app\n\ngo 1.23\n\nreplace example.com/lib => ../lib\nreplace example.com/in => ./in\nreplace example.com/far => ../../far/away\nreplace example.com/v => example.com/w v1.0.0\n";
 
 describe("outsideReplaces", () => {
   it("finds the local replaces that climb out of the context, from the module's directory", () => {
@@ -54,7 +55,14 @@ describe("TreeContextReader", () => {
   const context = new MemoryContextReader({ "go.mod": GO_MOD, "main.go": "package main\n" });
   const lib = new MemoryContextReader({ "go.mod": "module example.com/lib\n", "lib.go": "package lib\n" });
   const far = new MemoryContextReader({ "go.mod": "module example.com/far\n" });
-  const reader = new TreeContextReader(context, plan!, new Map([["example.com/lib", lib], ["example.com/far", far]]));
+  const reader = new TreeContextReader(
+    context,
+    plan!,
+    new Map([
+      ["example.com/lib", lib],
+      ["example.com/far", far],
+    ]),
+  );
 
   it("reads the context under the prefix and each replace at its directory", async () => {
     expect(new TextDecoder().decode(await reader.readFile("gopherfile-context/gopherfile-context/main.go"))).toBe("package main\n");
@@ -64,8 +72,14 @@ describe("TreeContextReader", () => {
   });
 
   it("lists the directories above the sources as what lies below them", async () => {
-    expect(await reader.readDir("")).toEqual([{ name: "far", kind: "dir" }, { name: "gopherfile-context", kind: "dir" }]);
-    expect(await reader.readDir("gopherfile-context")).toEqual([{ name: "gopherfile-context", kind: "dir" }, { name: "lib", kind: "dir" }]);
+    expect(await reader.readDir("")).toEqual([
+      { name: "far", kind: "dir" },
+      { name: "gopherfile-context", kind: "dir" },
+    ]);
+    expect(await reader.readDir("gopherfile-context")).toEqual([
+      { name: "gopherfile-context", kind: "dir" },
+      { name: "lib", kind: "dir" },
+    ]);
     expect((await reader.readDir("gopherfile-context/lib")).map((e) => e.name)).toEqual(["go.mod", "lib.go"]);
   });
 

@@ -20,7 +20,12 @@ class Images implements ImageResolver {
   readonly asked: string[] = [];
   resolve(ref: string): Promise<ImageConfig | undefined> {
     this.asked.push(ref);
-    return Promise.resolve({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] } });
+    return Promise.resolve({
+      architecture: "amd64",
+      os: "linux",
+      rootfs: { type: "layers", diff_ids: [] },
+      config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] },
+    });
   }
 }
 
@@ -36,7 +41,9 @@ function named(contexts: { readonly lib?: boolean; readonly golang?: string }): 
     },
     goImage(ref: string) {
       if (contexts.golang === undefined || !ref.startsWith("golang")) return undefined;
-      return contexts.golang.startsWith("docker-image://") ? { ref: contexts.golang.slice("docker-image://".length) } : { problem: `context golang=${contexts.golang} cannot replace ${ref}: only docker-image://<ref> can` };
+      return contexts.golang.startsWith("docker-image://")
+        ? { ref: contexts.golang.slice("docker-image://".length) }
+        : { problem: `context golang=${contexts.golang} cannot replace ${ref}: only docker-image://<ref> can` };
     },
   };
 }
@@ -113,6 +120,8 @@ describe("a golang named context", () => {
     const outcome = await convert(input(named({ lib: true, golang: "local:go" })));
     expect(outcome.ok).toBe(false);
     const e = outcome.ok ? undefined : outcome.errors[0];
-    expect(e !== undefined && !isContextError(e) ? e.message : "").toMatch(/named context for the Go image: context golang=local:go cannot replace golang:1.23/);
+    expect(e !== undefined && !isContextError(e) ? e.message : "").toMatch(
+      /named context for the Go image: context golang=local:go cannot replace golang:1.23/,
+    );
   });
 });
