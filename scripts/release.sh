@@ -51,6 +51,8 @@ log="$GOPHERFILE_LOG_DIR/release.log"
 # One build, both platforms, pushed as one index under every tag. Provenance (mode=min, buildx's
 # default) is attached per platform; labels say what was released from which commit.
 revision="$(git rev-parse HEAD 2>/dev/null || printf unknown)"
+# A release from a checkout with changes says so: the commit alone would not reproduce it.
+if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then revision+="-dirty"; fi
 if ! buildx_release build --progress plain --platform linux/amd64,linux/arm64 -f frontend.Dockerfile \
   --build-arg "NODE_BUILD_IMAGE=$GOPHERFILE_NODE_BUILD_IMAGE" --build-arg "NODE_RUNTIME_IMAGE=$runtime" \
   --label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.revision=$revision" \
