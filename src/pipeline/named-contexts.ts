@@ -76,7 +76,9 @@ export async function arrangeTree(input: ArrangeInput): Promise<Checked<Arranged
   const errors: ContextError[] = [];
   const found = await Promise.all(
     outside.map(async (r) => {
-      const dir = await named.directory(contextNameOf(r.oldPath));
+      // buildctl takes any name, so a module path with capitals may come as written.
+      const name = contextNameOf(r.oldPath);
+      const dir = (await named.directory(name)) ?? (name === r.oldPath ? undefined : await named.directory(r.oldPath));
       if (dir === undefined) errors.push(new ContextError("replace-outside-context", goModPath, r.line, r.col, missingMessage(r)));
       else if ("problem" in dir)
         errors.push(new ContextError("replace-outside-context", goModPath, r.line, r.col, `named context ${contextNameOf(r.oldPath)}: ${dir.problem}`));

@@ -102,6 +102,24 @@ describe("a local replace outside the context", () => {
     expect(prepared.request.context.tree).toBeUndefined();
     expect(contexts.asked).toEqual([]);
   });
+  it("finds a module path with capitals under its lower-case name (buildx) or as written (buildctl)", async () => {
+    const asked: string[] = [];
+    const contexts: NamedContexts = {
+      directory(name) {
+        asked.push(name);
+        return Promise.resolve(name === "example.com/Lib" ? { source: local("lib"), reader: new MemoryContextReader(LIB) } : undefined);
+      },
+      goImage: () => undefined,
+    };
+    const reader = new MemoryContextReader({
+      ...APP,
+      "go.mod": APP["go.mod"].replaceAll("example.com/lib", "example.com/Lib"),
+      "main.go": APP["main.go"].replace("example.com/lib", "example.com/Lib"),
+    });
+    const prepared = await prepareConversion({ ...input(contexts), reader });
+    expect(prepared.ok).toBe(true);
+    expect(asked).toEqual(["example.com/lib", "example.com/Lib"]);
+  });
 });
 
 describe("a golang named context", () => {
