@@ -147,7 +147,7 @@ function tests(data: Data): Tests {
     ...optional("timeout", data["timeout"] as string | undefined),
     race: (data["race"] as boolean | undefined) ?? false,
     coverage: (data["coverage"] as boolean | undefined) ?? false,
-    network: (data["network"] as TestNetwork | undefined) ?? "default",
+    network: (data["network"] as TestNetwork | undefined) ?? "none",
     inputs: list(data["inputs"]),
   };
 }

@@ -37,7 +37,7 @@ function git(dir: string, args: readonly string[]): void {
 describe.each(PATHS)("%s", (path) => {
   const label = PATH_NAMES[path];
 
-  it(`${label}: a library's default target runs its tests; tests write files and, with tests.network: none, share a fixed port; a commit or a spec comment re-runs nothing`, async () => {
+  it(`${label}: a library's default target runs its tests; tests write files and, on their own loopback (the default), share a fixed port; a commit or a spec comment re-runs nothing`, async () => {
     const ws = await copyFixture("library-writes");
     workspaces.push(ws);
     // Fresh packages, so this build really runs both tests at once (the fixture is the same on every run).

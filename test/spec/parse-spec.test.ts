@@ -15,7 +15,7 @@ const EMPTY: Spec = {
   args: {},
   platforms: [],
   binaries: "auto",
-  tests: { packages: "auto", flags: [], gate: true, race: false, coverage: false, network: "default", inputs: [] },
+  tests: { packages: "auto", flags: [], gate: true, race: false, coverage: false, network: "none", inputs: [] },
   lint: { vet: true },
   images: "auto",
 };
@@ -93,7 +93,7 @@ describe("parseSpec: the design example", () => {
       },
       client: { name: "client", package: "./cmd/client", output: "client", ldflags: "-s -w", tags: [], env: goEnv, flags: [] },
     },
-    tests: { packages: "auto", flags: ["-count=1"], gate: true, race: false, coverage: false, network: "default", inputs: [] },
+    tests: { packages: "auto", flags: ["-count=1"], gate: true, race: false, coverage: false, network: "none", inputs: [] },
     lint: { vet: true, golangci: { image: "golangci/golangci-lint:v1.61", args: ["run"] } },
     images: {
       server: {

@@ -30,7 +30,7 @@ export function buildBinary(
   if (binary.ldflags !== "") args.push(`-ldflags=${binary.ldflags}`);
   args.push(...binary.flags, "-o", `${OUT}/${binary.output}`, binary.package);
   const env = buildEnv(tc, binary, platform);
-  const exec = tc.root.run({
+  const exec = tc.image.run({
     args,
     cwd: tc.workdir,
     env,

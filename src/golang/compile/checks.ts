@@ -21,7 +21,7 @@ export function lint(tc: Toolchain, spec: Lint, locations: SpecLocations): State
 }
 
 function vetRun(tc: Toolchain, locations: SpecLocations): State {
-  return tc.root
+  return tc.image
     .run({
       args: ["go", "vet", ...tc.tagFlags, "./..."],
       cwd: tc.workdir,
@@ -37,12 +37,12 @@ function vetRun(tc: Toolchain, locations: SpecLocations): State {
 /**
  * Runs a golangci-lint style image over the read-only source with the Go caches mounted, the
  * linter's own cache in a cache mount, and the toolchain's environment so it finds the modules.
- * It starts only after the module download: on a cold module cache it would otherwise fetch the
- * modules itself, and private ones without the credentials that only the download mounts.
+ * It mounts the download's modules, so it starts after the download and never fetches modules
+ * itself (private ones need credentials that only the download mounts).
  */
 function golangciRun(tc: Toolchain, linter: GolangciLint, locations: SpecLocations): State {
   const linterImage = imageSource(linter.image, { platform: tc.buildPlatform, location: locations.at(["lint", "golangci", "image"]) });
-  return gated(linterImage, [tc.root], "[lint] after go mod download")
+  return linterImage
     .run({
       args: ["golangci-lint", ...linter.args],
       cwd: tc.workdir,

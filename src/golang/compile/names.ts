@@ -3,6 +3,7 @@ import { formatPlatform, type Platform } from "../../llb/index.js";
 
 export const names = {
   deps: (): string => "[deps] go mod download",
+  modules: (): string => "[deps] go mod download: the build's modules, from the module cache",
   build: (binary: string, pkg: string, p: Platform): string => `[build ${binary} ${formatPlatform(p)}] go build ${pkg}`,
   test: (pkg: string): string => `[test ${pkg}] go test`,
   prepareTests: (packages: number): string => `[test] compile ${packages} packages and their dependencies`,

@@ -53,7 +53,7 @@ export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
       ? tc.mounts
       : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));
   // The standard library needs no module: run outside one, before (and apart from) the download.
-  const done = (standard ? tc.image : tc.root)
+  const done = tc.image
     .run({
       args: ["/bin/sh", "-c", PREPARE, "go-list", ...input.flags, ...input.packages],
       cwd: standard ? "/" : tc.workdir,

@@ -100,7 +100,7 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
     // The predecessor's `package` file holds its package path: the same on every run.
     const waits = before === undefined ? testWaits : [...testWaits, waitMount("lane", before.report, `/${RECORD_FILES.pkg}`)];
     const run = (retry: string | undefined): State =>
-      tc.root
+      tc.image
         .run({
           args: ["/bin/sh", "-c", recordScript(), RECORD_ARGV0, ...flags, pkg],
           cwd: tc.workdir,

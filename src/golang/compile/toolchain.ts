@@ -31,10 +31,22 @@ export function cacheId(id: string, namespace: string): string {
   return namespace === "" ? id : `${namespace}/${id}`;
 }
 
+/**
+ * Where the download step reads the module cache mount while it copies the build's modules out of
+ * it (as a module proxy, `GOPROXY=file://…`): never a Go step's path.
+ */
+const MODULE_CACHE_VIEW = "/.gopherfile/module-cache";
+
 /** Everything a Go step needs besides its own command. Immutable. */
 export interface Toolchain {
-  /** The Go image after the module download (the download's root output). */
-  readonly root: State;
+  /**
+   * The module's dependencies, exactly: a GOMODCACHE holding what `go mod download` fetched for
+   * go.mod and go.sum, as the download step's own output. Go steps mount it (not the shared cache
+   * mount), so a step whose result is cached can always be run again offline: `--no-cache` or
+   * BuildKit's garbage collection can empty a cache mount while the download stays cached, never
+   * this output. Undefined with a vendor directory.
+   */
+  readonly modules: State | undefined;
   /**
    * go.mod and go.sum (and local replaces' go.mod) alone, laid out as in the context: what the
    * download reads, and what steps that must not re-run on source edits mount instead of the source.
@@ -47,11 +59,11 @@ export interface Toolchain {
   readonly env: Readonly<Record<string, string>>;
   /** Working directory of go commands: the module directory under {@link SOURCE_ROOT}. */
   readonly workdir: string;
-  /** Source (read-only bind) and both caches. */
+  /** Source (read-only bind), the modules and the build cache. */
   readonly mounts: readonly Mount[];
   /**
    * What `go test` steps mount: the source writable, its writes thrown away with the step (tests
-   * write next to themselves as on a workstation, and nothing leaks into later steps), and both caches.
+   * write next to themselves as on a workstation, and nothing leaks into later steps), the modules and the build cache.
    */
   readonly testMounts: readonly Mount[];
   /**
@@ -179,8 +191,11 @@ export function toolchain(input: ToolchainInput): Toolchain {
   // exact inputs, a copy from the same context op, so the client still sends the context once).
   const context = inputs === undefined ? goSources(input.context, facts.docs) : withoutDocs(contextSource(input.context), facts.docs);
   const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
+  const modFiles = facts.hasVendor ? undefined : moduleFiles(input, inputs === undefined ? context : contextSource(input.context));
+  const modules = modFiles === undefined ? undefined : download(input, modFiles, workdir, env);
   const caches: Mount[] = [
-    { type: "cache", target: GOMODCACHE, id: cacheId(CACHE_IDS.modules, input.cacheNamespace ?? ""), sharing: "shared" },
+    // Writable for a step that fetches a module go.mod does not name (thrown away with the step).
+    ...(modules === undefined ? [] : [{ type: "bind", target: GOMODCACHE, source: modules, noOutput: true } as const]),
     { type: "cache", target: GOCACHE, id: cacheId(CACHE_IDS.build, input.cacheNamespace ?? ""), sharing: "shared" },
   ];
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
@@ -188,11 +203,9 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const build = spec.go.vcs
     ? { mounts: [{ type: "bind", target: SOURCE_ROOT, source: goSources(input.context, facts.docs, true), readonly: true } as const, ...caches], env: { ...env, ...vcsEnv(spec) }, exact: false }
     : { mounts, env, exact: true };
-  const modFiles = facts.hasVendor ? undefined : moduleFiles(input, inputs === undefined ? context : contextSource(input.context));
-  const root = modFiles === undefined ? input.image : download(input, modFiles, workdir, env, caches);
   const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
   return {
-    root, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, testMounts, build,
+    modules, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, testMounts, build,
     network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform, inputs, cacheNamespace: input.cacheNamespace ?? "",
   };
 }
@@ -282,9 +295,13 @@ function moduleFiles(input: ToolchainInput, context: State): State {
 /**
  * `go mod download` over a snapshot holding only go.mod, go.sum and the go.mod of each local
  * replace: the copy's cache key is the content of those files, so editing a .go file never re-runs
- * it. With a vendor directory there is nothing to download and this step is left out.
+ * it. Two steps: the first fetches into the shared module cache mount (the network is paid once per
+ * module and version, across builds and projects); the second copies exactly this module's
+ * dependencies out of it into its own output, `go mod download` again with the cache mount as its
+ * first proxy (checked against go.sum as any download is), falling back to the real proxies when
+ * the mount was emptied in between. With a vendor directory there is nothing to download.
  */
-function download(input: ToolchainInput, modFiles: State, workdir: string, env: Readonly<Record<string, string>>, caches: readonly Mount[]): State {
+function download(input: ToolchainInput, modFiles: State, workdir: string, env: Readonly<Record<string, string>>): State {
   const { spec } = input;
   const credentials: Mount[] =
     spec.go.private.length > 0
@@ -294,21 +311,27 @@ function download(input: ToolchainInput, modFiles: State, workdir: string, env: 
           { type: "ssh", optional: true },
         ]
       : [];
-  return input.image
-    .run({
-      args: ["go", "mod", "download"],
-      cwd: workdir,
-      env,
-      mounts: [{ type: "bind", target: SOURCE_ROOT, source: modFiles, readonly: true }, ...caches, ...credentials],
-      // The one step that needs the internet: the client's network (`--network host`) and proxies.
-      network: input.network.mode,
-      proxyEnv: input.network.proxy,
-      platform: input.buildPlatform,
-      name: names.deps(),
-      location: input.locations.at(["module"]),
-    })
+  const source: Mount = { type: "bind", target: SOURCE_ROOT, source: modFiles, readonly: true };
+  const cache = (target: string): Mount => ({ type: "cache", target, id: cacheId(CACHE_IDS.modules, input.cacheNamespace ?? ""), sharing: "shared" });
+  // The one step that needs the internet: the client's network (`--network host`) and proxies.
+  const common = { cwd: workdir, network: input.network.mode, proxyEnv: input.network.proxy, platform: input.buildPlatform, location: input.locations.at(["module"]) };
+  const fetched = input.image
+    .run({ ...common, args: ["go", "mod", "download"], env, mounts: [source, cache(GOMODCACHE), ...credentials], name: names.deps() })
     .root();
+  const proxy = `file://${MODULE_CACHE_VIEW}/cache/download,${env["GOPROXY"] ?? GO_DEFAULT_PROXY}`;
+  return fetched
+    .run({
+      ...common,
+      args: ["go", "mod", "download"],
+      env: { ...env, GOPROXY: proxy },
+      mounts: [source, cache(MODULE_CACHE_VIEW), { type: "bind", target: GOMODCACHE, source: scratch() }, ...credentials],
+      name: names.modules(),
+    })
+    .output(GOMODCACHE);
 }
+
+/** GOPROXY when neither the image nor the spec sets it: go's own default. */
+const GO_DEFAULT_PROXY = "https://proxy.golang.org,direct";
 
 /**
  * The environment of every Go step: the image's own (PATH, GOPATH…), then the caches, then the

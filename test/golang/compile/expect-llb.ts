@@ -7,6 +7,8 @@ import { definitions } from "./helpers.js";
 
 export const DEPS_FILES = "[deps] go.mod and go.sum";
 export const DEPS = "[deps] go mod download";
+/** The second download step: exactly the build's modules, as its own output, from the module cache mount. */
+export const MODULES = "[deps] go mod download: the build's modules, from the module cache";
 export const CONTEXT = "local://context";
 
 /** One graph per platform result, marshalled as the frontend does. */
@@ -54,53 +56,77 @@ export function buildExecs(graph: Graph): ExecView[] {
 
 /**
  * The shared toolchain: every Go step runs on linux/amd64 (the build platform) in `workdir`, with
- * the source at /src (read-only; writable without an output for test runs) and both Go caches as shared cache mounts with their fixed ids;
- * every step but the download reads /src from the context's one local source (directly, or through a copy of some of its files).
+ * the source at /src (read-only; writable without an output for test runs); every step but the
+ * downloads reads /src from the context's one local source (directly, or through a copy of some of its files).
+ * Modules: the first download fills the shared module cache mount; every other Go step mounts the
+ * second download's output (exactly the build's modules) at /go/pkg/mod, writable without an output,
+ * never the cache mount, so a cached download can never leave a step without its modules. GOCACHE is
+ * a shared cache mount with its fixed id. Test steps run without network (loopback only) by default.
  */
-export function expectToolchain(graph: Graph, workdir = "/src"): void {
+export function expectToolchain(graph: Graph, workdir = "/src", options: { vendor?: boolean } = {}): void {
   const steps = goSteps(graph);
   expect(steps.length).toBeGreaterThan(0);
   const contexts = graph.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === CONTEXT);
   expect(contexts).toHaveLength(1);
+  const downloads = [DEPS, MODULES];
+  const modules = options.vendor ? undefined : execView(graph.named(MODULES));
   for (const step of steps) {
     const label = step.node.name;
+    const download = downloads.includes(label);
     expect(step.platform, label).toBe("linux/amd64");
     expect(step.cwd, label).toBe(workdir);
     const src = mountAt(step, "/src");
     // Tests may write next to themselves; the writes go nowhere (no output).
     const testing = isTestRun(step);
     expect({ type: src.type, readonly: src.readonly, output: src.output }, label).toEqual({ type: "bind", readonly: !testing, output: -1 });
-    // The build's network by default (tests.network: none isolates them).
-    if (testing) expect(step.networkNone, label).toBe(false);
+    // Loopback only by default (tests.network: default gives them the build's network).
+    if (testing) expect(step.networkNone, label).toBe(true);
     // Straight from the context, or (exact inputs) a copy of some of its files: on scratch for
     // builds, on the module's empty directories for tests (they may create files in any of them).
-    if (step.node.name !== DEPS && src.source?.op.op.case === "merge") {
+    if (!download && src.source?.op.op.case === "merge") {
       // Layered exact inputs: a merge of copies from the context, keyed by the copies' own keys.
       expect(src.contentCache, label).toBe("off");
       for (const c of sourceCopies(src.source)) expect(c.from, label).toBe(contexts[0]);
-    } else if (step.node.name !== DEPS && src.source?.op.op.case === "file") {
+    } else if (!download && src.source?.op.op.case === "file") {
       const base = fileBase(src.source);
       if (testing && base !== undefined) expect(base.name, label).toBe("[test] directories");
       else expect(base, label).toBeUndefined();
       for (const c of copies(src.source)) expect(c.from, label).toBe(contexts[0]);
-    } else if (step.node.name !== DEPS) expect(src.source, label).toBe(contexts[0]);
-    const mod = mountAt(step, "/go/pkg/mod");
-    expect({ type: mod.type, id: mod.cacheId, sharing: mod.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gomodcache", sharing: "shared" });
-    const build = mountAt(step, "/root/.cache/go-build");
-    expect({ type: build.type, id: build.cacheId, sharing: build.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gocache", sharing: "shared" });
+    } else if (!download) expect(src.source, label).toBe(contexts[0]);
+    const mod = step.mounts.find((m) => m.dest === "/go/pkg/mod");
+    if (label === DEPS) {
+      expect({ type: mod?.type, id: mod?.cacheId, sharing: mod?.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gomodcache", sharing: "shared" });
+    } else if (label === MODULES) {
+      expect({ type: mod?.type, source: mod?.source, output: mod?.output }, label).toEqual({ type: "bind", source: undefined, output: 1 });
+      const view = mountAt(step, "/.gopherfile/module-cache");
+      expect({ type: view.type, id: view.cacheId, sharing: view.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gomodcache", sharing: "shared" });
+      expect(step.env["GOPROXY"], label).toMatch(/^file:\/\/\/\.gopherfile\/module-cache\/cache\/download,/);
+    } else if (modules === undefined) {
+      expect(mod, label).toBeUndefined();
+    } else {
+      expect(mod, label).toBeDefined();
+      const m = mod as NonNullable<typeof mod>;
+      const out = mountAt(modules, "/go/pkg/mod").output;
+      expect({ type: m.type, source: m.source?.digest, sourceOutput: m.sourceOutput, readonly: m.readonly, output: m.output }, label)
+        .toEqual({ type: "bind", source: modules.node.digest, sourceOutput: out, readonly: false, output: -1 });
+    }
+    // No Go step but the first download sees the shared module cache at all.
+    if (label !== DEPS && label !== MODULES) expect(step.mounts.filter((m) => m.cacheId === "gopherfile-gomodcache"), label).toEqual([]);
+    const build = download ? undefined : mountAt(step, "/root/.cache/go-build");
+    if (build !== undefined) expect({ type: build.type, id: build.cacheId, sharing: build.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gocache", sharing: "shared" });
     expect(step.env["GOMODCACHE"], label).toBe("/go/pkg/mod");
     expect(step.env["GOCACHE"], label).toBe("/root/.cache/go-build");
     expect(step.env["GOTOOLCHAIN"], label).toBe("local");
     // A go.work in the context must not change what the module builds.
     expect(step.env["GOWORK"], label).toBe("off");
-    // Credentials belong to the download alone.
-    if (step.node.name !== DEPS) expect(step.mounts.filter((m) => m.type === "secret" || m.type === "ssh"), label).toEqual([]);
+    // Credentials belong to the downloads alone.
+    if (!download) expect(step.mounts.filter((m) => m.type === "secret" || m.type === "ssh"), label).toEqual([]);
   }
 }
 
 /**
  * The module download reads a FileOp on scratch that copies exactly `files` (context paths) from
- * the context, so only those files key its cache; every other Go step runs on top of it.
+ * the context, so only those files key its cache; every other Go step mounts the modules the second download copies out.
  */
 export function expectDownloadKeyedOn(graph: Graph, files: readonly string[]): ExecView {
   const deps = execView(graph.named(DEPS));
@@ -113,10 +139,16 @@ export function expectDownloadKeyedOn(graph: Graph, files: readonly string[]): E
   expect(copied.map((c) => c.copy.src)).toEqual(files.map((f) => `/${f}`));
   expect(copied.map((c) => c.copy.dest)).toEqual(files.map((f) => `/${f}`));
   for (const c of copied) expect(c.from?.op.op.case === "source" && c.from.op.op.value.identifier).toBe(CONTEXT);
+  // The second download runs after the first; every other Go step mounts its output.
+  const modules = execView(graph.named(MODULES));
+  expect(mountAt(modules, "/").source?.digest).toBe(deps.node.digest);
+  expect(mountAt(modules, "/src").source?.digest).toBe(fileOp.digest);
   for (const step of goSteps(graph)) {
-    if (step.node.name !== DEPS) expect(mountAt(step, "/").source?.digest, step.node.name).toBe(deps.node.digest);
+    if (step.node.name === DEPS || step.node.name === MODULES) continue;
+    expect(mountAt(step, "/go/pkg/mod").source?.digest, step.node.name).toBe(modules.node.digest);
   }
   return deps;
+
 }
 
 /** The image source ops (`docker-image://…`) of the graph. */

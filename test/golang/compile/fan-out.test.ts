@@ -41,7 +41,7 @@ describe("prepare steps", () => {
     expect(std.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", "fmt", "net/http", "strings", "testing"]);
     // On the Go image itself, before the download, with no source: only the image, the flags and the list key it.
     expect(std.cwd).toBe("/");
-    expect(std.mounts.map((m) => m.dest)).toEqual(["/", "/go/pkg/mod", "/prepared", "/root/.cache/go-build"]);
+    expect(std.mounts.map((m) => m.dest)).toEqual(["/", "/prepared", "/root/.cache/go-build"]);
     expect(g.dependsOn(std.node, g.named("[deps] go mod download"))).toBe(false);
     const deps = execView(g.named("[test] compile the dependencies for 8 packages"));
     expect(deps.args).toEqual(["/bin/sh", "-c", PREPARE_SCRIPT, "go-list", "golang.org/x/text/language"]);

@@ -61,6 +61,7 @@ describe("golden: test-report", () => {
     expect(g.ops.filter((o) => o.name.startsWith("[test] verdict") || o.name.startsWith("[gate")).map((o) => o.name)).toEqual([]);
     expect(g.ops.filter((o) => o.op.op.case === "exec").map((o) => o.name).sort()).toEqual([
       "[deps] go mod download",
+      "[deps] go mod download: the build's modules, from the module cache",
       "[test ./pkg01] go test",
       "[test ./pkg02] go test",
       "[test .] go test",

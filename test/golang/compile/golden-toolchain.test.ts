@@ -96,7 +96,7 @@ describe("golden: module sources", () => {
     const t = await compileOk({ spec: SYNTAX, tree: VENDORED });
     expectGolden("vendor", renderTarget(t));
     const g = only(graphs(t));
-    expectToolchain(g);
+    expectToolchain(g, "/src", { vendor: true });
     expect(g.ops.filter((o) => o.name === DEPS || o.name === DEPS_FILES)).toEqual([]);
     // Every Go step runs straight on the Go image.
     for (const step of goSteps(g)) expect(mountAt(step, "/").source?.op.op.value).toMatchObject({ identifier: "docker-image://docker.io/library/golang:1.22" });

@@ -9,6 +9,7 @@ import {
   expectResultWaitsFor,
   expectTestRun,
   expectToolchain,
+  MODULES,
   expectVerdict,
   goCommand,
   goSteps,
@@ -140,8 +141,12 @@ binaries:
     // The binary's own env stays with the binary.
     expect(client.env["CGO_ENABLED"]).toBe("0");
     // go.env reaches every Go step, the download and the tests included.
-    expect(goSteps(g).map(goCommand).sort()).toEqual(["build", "build", "mod", "test", "test"]);
-    for (const step of goSteps(g)) expect(step.env["GOPROXY"], step.node.name).toBe("https://proxy.example.com");
+    expect(goSteps(g).map(goCommand).sort()).toEqual(["build", "build", "mod", "mod", "test", "test"]);
+    for (const step of goSteps(g)) {
+      // The second download reads the module cache mount first, then the spec's proxy.
+      const proxy = step.node.name === MODULES ? "file:///.gopherfile/module-cache/cache/download,https://proxy.example.com" : "https://proxy.example.com";
+      expect(step.env["GOPROXY"], step.node.name).toBe(proxy);
+    }
     const collect = g.named("[binaries linux/amd64] collect");
     // Declared binaries are taken in name order, not in the order the YAML map lists them.
     expect(contentCopies(collect).map((c) => c.copy.dest)).toEqual(["/client", "/shop-server"]);
@@ -242,7 +247,7 @@ describe("golden: targets", () => {
     const vet = only(goSteps(g).filter((s) => s.args[1] === "vet"));
     expect(vet.args).toEqual(["go", "vet", "./..."]);
     expect(vet.node.name).toBe("[vet] go vet ./...");
-    expect(goSteps(g).map((s) => s.args[1])).toEqual(["mod", "vet"]);
+    expect(goSteps(g).map((s) => s.args[1])).toEqual(["mod", "mod", "vet"]);
     expectResultWaitsFor(g, [vet.node]);
   });
 
@@ -262,11 +267,10 @@ describe("golden: targets", () => {
     expect(lint.cwd).toBe("/src");
     expect(lint.env).toMatchObject({ GOMODCACHE: "/go/pkg/mod", GOCACHE: "/root/.cache/go-build", GOLANGCI_LINT_CACHE: "/root/.cache/golangci-lint" });
     // The linter runs in its own image, not in the Go image...
-    const root = mountAt(lint, "/").source;
-    expect(root === undefined ? [] : copies(root).map((c) => c.copy.src)).toEqual(["/.gopherfile-gate-*"]);
-    expect(root === undefined ? undefined : fileBase(root)?.op.op.value).toMatchObject({ identifier: "docker-image://docker.io/golangci/golangci-lint:v1.61" });
-    // ...but only after the download filled the module cache it shares.
-    expect(g.dependsOn(lint.node, g.named("[deps] go mod download"))).toBe(true);
+    expect(mountAt(lint, "/").source?.op.op.value).toMatchObject({ identifier: "docker-image://docker.io/golangci/golangci-lint:v1.61" });
+    // ...with the build's modules, so only after the download.
+    const modules = g.named("[deps] go mod download: the build's modules, from the module cache");
+    expect(mountAt(lint, "/go/pkg/mod")).toMatchObject({ type: "bind", source: modules, readonly: false, output: -1 });
     expect(mountAt(lint, "/src")).toMatchObject({ type: "bind", readonly: true });
     // The module without documentation: a copy from the context op the other steps' copies read.
     const lintSource = mountAt(lint, "/src").source;
@@ -274,7 +278,6 @@ describe("golden: targets", () => {
       [expect.objectContaining({ identifier: "local://context" }), ["README.md"]],
     ]);
     expect(mountAt(lint, "/root/.cache/golangci-lint")).toMatchObject({ type: "cache", cacheId: "gopherfile-golangci-lint", sharing: "shared" });
-    expect(mountAt(lint, "/go/pkg/mod")).toMatchObject({ type: "cache", cacheId: "gopherfile-gomodcache", sharing: "shared" });
     // vet and the linter do not wait for each other; the result waits for both.
     expect(g.dependsOn(lint.node, vet.node) || g.dependsOn(vet.node, lint.node)).toBe(false);
     expectResultWaitsFor(g, [vet.node, lint.node]);
@@ -283,15 +286,15 @@ describe("golden: targets", () => {
   it("lint.vet: false leaves go vet out of --target lint, but not out of --target vet", async () => {
     const spec = `${SYNTAX}lint:\n  vet: false\n  golangci: { image: golangci/golangci-lint:v1.61 }\n`;
     const lint = only(graphs(await compileOk({ spec, tree: TWO_MAINS, target: "lint" })));
-    expect(lint.execs().map((e) => e.args.join(" "))).toEqual(["go mod download", "golangci-lint run"]);
+    expect(lint.execs().map((e) => e.args.join(" "))).toEqual(["go mod download", "go mod download", "golangci-lint run"]);
     const vet = only(graphs(await compileOk({ spec, tree: TWO_MAINS, target: "vet" })));
-    expect(goSteps(vet).map((s) => s.args.join(" "))).toEqual(["go mod download", "go vet ./..."]);
+    expect(goSteps(vet).map((s) => s.args.join(" "))).toEqual(["go mod download", "go mod download", "go vet ./..."]);
   });
 
   it("--target lint without golangci runs go vet", async () => {
     const t = await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "lint" });
     expect(t.kind).toBe("lint");
-    expect(goSteps(only(graphs(t))).map((s) => s.args.join(" "))).toEqual(["go mod download", "go vet ./..."]);
+    expect(goSteps(only(graphs(t))).map((s) => s.args.join(" "))).toEqual(["go mod download", "go mod download", "go vet ./..."]);
   });
 });
 

@@ -7,6 +7,7 @@ import { compileOk } from "./helpers.js";
 import { SYNTAX, TWO_MAINS } from "./modules.js";
 
 const DEPS = "[deps] go mod download";
+const MODULES = "[deps] go mod download: the build's modules, from the module cache";
 
 function execOf(op: GraphOp): ExecOp {
   if (op.op.op.case !== "exec") throw new Error(`${op.name} is not an exec`);
@@ -18,21 +19,24 @@ function networkOf(e: ExecView | GraphOp): NetMode {
 }
 
 describe("the network of Go steps", () => {
-  it("gives test steps and the download the build's network by default, and each test step its own loopback with tests.network: none", async () => {
+  it("gives each test step its own loopback by default, the build's network with tests.network: default, and the downloads the build's network", async () => {
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test" })));
     const tests = [...testExecs(g).values()];
     expect(tests.length).toBeGreaterThan(1);
-    for (const t of tests) expect(networkOf(t), t.node.name).toBe(NetMode.UNSET);
-    const isolated = only(graphs(await compileOk({ spec: `${SYNTAX}tests: { network: none }\n`, tree: TWO_MAINS, target: "test" })));
-    for (const t of testExecs(isolated).values()) expect(networkOf(t), t.node.name).toBe(NetMode.NONE);
-    const deps = execOf(g.named(DEPS));
-    expect(deps.network).toBe(NetMode.UNSET);
-    expect(deps.meta?.proxyEnv).toBeUndefined();
+    for (const t of tests) expect(networkOf(t), t.node.name).toBe(NetMode.NONE);
+    const shared = only(graphs(await compileOk({ spec: `${SYNTAX}tests: { network: default }\n`, tree: TWO_MAINS, target: "test" })));
+    for (const t of testExecs(shared).values()) expect(networkOf(t), t.node.name).toBe(NetMode.UNSET);
+    for (const name of [DEPS, MODULES]) {
+      const deps = execOf(g.named(name));
+      expect(deps.network, name).toBe(NetMode.UNSET);
+      expect(deps.meta?.proxyEnv, name).toBeUndefined();
+    }
   });
 
   it("follows --network host on the download, and on tests only when tests.network is default", async () => {
     const isolated = only(graphs(await compileOk({ spec: `${SYNTAX}tests: { network: none }\n`, tree: TWO_MAINS, target: "test", networkMode: "host" })));
     expect(networkOf(isolated.named(DEPS))).toBe(NetMode.HOST);
+    expect(networkOf(isolated.named(MODULES))).toBe(NetMode.HOST);
     for (const t of testExecs(isolated).values()) expect(networkOf(t)).toBe(NetMode.NONE);
 
     const spec = `${SYNTAX}tests: { network: default }\n`;
@@ -47,9 +51,12 @@ describe("the network of Go steps", () => {
     const t = await compileOk({ spec: SYNTAX, tree: TWO_MAINS, target: "test", buildArgs });
     expect(t.warnings).toEqual([]);
     const g = only(graphs(t));
-    const deps = execOf(g.named(DEPS));
-    expect(deps.meta?.proxyEnv).toMatchObject({ httpProxy: "", httpsProxy: "http://proxy.local:3128", noProxy: "localhost,127.0.0.1", allProxy: "socks5://p:1080" });
-    expect(deps.meta?.env.filter((e) => /proxy/i.test(e))).toEqual([]);
+    for (const name of [DEPS, MODULES]) {
+      const deps = execOf(g.named(name));
+      expect(deps.meta?.proxyEnv, name).toMatchObject({ httpProxy: "", httpsProxy: "http://proxy.local:3128", noProxy: "localhost,127.0.0.1", allProxy: "socks5://p:1080" });
+      // GOPROXY is go's setting, not the client's HTTP proxy.
+      expect(deps.meta?.env.filter((e) => /proxy/i.test(e) && !e.startsWith("GOPROXY=")), name).toEqual([]);
+    }
     // Only the step that needs the internet gets them.
     for (const tr of testExecs(g).values()) expect(execOf(tr.node).meta?.proxyEnv).toBeUndefined();
   });
