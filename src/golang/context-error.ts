@@ -8,6 +8,7 @@ export type ContextErrorCode =
   | "replace-outside-context"
   | "replace-missing"
   | "go-file-invalid"
+  | "package-path-invalid"
   | "build-constraint-invalid"
   | "dockerignore-invalid"
   | "context-unreadable";

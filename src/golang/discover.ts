@@ -4,7 +4,7 @@ import { ContextError, type Checked } from "./context-error.js";
 import { cleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
 import { goodOSArchFile, type BuildTarget } from "./build-constraints.js";
 import { constraintHolds, fileBuilds, scanGoFileHeader, type HeaderScan } from "./go-file-header.js";
-import { goVersionFor, parseGoMod, type GoMod, type ModPosition } from "./go-mod.js";
+import { goVersionFor, IMPORT_PATH_ELEMENT, parseGoMod, type GoMod, type ModPosition } from "./go-mod.js";
 import { embedPatterns, embedsFile } from "./embed-pattern.js";
 import { goFileFacts, type ModuleSources, type SourceDir } from "./module-sources.js";
 
@@ -168,6 +168,13 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     for (const e of entries) if (e.kind !== "dir" && (e.name.endsWith(".md") || buildFiles.has(e.name))) unread.push(joinContextPath(dir, e.name));
     const goFiles = entries.filter(isGoFile).map((e) => e.name);
     if (goFiles.length > 0) goFilesByDir.set(dir, goFiles);
+    const badElement = goFiles.length === 0 ? undefined : relativeTo(moduleDir, dir).split("/").find((e) => e !== "" && !IMPORT_PATH_ELEMENT.test(e));
+    if (badElement !== undefined) {
+      // go fails such a package too ("malformed import path"); and its path must never reach go's command line.
+      const file = joinContextPath(dir, goFiles[0] ?? "");
+      errors.push(new ContextError("package-path-invalid", file, 0, 0, `directory '${badElement}' holds Go files, but an import path element is letters, digits and -._~+ only (go: malformed import path); rename it, or leave it out with .dockerignore`));
+      return;
+    }
     await Promise.all([inspectPackage(io, dir, moduleDir, entries, target, found, errors), ...children.map((c) => visit(c))]);
   };
   const rootEntries = (await rootListing) ?? (await io.readDir(moduleDir));
@@ -262,6 +269,12 @@ async function readSources(
     }),
   );
   return { dirs: dirs.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)), dataDirs: [...dataDirs].sort() };
+}
+
+/** `dir` relative to the module directory `moduleDir` (both context paths), "" for the module root. */
+function relativeTo(moduleDir: string, dir: string): string {
+  if (moduleDir === "") return dir;
+  return dir === moduleDir ? "" : dir.slice(moduleDir.length + 1);
 }
 
 function skipDir(name: string): boolean {

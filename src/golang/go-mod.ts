@@ -69,6 +69,9 @@ const BLOCK_VERBS = new Set(["module", "require", "exclude", "replace", "retract
 /** go.mod text gopherfile parses at most; larger ones are refused before parsing. */
 export const GO_MOD_MAX_BYTES = 1024 * 1024;
 
+/** One element of an import path, as Go's module.CheckImportPath allows it: letters, digits and `-._~+`. */
+export const IMPORT_PATH_ELEMENT = /^[A-Za-z0-9\-._~+]+$/;
+
 /**
  * Why a module path cannot be used (Go's module.CheckImportPath, roughly): it names directories
  * in every Go step (`go build -o /out/<name>`), so it must not be empty, absolute, `.`/`..`-laden,
@@ -79,7 +82,7 @@ function modulePathProblem(path: string): string | undefined {
   if (path.startsWith("-") || path.startsWith("/")) return "cannot start with - or /";
   const elements = path.split("/");
   if (elements.some((e) => e === "" || e === "." || e === "..")) return "has an empty, . or .. element";
-  if (!elements.every((e) => /^[A-Za-z0-9\-._~+]+$/.test(e))) return "may hold only letters, digits and -._~+ between its slashes";
+  if (!elements.every((e) => IMPORT_PATH_ELEMENT.test(e))) return "may hold only letters, digits and -._~+ between its slashes";
   return undefined;
 }
 

@@ -162,6 +162,20 @@ describe("discoverModule", () => {
     ]);
   });
 
+  it("reports a package directory go cannot import (white space, other characters), as go does, and skips a data directory", async () => {
+    const reader = new MemoryContextReader({
+      "app/go.mod": "module example.com/shop\ngo 1.22\n",
+      "app/a b/a b.go": "package main\n\nfunc main() {}\n",
+      "app/ok/ok.go": "package ok\n",
+      "app/ok/x@y/x.go": "package x\n",
+      "app/notes and things/readme.txt": "not Go\n",
+    });
+    expect(await errors(reader, { moduleDir: "app" })).toEqual([
+      "app/a b/a b.go: directory 'a b' holds Go files, but an import path element is letters, digits and -._~+ only (go: malformed import path); rename it, or leave it out with .dockerignore",
+      "app/ok/x@y/x.go: directory 'x@y' holds Go files, but an import path element is letters, digits and -._~+ only (go: malformed import path); rename it, or leave it out with .dockerignore",
+    ]);
+  });
+
   it("reports a missing go.mod and go.mod errors", async () => {
     expect(await errors(new MemoryContextReader({ "main.go": "package main\n" }))).toEqual([
       "go.mod: go.mod not found in the build context; check module: in the spec and .dockerignore",

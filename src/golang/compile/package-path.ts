@@ -1,4 +1,5 @@
 // A package the spec names, as go will read it: a path inside the module, or another module's import path — never a flag.
+import { IMPORT_PATH_ELEMENT } from "../go-mod.js";
 
 /** Where a package the spec names lives. */
 export type PackageRef =
@@ -8,8 +9,6 @@ export type PackageRef =
   | { readonly kind: "external"; readonly importPath: string }
   | { readonly kind: "invalid"; readonly message: string };
 
-// Go's module.CheckImportPath: letters, digits and `-._~+` in each element (plus `/` between).
-const IMPORT_ELEMENT = /^[A-Za-z0-9\-._~+]+$/;
 
 /**
  * Reads a package path the spec gives (`./cmd/x`, `cmd/x`, `<module>/cmd/x`, another module's
@@ -42,7 +41,7 @@ export function packageRef(pkg: string, modulePath: string): PackageRef {
 
 function externalRef(pkg: string, invalid: (why: string) => PackageRef): PackageRef {
   const elements = pkg.split("/");
-  if (elements.some((e) => e === "" || e === "." || e === ".." || !IMPORT_ELEMENT.test(e) || e.startsWith("-"))) {
+  if (elements.some((e) => e === "" || e === "." || e === ".." || !IMPORT_PATH_ELEMENT.test(e) || e.startsWith("-"))) {
     return invalid("an import path is elements of letters, digits and -._~+ separated by /");
   }
   return { kind: "external", importPath: pkg };
