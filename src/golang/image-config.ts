@@ -3,6 +3,8 @@ import { normalisePort } from "../spec/index.js";
 
 /** An OCI/Docker image config as BuildKit's image exporter reads it from `containerimage.config`. */
 export interface ImageConfig {
+  /** RFC 3339; written only for SOURCE_DATE_EPOCH (otherwise the exporter stamps its own time). */
+  readonly created?: string;
   readonly architecture: string;
   readonly os: string;
   readonly variant?: string;
@@ -23,6 +25,7 @@ export interface ImageRuntimeConfig {
 }
 
 export interface ImageHistory {
+  readonly created?: string;
   readonly created_by?: string;
   readonly comment?: string;
   readonly empty_layer?: boolean;
@@ -87,6 +90,15 @@ export function imageConfig(
     rootfs: { type: "layers", diff_ids: base?.rootfs.diff_ids ?? [] },
     history: [...(base?.history ?? [])],
   };
+}
+
+/**
+ * The config of an image built with SOURCE_DATE_EPOCH: `created` is the epoch, and one history
+ * entry, stamped with it, describes the layer the image adds. The base's entries keep their times,
+ * as BuildKit keeps them. Every layer then has its entry, so no exporter adds one with its clock.
+ */
+export function stampedConfig(config: ImageConfig, created: string, createdBy: string): ImageConfig {
+  return { created, ...config, history: [...(config.history ?? []), { created, created_by: createdBy, comment: "gopherfile" }] };
 }
 
 /** A config's `Env` entries (`KEY=value`) as a record; an entry without a key is skipped, as Docker does. */

@@ -24,12 +24,15 @@ const PROXY_ARGS: Readonly<Record<string, keyof ProxyEnv>> = {
   ALL_PROXY: "allProxy",
 };
 
+/** The build arg that pins every timestamp of an image (reproducible-builds.org), as BuildKit and the Dockerfile frontend read it. */
+const EPOCH_ARG = "SOURCE_DATE_EPOCH";
+
 /** The build arg that namespaces cache ids, as the Dockerfile frontend reads it. */
 const CACHE_NAMESPACE_ARG = "BUILDKIT_CACHE_MOUNT_NS";
 
 /** Build args clients send on their own or that Docker predefines: never reported as ignored. */
 function isPredefinedArg(name: string): boolean {
-  return Object.values<string>(RESERVED_ARGS).includes(name) || name.toUpperCase() in PROXY_ARGS || name.startsWith("BUILDKIT_") || name === "SOURCE_DATE_EPOCH";
+  return Object.values<string>(RESERVED_ARGS).includes(name) || name.toUpperCase() in PROXY_ARGS || name.startsWith("BUILDKIT_") || name === EPOCH_ARG;
 }
 
 /** The proxy settings the build args give (`HTTP_PROXY` or `http_proxy`; the upper case wins). */
@@ -143,6 +146,7 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     goImageOverride: goImage?.ref ?? choice.override,
     network: { mode: input.networkMode ?? "sandbox", proxy: proxyFromBuildArgs(input.buildArgs) },
     cacheNamespace: input.buildArgs.get(CACHE_NAMESPACE_ARG),
+    sourceDateEpoch: input.buildArgs.get(EPOCH_ARG),
     images,
     testRetries: input.testRetries,
     testLanes: input.testLanes,

@@ -5,6 +5,7 @@ import { chosenGoImage, goImageFor } from "../go-mod.js";
 import { buildBinary, buildKey, prepareBuilds, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
 import { gated, waitFor } from "./gate.js";
+import { parseSourceDateEpoch } from "./epoch.js";
 import { assembleImage } from "./images.js";
 import { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
@@ -41,6 +42,8 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const available: TargetInfo[] = valid.map((name) => ({ name, isDefault: name === fallback, image: images.find((i) => i.name === name) }));
   const platforms = resolvePlatforms(request, errors);
   const tested = resolveTestedPackages(request, errors);
+  const epoch = parseSourceDateEpoch(request.sourceDateEpoch);
+  if (typeof epoch === "string") errors.push(parsed.errorAt([], epoch));
   const choice = { override: request.goImageOverride, image: spec.go.image, version: spec.go.version };
   const goImageRef = goImageFor(choice, request.facts.goVersion);
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
@@ -133,7 +136,9 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   if (target === "binaries") {
     const results: PlatformResult[] = platforms.map((p) => {
       let action: FileAction = FileAction.empty;
-      for (const b of binaries) action = action.copy(built(b, p).state, `/${b.binary.output}`, `/${b.binary.output}`);
+      // SOURCE_DATE_EPOCH stamps the files, so a local export is the same on every builder (BuildKit v0.11+ exporters do it too).
+      const stamp = epoch instanceof Date ? { createdTime: epoch } : {};
+      for (const b of binaries) action = action.copy(built(b, p).state, `/${b.binary.output}`, `/${b.binary.output}`, stamp);
       const collected = scratch().withPlatform(p).file(waitFor(action, gates), { name: names.binaries(p), platform: p });
       return { platform: p, state: collected };
     });
@@ -154,6 +159,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       runnable: request.runnablePlatforms.some((r) => samePlatform(r, p)),
       resolver: request.images,
       locations,
+      epoch: epoch instanceof Date ? epoch : undefined,
     });
     results.push(assembled.result);
     for (const w of assembled.warnings) say(notes, w, ["images", image.name, "check"]);

@@ -1,7 +1,8 @@
 // Images: binaries laid on scratch or a base image, with config, optional CA bundle and zoneinfo, and checks run inside.
 import { FileAction, formatPlatform, image as imageSource, scratch, type Platform, type SourceLocation, type State } from "../../llb/index.js";
 import type { Image } from "../../spec/index.js";
-import { envRecord, imageConfig, type ImageConfig } from "../image-config.js";
+import { envRecord, imageConfig, stampedConfig, type ImageConfig } from "../image-config.js";
+import { epochTimestamp } from "./epoch.js";
 import type { BuiltBinary } from "./build.js";
 import { waitFor } from "./gate.js";
 import type { SpecLocations } from "./locations.js";
@@ -24,6 +25,8 @@ export interface ImageInput {
   readonly runnable: boolean;
   readonly resolver: ImageResolver;
   readonly locations: SpecLocations;
+  /** SOURCE_DATE_EPOCH, when given: the config's `created`, its history entry's, and every added file's time. */
+  readonly epoch?: Date | undefined;
 }
 
 /** One platform of one image: its filesystem (gated) and config, warnings, and its checks (which do not wait for tests). */
@@ -40,7 +43,7 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
   if (image.zoneinfo) files.push({ from: input.toolchain.image, path: ZONEINFO });
 
   const only = input.binaries.length === 1 ? input.binaries[0] : undefined;
-  const config = imageConfig(
+  const settled = imageConfig(
     platform,
     {
       entrypoint: image.entrypoint ?? (only !== undefined && baseConfig?.config.Entrypoint === undefined ? [`/${only.binary.output}`] : undefined),
@@ -54,6 +57,9 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
     baseConfig,
     image.zoneinfo ? { ZONEINFO } : {},
   );
+  const { epoch } = input;
+  const added = `gopherfile: image ${image.name}: ${files.map((f) => f.path).join(" ")}`;
+  const config = epoch === undefined ? settled : stampedConfig(settled, epochTimestamp(epoch), added);
 
   const warnings: string[] = [];
   const checks: State[] = [];
@@ -68,7 +74,9 @@ export async function assembleImage(input: ImageInput): Promise<{ result: Platfo
 
   // One FileOp lays the files on the base and waits for the tests and checks: one layer, no empty ones.
   let action: FileAction = FileAction.empty;
-  for (const f of files) action = action.copy(f.from, f.path, f.path, { createDestPath: true });
+  // With SOURCE_DATE_EPOCH every file and directory the layer adds has that time: the layer's bytes
+  // then depend on the inputs alone (BuildKit would otherwise keep the build's own file times).
+  for (const f of files) action = action.copy(f.from, f.path, f.path, { createDestPath: true, ...(epoch === undefined ? {} : { createdTime: epoch }) });
   action = waitFor(action, [...input.gates, ...checks]);
   const state = base.file(action, { name: names.image(image.name, platform), location: at, platform });
   return { result: { platform, state, config }, warnings, checks };

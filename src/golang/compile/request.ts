@@ -39,6 +39,12 @@ export interface CompileRequest {
    * a failure replayed from cache compiles again with these, so the target uses the new outcome.
    */
   readonly testRetries?: ReadonlyMap<string, string> | undefined;
+  /**
+   * The `SOURCE_DATE_EPOCH` build arg as given (Unix seconds; undefined or "": none): images then
+   * carry it as their `created` time, in their history and on every file they add, so equal inputs
+   * give equal image digests on any builder.
+   */
+  readonly sourceDateEpoch?: string | undefined;
   /** `BUILDKIT_CACHE_MOUNT_NS`: the namespace of the Go cache ids; undefined: none. */
   readonly cacheNamespace?: string | undefined;
   /** `--network` and the proxy build args; undefined: the sandbox network, no proxy. */
