@@ -1,6 +1,7 @@
 // What the bench and corpus runners share: where their folder is, timestamped log lines, set-up commands, option checks.
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /**
  * The runner's own folder (bench/ or corpus/). The launcher (scripts/run-harness.mjs) runs a bundle
@@ -23,6 +24,38 @@ export function setup(log: (line: string) => void, what: string, file: string, a
   log(`setup: ${what}`);
   const result = spawnSync(file, args, { cwd, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`setup failed: ${what} (\`${[file, ...args].join(" ")}\` exited ${result.status ?? result.signal})`);
+}
+
+/** The options of every runner, besides its own. */
+const COMMON_OPTIONS = {
+  "frontend-image": { type: "string" },
+  "skip-testbed": { type: "boolean" },
+  "only-report": { type: "boolean" },
+  out: { type: "string" },
+  "memory-floor-gib": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type OptionTable = NonNullable<ParseArgsConfig["options"]>;
+type Values<O extends OptionTable> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof COMMON_OPTIONS }>>["values"];
+
+/**
+ * Parses a runner's argv (without node and the script) with its own options and the common ones:
+ * the values, or what to print instead — the usage for `--help`, else the mistake and the usage.
+ */
+export function parseCommandLine<const O extends OptionTable>(
+  argv: readonly string[],
+  own: O,
+  usage: string,
+): { readonly ok: true; readonly values: Values<O> } | { readonly ok: false; readonly message: string } {
+  let values: Values<O>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { ...own, ...COMMON_OPTIONS } }) as { values: Values<O> });
+  } catch (error) {
+    return { ok: false, message: `${error instanceof Error ? error.message : String(error)}\n\n${usage}` };
+  }
+  if ((values as { help?: boolean }).help === true) return { ok: false, message: usage };
+  return { ok: true, values };
 }
 
 /** `--memory-floor-gib N` (default 2) in bytes, or the message for a value that is not 0 or more. */

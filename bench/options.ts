@@ -1,8 +1,7 @@
 // The harness's command line: `npm run bench [-- --quick] [--daemon docker|buildkit] …`, parsed into options.
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { DAEMONS, type Daemon } from "./clients.js";
-import { memoryFloorBytes, oneOf, positive } from "./harness.js";
+import { memoryFloorBytes, oneOf, parseCommandLine, positive } from "./harness.js";
 import { FIXTURE_NAMES, type FixtureName } from "./fixtures.js";
 import { SCENARIO_IDS, type ScenarioId } from "./scenarios.js";
 
@@ -55,34 +54,25 @@ type Parsed = { ok: true; value: BenchOptions } | { ok: false; message: string }
 
 /** Parses `argv` (without node and the script); `benchDir` is bench/. Never throws for user input. */
 export function parseBenchArgs(argv: readonly string[], benchDir: string): Parsed {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        quick: { type: "boolean" },
-        daemon: { type: "string", multiple: true },
-        fixture: { type: "string", multiple: true },
-        scenario: { type: "string", multiple: true },
-        repeats: { type: "string" },
-        "cold-repeats": { type: "string" },
-        "overhead-repeats": { type: "string" },
-        "no-overhead": { type: "boolean" },
-        "no-llb": { type: "boolean" },
-        "no-builds": { type: "boolean" },
-        "only-report": { type: "boolean" },
-        resummarize: { type: "boolean" },
-        "frontend-image": { type: "string" },
-        "skip-testbed": { type: "boolean" },
-        out: { type: "string" },
-        "memory-floor-gib": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return { ok: false, message: `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}` };
-  }
-  if (values.help === true) return { ok: false, message: USAGE };
+  const parsed = parseCommandLine(
+    argv,
+    {
+      quick: { type: "boolean" },
+      daemon: { type: "string", multiple: true },
+      fixture: { type: "string", multiple: true },
+      scenario: { type: "string", multiple: true },
+      repeats: { type: "string" },
+      "cold-repeats": { type: "string" },
+      "overhead-repeats": { type: "string" },
+      "no-overhead": { type: "boolean" },
+      "no-llb": { type: "boolean" },
+      "no-builds": { type: "boolean" },
+      resummarize: { type: "boolean" },
+    },
+    USAGE,
+  );
+  if (!parsed.ok) return parsed;
+  const { values } = parsed;
   const quick = values.quick === true;
   const daemons = oneOf("daemon", values.daemon, DAEMONS, DAEMONS);
   const fixtures = oneOf("fixture", values.fixture, FIXTURE_NAMES, quick ? ["small"] : FIXTURE_NAMES);

@@ -1,6 +1,5 @@
 // The harness's command line: `npm run corpus [-- --module chi --daemon buildkit …]`.
-import { parseArgs } from "node:util";
-import { memoryFloorBytes, oneOf } from "../bench/harness.js";
+import { memoryFloorBytes, oneOf, parseCommandLine } from "../bench/harness.js";
 import { DAEMONS, type Daemon } from "./builds.js";
 
 export interface CorpusOptions {
@@ -46,29 +45,20 @@ export type Parsed = { readonly ok: true; readonly value: CorpusOptions } | { re
 
 /** Parses argv (without node and the script); `corpusDir` is corpus/. Never throws for user input. */
 export function parseCorpusArgs(argv: readonly string[], corpusDir: string): Parsed {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        module: { type: "string", multiple: true },
-        daemon: { type: "string", multiple: true },
-        "frontend-image": { type: "string" },
-        "frontend-commit": { type: "string" },
-        "go-image-arg": { type: "boolean" },
-        "no-go-image-arg": { type: "boolean" },
-        "skip-testbed": { type: "boolean" },
-        "only-report": { type: "boolean" },
-        keep: { type: "boolean" },
-        out: { type: "string" },
-        "memory-floor-gib": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return { ok: false, message: `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}` };
-  }
-  if (values.help === true) return { ok: false, message: USAGE };
+  const parsed = parseCommandLine(
+    argv,
+    {
+      module: { type: "string", multiple: true },
+      daemon: { type: "string", multiple: true },
+      "frontend-commit": { type: "string" },
+      "go-image-arg": { type: "boolean" },
+      "no-go-image-arg": { type: "boolean" },
+      keep: { type: "boolean" },
+    },
+    USAGE,
+  );
+  if (!parsed.ok) return parsed;
+  const { values } = parsed;
   const daemons = oneOf("daemon", values.daemon, DAEMONS, DAEMONS);
   if (typeof daemons === "string") return { ok: false, message: daemons };
   if (values["go-image-arg"] === true && values["no-go-image-arg"] === true) return { ok: false, message: "--go-image-arg and --no-go-image-arg contradict each other" };
