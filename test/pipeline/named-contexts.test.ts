@@ -120,6 +120,13 @@ describe("a local replace outside the context", () => {
     expect(prepared.ok).toBe(true);
     expect(asked).toEqual(["example.com/lib", "example.com/Lib"]);
   });
+  it("names go.mod as the user knows it in warnings, not by its place in the tree", async () => {
+    const reader = new MemoryContextReader({ ...APP, "go.mod": APP["go.mod"].replace("go 1.23\n", "") });
+    const prepared = await prepareConversion({ ...input(named({ lib: true })), reader });
+    if (!prepared.ok) throw new Error("prepare failed");
+    const compiled = await compile({ ...prepared.request, target: "test" });
+    expect(compiled.ok && compiled.value.warnings).toEqual([expect.stringMatching(/^go\.mod has no go line/)]);
+  });
 });
 
 describe("a golang named context", () => {

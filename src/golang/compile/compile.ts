@@ -59,7 +59,8 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     say(notes, "the module has no main package: the default target runs its tests; build --target test-report -o <dir> for the reports", ["default"]);
   }
   if (chosenGoImage(choice) === undefined && request.facts.goVersion === undefined) {
-    const goMod = request.facts.moduleDir === "" ? "go.mod" : `${request.facts.moduleDir}/go.mod`;
+    // Named as the spec's module: facts.moduleDir is a tree path when named contexts moved the context.
+    const goMod = spec.module === "." ? "go.mod" : `${spec.module}/go.mod`;
     say(warnings, `${goMod} has no go line: building with ${goImageRef}, as go uses the toolchain it has; set go.version in the spec to pin one`, ["go", "version"]);
   }
 
