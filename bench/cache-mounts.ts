@@ -1,5 +1,5 @@
 // Finds each tool's Go build cache mount in the daemon, so a run whose cache another process pruned is noticed.
-import { BUILDCTL, DOCKER, clientEnv } from "../test/e2e/testbed.js";
+import { BUILDCTL, DOCKER, clientEnv } from "../testbed/testbed.js";
 import type { Daemon, Tool } from "./clients.js";
 import { execTimed } from "./exec.js";
 

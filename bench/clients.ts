@@ -2,7 +2,7 @@
 // Both tools run as frontend images: docker build reaches them through the files' `# syntax=` lines
 // (the harness points them at the images, bench/fixtures.ts), buildctl through gateway.v0.
 import { join } from "node:path";
-import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../test/e2e/testbed.js";
+import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../testbed/testbed.js";
 import { execTimed, type ExecResult } from "./exec.js";
 
 /** Docker Engine 20.10 (`docker build`, embedded BuildKit v0.8) or buildkitd v0.32 (`buildctl build`). */

@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { startFreshBuildkitd } from "../test/e2e/fresh-buildkitd.js";
-import { BUILDCTL } from "../test/e2e/testbed.js";
+import { BUILDCTL } from "../testbed/testbed.js";
 import { execTimed } from "./exec.js";
 import { materializeLarge } from "./fixtures.js";
 

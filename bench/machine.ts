@@ -1,6 +1,6 @@
 // Where the numbers were taken: machine, daemons, tools and the commit, for the report's header.
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { BUILDCTL, DOCKER, clientEnv } from "../test/e2e/testbed.js";
+import { BUILDCTL, DOCKER, clientEnv } from "../testbed/testbed.js";
 import { execTimed } from "./exec.js";
 
 export interface MachineInfo {

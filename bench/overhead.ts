@@ -1,7 +1,7 @@
 // Issue 6 point 6: the frontend's own cost (a cached no-op of a trivial module) and LLB generation time and memory.
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../test/e2e/testbed.js";
+import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../testbed/testbed.js";
 import type { Daemon } from "./clients.js";
 import { execTimed, tail } from "./exec.js";
 import { summarize, type Summary } from "./stats.js";

@@ -1,6 +1,6 @@
 // Entry of `npm run bench`: sets up (test bed, frontend image, CLI), measures, and writes RESULTS.md and results.json.
 import { join, resolve } from "node:path";
-import { IMAGES } from "../test/e2e/testbed.js";
+import { IMAGES } from "../testbed/testbed.js";
 import { CacheWatch } from "./cache-mounts.js";
 import { harnessDir, setup as runSetup, stampedLog } from "./harness.js";
 import { DAEMON_TITLES, type Daemon } from "./clients.js";

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { ELF_MACHINE, readElfHeader } from "../test/e2e/elf.js";
+import { ELF_MACHINE, readElfHeader } from "../testbed/elf.js";
 
 /** Files under `dir`, relative and sorted; [] when it does not exist. */
 export async function listFiles(dir: string): Promise<string[]> {

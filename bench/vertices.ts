@@ -1,5 +1,5 @@
 // What a build re-ran, read back from its plain progress output: the evidence behind each timing.
-import { parseProgress } from "../test/e2e/progress.js";
+import { parseProgress } from "../testbed/progress.js";
 
 /** A vertex that ran, with its time as the progress printer reported it. */
 export interface RanVertex {

@@ -2,7 +2,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { execTimed, type ExecResult } from "../bench/exec.js";
-import { BUILDCTL, DOCKER, clientEnv } from "../test/e2e/testbed.js";
+import { BUILDCTL, DOCKER, clientEnv } from "../testbed/testbed.js";
 import type { ReportFolder } from "./outcomes.js";
 import { stepsFromPlain, stepsFromRawJson, type StepCounts } from "./steps.js";
 

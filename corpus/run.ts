@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { harnessDir, setup as runSetup, stampedLog } from "../bench/harness.js";
 import { machineInfo } from "../bench/machine.js";
-import { IMAGES } from "../test/e2e/testbed.js";
+import { IMAGES } from "../testbed/testbed.js";
 import { loadCatalog } from "./catalog.js";
 import { measureModule } from "./measure.js";
 import { parseCorpusArgs, selectModules } from "./options.js";

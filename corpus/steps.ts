@@ -1,6 +1,6 @@
 // What a build re-ran: its process steps (go test, go build, go mod download, compile, verdict) that were not cached.
 import { isStep } from "../bench/vertices.js";
-import { parseProgress, parseRawJson } from "../test/e2e/progress.js";
+import { parseProgress, parseRawJson } from "../testbed/progress.js";
 
 export interface StepCounts {
   /** Process steps that ran. */

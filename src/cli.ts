@@ -2,8 +2,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { formatContextError, isContextError } from "./golang/context-error.js";
-import { openFsContext } from "./golang/fs-context-reader.js";
+import { formatContextError, isContextError } from "./context/errors.js";
+import { openFsContext } from "./context/fs-reader.js";
 import { FileAction, formatPlatform, marshalToBinary, parsePlatform, scratch, type Platform, type State } from "./llb/index.js";
 import { convert, formatUserErrors } from "./pipeline/index.js";
 import { SPEC_LIMITS } from "./spec/index.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..");
 
-type Area = "proto" | "llb" | "spec" | "golang" | "gateway" | "pipeline" | "frontend" | "cli";
+type Area = "proto" | "llb" | "spec" | "context" | "image" | "golang" | "gateway" | "pipeline" | "frontend" | "cli";
 
 interface Rule {
   /** Our areas this area may import (its own included). */
@@ -28,18 +28,20 @@ const RULES: Readonly<Record<Area, Rule>> = {
   proto: { ours: ["proto"], external: PROTOBUF },
   llb: { ours: ["llb", "proto"], external: (n) => PROTOBUF(n) || n.startsWith("node:") },
   spec: { ours: ["spec"], external: ANY, outside: (p) => p.startsWith("schema/") },
-  golang: { ours: ["golang", "llb", "spec", "proto"], external: (n) => n !== "node:http2" },
+  context: { ours: ["context", "llb", "proto"], external: (n) => n.startsWith("node:") && n !== "node:http2" },
+  image: { ours: ["image", "spec"], external: () => false },
+  golang: { ours: ["golang", "context", "image", "llb", "spec", "proto"], external: (n) => n !== "node:http2" },
   gateway: { ours: ["gateway", "llb", "proto"], external: ANY },
-  pipeline: { ours: ["pipeline", "golang", "spec", "llb", "gateway", "proto"], external: ANY },
-  frontend: { ours: ["frontend", "pipeline", "golang", "spec", "llb", "gateway", "proto"], external: ANY },
-  cli: { ours: ["cli", "pipeline", "golang", "spec", "llb", "gateway", "proto"], external: ANY },
+  pipeline: { ours: ["pipeline", "golang", "context", "image", "spec", "llb", "gateway", "proto"], external: ANY },
+  frontend: { ours: ["frontend", "pipeline", "golang", "context", "image", "spec", "llb", "gateway", "proto"], external: ANY },
+  cli: { ours: ["cli", "pipeline", "golang", "context", "image", "spec", "llb", "gateway", "proto"], external: ANY },
 };
 
 /** The area of a repository path under src/, or undefined for one the rules do not know. */
 function areaOf(path: string): Area | undefined {
   if (path === "src/cli.ts") return "cli";
   if (path === "src/frontend.ts") return "frontend";
-  const m = /^src\/(proto|llb|spec|golang|gateway|pipeline|frontend)\//.exec(path);
+  const m = /^src\/(proto|llb|spec|context|image|golang|gateway|pipeline|frontend)\//.exec(path);
   return m?.[1] as Area | undefined;
 }
 

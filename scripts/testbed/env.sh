@@ -1,5 +1,5 @@
 # Names, paths and pins of the gopherfile test bed; source it: `. scripts/testbed/env.sh`.
-# test/e2e/testbed.ts holds the same values for TypeScript (a unit test keeps the two equal).
+# testbed/testbed.ts holds the same values for TypeScript (a unit test keeps the two equal).
 # Everything lives under its own names so it never collides with a developer's own Docker,
 # BuildKit or registry: /run/gopherfile, /var/lib/gopherfile, bridge gopherfile0.
 

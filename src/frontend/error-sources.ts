@@ -1,7 +1,7 @@
 // User errors as BuildKit shows them best: the message, and the spec lines it points at as errdefs.Source.
 import type { ErrorSource, ReturnOutcome } from "../gateway/index.js";
 import type { UserError } from "../golang/compile/index.js";
-import { isContextError } from "../golang/context-error.js";
+import { isContextError } from "../context/errors.js";
 import { formatUserErrors } from "../pipeline/index.js";
 
 /**

@@ -1,6 +1,6 @@
 // A ContextReader over a solved local source: every call is one ReadDir or ReadFile round trip.
 import { isNotFound, type GatewayClient } from "../gateway/index.js";
-import type { ContextEntry, ContextReader } from "../golang/context-reader.js";
+import type { ContextEntry, ContextReader } from "../context/reader.js";
 
 // Go's os.FileMode bits, as fsutil sends them in Stat.mode.
 const MODE_DIR = 0x80000000;

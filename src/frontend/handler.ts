@@ -2,8 +2,8 @@
 import type { FrontendContext, ReturnOutcome } from "../gateway/index.js";
 import type { GatewayClient } from "../gateway/index.js";
 import { compile, contextSource } from "../golang/compile/index.js";
-import { parseDockerignore } from "../golang/dockerignore.js";
-import { formatContextError } from "../golang/context-error.js";
+import { parseDockerignore } from "../context/dockerignore.js";
+import { formatContextError } from "../context/errors.js";
 import { Caps, local, marshal, type Platform, type State } from "../llb/index.js";
 import { prepareConversion, type ConvertInput } from "../pipeline/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";

@@ -1,7 +1,7 @@
 // Image configs through the gateway's ResolveImageConfig (the conversion asks once per image and platform: pipeline/convert.ts).
 import type { GatewayClient } from "../gateway/index.js";
 import type { ImageResolver } from "../golang/compile/index.js";
-import type { ImageConfig } from "../golang/image-config.js";
+import type { ImageConfig } from "../image/config.js";
 import { parseImageRef, type Platform, type ResolveMode } from "../llb/index.js";
 
 /** Resolves configs through BuildKit, which answers from its own cache when it can. */

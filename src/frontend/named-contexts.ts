@@ -1,6 +1,6 @@
 // Named contexts through the gateway: `context:<name>` options (`--build-context`) read as BuildKit's Dockerfile frontend reads them.
 import { isNotFound, isUnsupportedCapError, type GatewayClient } from "../gateway/index.js";
-import { parseDockerignore } from "../golang/dockerignore.js";
+import { parseDockerignore } from "../context/dockerignore.js";
 import { VCS_EXCLUDES } from "../golang/compile/toolchain.js";
 import { fromDefinition } from "../llb/definition.js";
 import { formatPlatform, image, local, marshal, parseImageRef, type Platform, type State } from "../llb/index.js";

@@ -1,7 +1,7 @@
 // Frontend methods (`--call=targets|outline|check`): BuildKit's subrequest contract, answered from the prepared spec and module.
 import type { FrontendResult, ReturnOutcome } from "../gateway/index.js";
 import { CACHE_IDS, cacheId, type CompiledTarget, type CompileOutcome, type CompileRequest, type UserError } from "../golang/compile/index.js";
-import { formatContextError, isContextError } from "../golang/context-error.js";
+import { formatContextError, isContextError } from "../context/errors.js";
 import { formatUserErrors, type Prepared } from "../pipeline/index.js";
 import type { SpecPath } from "../spec/index.js";
 

@@ -1,6 +1,6 @@
 // The build tree: the build context plus, beside it, the directories of local replaces that lie outside it (named contexts).
-import { ContextError } from "./context-error.js";
-import type { ContextEntry, ContextReader } from "./context-reader.js";
+import { ContextError } from "../context/errors.js";
+import type { ContextEntry, ContextReader } from "../context/reader.js";
 import type { GoMod } from "./go-mod.js";
 
 /**

@@ -1,7 +1,7 @@
 // Module facts from the build context: go.mod, and the main and tested packages found as `go list ./...` would.
 
-import { ContextError, type Checked } from "./context-error.js";
-import { cleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
+import { ContextError, type Checked } from "../context/errors.js";
+import { cleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "../context/reader.js";
 import { goodOSArchFile, type BuildTarget } from "./build-constraints.js";
 import { constraintHolds, fileBuilds, scanGoFileHeader, type HeaderScan } from "./go-file-header.js";
 import { goVersionFor, IMPORT_PATH_ELEMENT, parseGoMod, type GoMod, type ModPosition } from "./go-mod.js";

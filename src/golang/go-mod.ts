@@ -1,6 +1,6 @@
 // go.mod's meaning: module path, go and toolchain lines, require/exclude/replace/retract; the Go version and image to build with.
 
-import { ContextError, type Checked } from "./context-error.js";
+import { ContextError, type Checked } from "../context/errors.js";
 import { parseModSyntax, type ModLine, type ModToken } from "./go-mod-syntax.js";
 import { compareGoVersions, goVersionFromToolchain, isGoLineVersion } from "./go-version.js";
 

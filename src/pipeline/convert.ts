@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { discoverModule } from "../golang/discover.js";
 import { chosenGoImage, goImageFor, goVersionFor } from "../golang/go-mod.js";
 import { compile, type CompileOutcome, type CompileRequest, type ContextSource, type ImageResolver, type UserError } from "../golang/compile/index.js";
-import type { ContextReader } from "../golang/context-reader.js";
+import type { ContextReader } from "../context/reader.js";
 import { formatPlatform, parseImageRef, type NetworkMode, type Platform, type ProxyEnv } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
 import { userContextError } from "../golang/context-tree.js";

@@ -1,5 +1,5 @@
 // One line per user error, whichever stage found it.
-import { formatContextError, isContextError } from "../golang/context-error.js";
+import { formatContextError, isContextError } from "../context/errors.js";
 import type { UserError } from "../golang/compile/index.js";
 import { formatSpecError } from "../spec/index.js";
 

@@ -1,6 +1,6 @@
 // Named contexts in the conversion: outside replaces' directories laid beside the context, and the Go image a `golang` context replaces.
-import { cleanContextPath, joinContextPath, type ContextReader } from "../golang/context-reader.js";
-import { ContextError, type Checked } from "../golang/context-error.js";
+import { cleanContextPath, joinContextPath, type ContextReader } from "../context/reader.js";
+import { ContextError, type Checked } from "../context/errors.js";
 import { contextNameOf, outsideReplaces, planTree, TreeContextReader, type OutsideReplace, type TreePlan } from "../golang/context-tree.js";
 import { parseGoMod } from "../golang/go-mod.js";
 import type { ContextSource } from "../golang/compile/index.js";

@@ -7,7 +7,7 @@ import { parseCatalog, writtenCause, type CorpusModule } from "../../corpus/cata
 import { CORPUS_IMAGE, parseCorpusArgs, selectModules } from "../../corpus/options.js";
 import { disagreementCause, renderResults, shortPackage, timesSummary } from "../../corpus/render.js";
 import { EMPTY_RESULTS, mergeModule, type ModuleResult, type RunInfo } from "../../corpus/results.js";
-import { BUILDCTL, DOCKER } from "../../test/e2e/testbed.js";
+import { BUILDCTL, DOCKER } from "../../testbed/testbed.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PT, programHeaderTypes } from "../e2e/elf-program.js";
-import { gopherfileVertices, parseProgress, parseRawJson, provenOverlaps, vertexNamed } from "../e2e/progress.js";
+import { gopherfileVertices, parseProgress, parseRawJson, provenOverlaps, vertexNamed } from "../../testbed/progress.js";
 
 // Shaped like Docker 20.10's plain output: a digest line after each name, logs with seconds, a vertex interrupted by `...`.
 const DOCKER_20_10 = [

@@ -1,7 +1,7 @@
 // One helper per way users build: `docker build` (Docker 20.10), `buildctl build`, `docker buildx build`.
 import { basename, dirname, join, resolve } from "node:path";
-import { formatCommand, run, tail, type RunResult } from "./run.js";
-import { BUILDCTL, BUILDX_BUILDER, DOCKER, clientEnv } from "./testbed.js";
+import { formatCommand, run, tail, type RunResult } from "../../testbed/run.js";
+import { BUILDCTL, BUILDX_BUILDER, DOCKER, clientEnv } from "../../testbed/testbed.js";
 
 /** Which client ran a build. */
 export type BuildPath = "docker" | "buildctl" | "buildx";

@@ -22,9 +22,9 @@ import {
   type Workspace,
 } from "./gopherfile.js";
 import { pollUntil, processesWithMarker, startClient, stillExists, type ProcessInfo } from "./processes.js";
-import { parseProgress, verticesNamed } from "./progress.js";
-import { run } from "./run.js";
-import { BUILDCTL, DOCKER, clientEnv } from "./testbed.js";
+import { parseProgress, verticesNamed } from "../../testbed/progress.js";
+import { run } from "../../testbed/run.js";
+import { BUILDCTL, DOCKER, clientEnv } from "../../testbed/testbed.js";
 
 /**
  * The issue asks for 1 s, which held in 13 of 14 runs of this test (67–558 ms on 2 cores at load

@@ -18,8 +18,8 @@ import {
   removeFrontendImage,
   type Workspace,
 } from "./gopherfile.js";
-import { formatCommand, run, tail } from "./run.js";
-import { REGISTRY, clientEnv } from "./testbed.js";
+import { formatCommand, run, tail } from "../../testbed/run.js";
+import { REGISTRY, clientEnv } from "../../testbed/testbed.js";
 
 const DOC = join(REPO_ROOT, "docs", "ci-example.md");
 

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuildResult } from "./build-paths.js";
 import { BuildTimer, FRONTEND_IMAGE, RUN_ID, buildOn, ensureFrontendImage, listFiles, removeFrontendImage } from "./gopherfile.js";
-import { parseRawJson, type TimedVertex } from "./progress.js";
-import { run } from "./run.js";
+import { parseRawJson, type TimedVertex } from "../../testbed/progress.js";
+import { run } from "../../testbed/run.js";
 
 const COUNT = 8;
 

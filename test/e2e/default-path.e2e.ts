@@ -21,8 +21,8 @@ import {
   type GopherfilePath,
   type Workspace,
 } from "./gopherfile.js";
-import { parseProgress } from "./progress.js";
-import { HUB_IMAGES, IMAGES, PUBLISHED_FRONTEND_IMAGE } from "./testbed.js";
+import { parseProgress } from "../../testbed/progress.js";
+import { HUB_IMAGES, IMAGES, PUBLISHED_FRONTEND_IMAGE } from "../../testbed/testbed.js";
 
 const EXAMPLE = { dir: join(REPO_ROOT, "examples", "hello"), spec: join(REPO_ROOT, "examples", "hello", "Gopherfile.yaml") };
 

@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFreshBuilder, type FreshBuilder } from "./fresh-buildkitd.js";
 import { BuildTimer, PATH_NAMES, RUN_ID, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
-import { gopherfileVertices, parseProgress, parseRawJson, vertexNamed, type ProgressVertex } from "./progress.js";
-import { REGISTRY } from "./testbed.js";
+import { gopherfileVertices, parseProgress, parseRawJson, vertexNamed, type ProgressVertex } from "../../testbed/progress.js";
+import { REGISTRY } from "../../testbed/testbed.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
 const ALL_TESTS = ["[test .] go test", "[test ./core] go test", "[test ./leaf] go test", "[test ./store] go test"];

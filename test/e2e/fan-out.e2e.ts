@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildTimer, PATH_NAMES, buildOn, copyFixture, ensureFrontendImage, freshGoSources, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
-import { parseProgress } from "./progress.js";
+import { parseProgress } from "../../testbed/progress.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
 const PACKAGES = ["p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08", "p09"];

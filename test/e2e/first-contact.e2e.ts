@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildTimer, PATH_NAMES, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
-import { gopherfileVertices, parseProgress, vertexNamed, type ProgressVertex } from "./progress.js";
+import { gopherfileVertices, parseProgress, vertexNamed, type ProgressVertex } from "../../testbed/progress.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
 const TESTS = ["[test ./server] go test", "[test ./store] go test"];

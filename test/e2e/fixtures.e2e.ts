@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ELF_MACHINE, readElfHeader } from "./elf.js";
+import { ELF_MACHINE, readElfHeader } from "../../testbed/elf.js";
 import { PT, programHeaderTypes } from "./elf-program.js";
 import {
   BuildTimer,
@@ -22,7 +22,7 @@ import {
   type GopherfilePath,
   type Workspace,
 } from "./gopherfile.js";
-import { gopherfileVertices, parseProgress, parseRawJson, provenOverlaps, vertexNamed, verticesNamed } from "./progress.js";
+import { gopherfileVertices, parseProgress, parseRawJson, provenOverlaps, vertexNamed, verticesNamed } from "../../testbed/progress.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
 const TEST_VERTICES = ["[test .] go test", "[test ./pkg01] go test", "[test ./pkg02] go test"];

@@ -6,8 +6,8 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { docker, REPO_ROOT, RUN_ID } from "./gopherfile.js";
-import { run, tail } from "./run.js";
-import { BUILDCTL, CACHE_DIR, BUILDKIT_VERSION, STATE_DIR } from "./testbed.js";
+import { run, tail } from "../../testbed/run.js";
+import { BUILDCTL, CACHE_DIR, BUILDKIT_VERSION, STATE_DIR } from "../../testbed/testbed.js";
 
 /** The test bed's pinned buildkitd, the same binary as the test bed's daemon. */
 export const BUILDKITD = join(CACHE_DIR, "tools", `buildkit-${BUILDKIT_VERSION}`, "buildkitd");

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ELF_MACHINE, readElfHeader } from "./elf.js";
+import { ELF_MACHINE, readElfHeader } from "../../testbed/elf.js";
 import {
   BuildTimer,
   FRONTEND_IMAGE,
@@ -17,9 +17,9 @@ import {
   type GopherfilePath,
   type Workspace,
 } from "./gopherfile.js";
-import { parseProgress, vertexNamed } from "./progress.js";
-import { run, tail } from "./run.js";
-import { BUILDCTL, HUB_IMAGES, clientEnv } from "./testbed.js";
+import { parseProgress, vertexNamed } from "../../testbed/progress.js";
+import { run, tail } from "../../testbed/run.js";
+import { BUILDCTL, HUB_IMAGES, clientEnv } from "../../testbed/testbed.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildctl-dockerfile", "buildx"];
 

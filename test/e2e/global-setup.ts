@@ -1,5 +1,5 @@
 // Vitest globalSetup for e2e: verifies (never starts) the test bed, and fails the run loudly if it is not up.
-import { run } from "./run.js";
+import { run } from "../../testbed/run.js";
 import {
   BUILDCTL,
   BUILDKIT_HOST,
@@ -14,7 +14,7 @@ import {
   SBOM_SCANNER_HUB_IMAGE,
   clientEnv,
   hubMirrorRef,
-} from "./testbed.js";
+} from "../../testbed/testbed.js";
 
 const MANIFEST_TYPES = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json";
 

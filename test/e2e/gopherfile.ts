@@ -4,8 +4,8 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { buildctlBuild, buildxBuild, dockerBuild, type BuildResult, type Expectation } from "./build-paths.js";
-import { formatCommand, run, tail, type RunResult } from "./run.js";
-import { DOCKER, PUBLISHED_FRONTEND_IMAGE, PUBLISHED_FRONTEND_MIRROR, REGISTRY, clientEnv } from "./testbed.js";
+import { formatCommand, run, tail, type RunResult } from "../../testbed/run.js";
+import { DOCKER, PUBLISHED_FRONTEND_IMAGE, PUBLISHED_FRONTEND_MIRROR, REGISTRY, clientEnv } from "../../testbed/testbed.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");

@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFreshBuildkitd, type FreshBuildkitd } from "./fresh-buildkitd.js";
 import { BuildTimer, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type Workspace } from "./gopherfile.js";
-import { parseRawJson, type TimedVertex } from "./progress.js";
-import { run } from "./run.js";
-import { BUILDCTL } from "./testbed.js";
+import { parseRawJson, type TimedVertex } from "../../testbed/progress.js";
+import { run } from "../../testbed/run.js";
+import { BUILDCTL } from "../../testbed/testbed.js";
 
 const timer = new BuildTimer();
 const workspaces: Workspace[] = [];

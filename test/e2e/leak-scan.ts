@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { REGISTRY } from "./testbed.js";
+import { REGISTRY } from "../../testbed/testbed.js";
 
 /** A byte string to look for, with the name a hit reports. */
 export interface Needle {

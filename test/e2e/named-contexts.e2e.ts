@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildTimer, FIXTURES, FRONTEND_IMAGE, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type Workspace } from "./gopherfile.js";
 import type { BuildResult } from "./build-paths.js";
-import { formatCommand, run, tail } from "./run.js";
-import { BUILDX_BUILDER, DOCKER, IMAGES, clientEnv } from "./testbed.js";
+import { formatCommand, run, tail } from "../../testbed/run.js";
+import { BUILDX_BUILDER, DOCKER, IMAGES, clientEnv } from "../../testbed/testbed.js";
 
 const timer = new BuildTimer();
 const workspaces: Workspace[] = [];

@@ -21,8 +21,8 @@ import {
   removeFrontendImage,
   type Workspace,
 } from "./gopherfile.js";
-import { parseRawJson, type TimedVertex } from "./progress.js";
-import { REGISTRY } from "./testbed.js";
+import { parseRawJson, type TimedVertex } from "../../testbed/progress.js";
+import { REGISTRY } from "../../testbed/testbed.js";
 
 const timer = new BuildTimer();
 const workspaces: Workspace[] = [];

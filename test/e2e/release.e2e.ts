@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildctlBuild } from "./build-paths.js";
-import { ELF_MACHINE, readElfHeader } from "./elf.js";
+import { ELF_MACHINE, readElfHeader } from "../../testbed/elf.js";
 import { BuildTimer, REPO_ROOT, RUN_ID, buildOn, copyFixture, docker, listFiles, type Workspace } from "./gopherfile.js";
-import { run, tail } from "./run.js";
-import { REGISTRY } from "./testbed.js";
+import { run, tail } from "../../testbed/run.js";
+import { REGISTRY } from "../../testbed/testbed.js";
 
 const REPOSITORY = `${REGISTRY}/gopherfile-e2e/release-${RUN_ID}`;
 const TAGS = ["1", "1.2", "1.2.3"];

@@ -15,7 +15,7 @@ import {
   type GopherfileBuild,
   type Workspace,
 } from "./gopherfile.js";
-import { REGISTRY } from "./testbed.js";
+import { REGISTRY } from "../../testbed/testbed.js";
 
 const EPOCH = "1700000000";
 const CREATED = "2023-11-14T22:13:20Z";

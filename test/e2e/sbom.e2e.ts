@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildTimer, buildOn, copyFixture, docker, ensureFrontendImage, imageRef, removeFrontendImage, type Workspace } from "./gopherfile.js";
-import { IMAGES } from "./testbed.js";
+import { IMAGES } from "../../testbed/testbed.js";
 
 /** The modules test/fixtures/sbom links into cmd/diffjobs, as its go.mod requires them. */
 const DEPENDENCIES = [

@@ -36,9 +36,9 @@ import {
   type Workspace,
 } from "./gopherfile.js";
 import { LeakScanner, describeScan, needlesFor, type Needle } from "./leak-scan.js";
-import { parseProgress, verticesNamed } from "./progress.js";
-import { run, tail } from "./run.js";
-import { IMAGES, REGISTRY } from "./testbed.js";
+import { parseProgress, verticesNamed } from "../../testbed/progress.js";
+import { run, tail } from "../../testbed/run.js";
+import { IMAGES, REGISTRY } from "../../testbed/testbed.js";
 
 const timer = new BuildTimer();
 const workspaces: Workspace[] = [];

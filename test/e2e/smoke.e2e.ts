@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildctlBuild, buildxBuild, dockerBuild, type BuildResult, type CommonBuildOptions } from "./build-paths.js";
-import { ELF_MACHINE, readElfHeader } from "./elf.js";
-import { HUB_IMAGES, IMAGES } from "./testbed.js";
+import { ELF_MACHINE, readElfHeader } from "../../testbed/elf.js";
+import { HUB_IMAGES, IMAGES } from "../../testbed/testbed.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 const SMOKE = join(FIXTURES, "smoke");

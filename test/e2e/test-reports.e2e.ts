@@ -14,7 +14,7 @@ import {
   type GopherfilePath,
   type Workspace,
 } from "./gopherfile.js";
-import { parseProgress, verticesNamed, type ProgressVertex } from "./progress.js";
+import { parseProgress, verticesNamed, type ProgressVertex } from "../../testbed/progress.js";
 import {
   COVERAGE,
   COVERAGE_TOTAL,

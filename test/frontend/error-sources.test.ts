@@ -1,7 +1,7 @@
 // User errors reach BuildKit with the spec lines they point at; errors in other files carry none.
 import { describe, expect, it } from "vitest";
 import { userErrorOutcome } from "../../src/frontend/error-sources.js";
-import { ContextError } from "../../src/golang/context-error.js";
+import { ContextError } from "../../src/context/errors.js";
 import { SpecError } from "../../src/spec/index.js";
 
 describe("userErrorOutcome", () => {

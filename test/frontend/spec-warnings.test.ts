@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { sendSpecWarnings, type LoadedSpec } from "../../src/frontend/spec-warnings.js";
 import { CapSet, FrontendCap, GatewayClient, type UnaryTransport } from "../../src/gateway/index.js";
 import { compile } from "../../src/golang/compile/index.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import { decodeDefinition, local, marshal, type Platform } from "../../src/llb/index.js";
 import { prepareConversion } from "../../src/pipeline/index.js";
 import { WarnRequestSchema, WarnResponseSchema, type WarnRequest } from "../../src/proto/moby/buildkit/v1/frontend/gateway_pb.js";

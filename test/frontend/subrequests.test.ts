@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { answerSubrequest, SUBREQUESTS, type SubrequestInput } from "../../src/frontend/subrequests.js";
 import { compile } from "../../src/golang/compile/index.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import { prepareConversion } from "../../src/pipeline/index.js";
 import type { ReturnOutcome } from "../../src/gateway/index.js";
 import { TWO_MAINS } from "../golang/compile/modules.js";

@@ -1,9 +1,9 @@
 // The build tree for local replaces outside the context: where each directory sits, how it is read, how errors name files.
 import { describe, expect, it } from "vitest";
-import { ContextError } from "../../src/golang/context-error.js";
+import { ContextError } from "../../src/context/errors.js";
 import { contextNameOf, outsideReplaces, planTree, TreeContextReader, userContextError, userPath } from "../../src/golang/context-tree.js";
 import { parseGoMod } from "../../src/golang/go-mod.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 
 function mod(text: string, file = "go.mod") {
   const parsed = parseGoMod(text, file);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { discoverModule } from "../../src/golang/discover.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import { MODULE, RecordingReader } from "./module-fixture.js";
 
 function memoryModule(): MemoryContextReader {

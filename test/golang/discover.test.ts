@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { formatContextError } from "../../src/golang/context-error.js";
-import type { ContextReader } from "../../src/golang/context-reader.js";
+import { formatContextError } from "../../src/context/errors.js";
+import type { ContextReader } from "../../src/context/reader.js";
 import { binaryName, discoverModule, type DiscoverOptions, type ModuleFacts } from "../../src/golang/discover.js";
-import { FsContextReader, openFsContext } from "../../src/golang/fs-context-reader.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { FsContextReader, openFsContext } from "../../src/context/fs-reader.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import { MODULE } from "./module-fixture.js";
 import { writeTree, type Tree } from "./temp-tree.js";
 

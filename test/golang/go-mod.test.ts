@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatContextError } from "../../src/golang/context-error.js";
+import { formatContextError } from "../../src/context/errors.js";
 import { defaultGoImage, goVersionFor, parseGoMod, type GoMod } from "../../src/golang/go-mod.js";
 import { compareGoVersions, goVersionFromToolchain } from "../../src/golang/go-version.js";
 

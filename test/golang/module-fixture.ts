@@ -1,6 +1,6 @@
 // Test fixtures for discovery: a module exercising every rule, and a reader that records its calls.
 
-import type { ContextEntry, ContextReader } from "../../src/golang/context-reader.js";
+import type { ContextEntry, ContextReader } from "../../src/context/reader.js";
 import type { Tree } from "./temp-tree.js";
 
 const LICENSE = "// Copyright 2024 The Authors.\n// SPDX-License-Identifier: Apache-2.0\n\n";

@@ -1,9 +1,9 @@
 // convert(): the Go image's config is asked for while discovery walks the module, not after.
 import { describe, expect, it } from "vitest";
 import type { ImageResolver } from "../../src/golang/compile/index.js";
-import type { ContextEntry, ContextReader } from "../../src/golang/context-reader.js";
-import type { ImageConfig } from "../../src/golang/image-config.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import type { ContextEntry, ContextReader } from "../../src/context/reader.js";
+import type { ImageConfig } from "../../src/image/config.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import type { Platform } from "../../src/llb/index.js";
 import { convert } from "../../src/pipeline/index.js";
 

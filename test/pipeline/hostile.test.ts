@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import { decodeDefinition, marshal, type Platform } from "../../src/llb/index.js";
 import { convert, formatUserErrors } from "../../src/pipeline/index.js";
 import type { CompileOutcome } from "../../src/golang/compile/index.js";

@@ -1,9 +1,9 @@
 // Named contexts in the conversion: a replace outside the context from `--build-context`, the error naming the flag, the Go image replaced.
 import { describe, expect, it } from "vitest";
 import { compile, type ImageResolver } from "../../src/golang/compile/index.js";
-import { formatContextError, isContextError } from "../../src/golang/context-error.js";
-import type { ImageConfig } from "../../src/golang/image-config.js";
-import { MemoryContextReader } from "../../src/golang/memory-context-reader.js";
+import { formatContextError, isContextError } from "../../src/context/errors.js";
+import type { ImageConfig } from "../../src/image/config.js";
+import { MemoryContextReader } from "../../src/context/memory-reader.js";
 import { decodeDefinition, local, marshal, type Platform } from "../../src/llb/index.js";
 import { convert, prepareConversion, type ConvertInput } from "../../src/pipeline/index.js";
 import type { NamedContexts, NamedDirectory } from "../../src/pipeline/named-contexts.js";

@@ -1,8 +1,8 @@
-// The shell (scripts/testbed/env.sh) and TypeScript (test/e2e/testbed.ts) views of the test bed must agree.
+// The shell (scripts/testbed/env.sh) and TypeScript (testbed/testbed.ts) views of the test bed must agree.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import * as testbed from "../e2e/testbed.js";
+import * as testbed from "../../testbed/testbed.js";
 
 const ENV_SH = join(import.meta.dirname, "..", "..", "scripts", "testbed", "env.sh");
 

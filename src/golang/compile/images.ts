@@ -1,7 +1,7 @@
 // Images: binaries laid on scratch or a base image, with config, optional CA bundle and zoneinfo, and checks run inside.
 import { FileAction, formatPlatform, image as imageSource, scratch, type Platform, type SourceLocation, type State } from "../../llb/index.js";
 import type { Image } from "../../spec/index.js";
-import { envRecord, imageConfig, stampedConfig, type ImageConfig } from "../image-config.js";
+import { envRecord, imageConfig, stampedConfig, type ImageConfig } from "../../image/config.js";
 import { epochTimestamp } from "./epoch.js";
 import type { BuiltBinary } from "./build.js";
 import { waitFor } from "./gate.js";

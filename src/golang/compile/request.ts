@@ -1,9 +1,9 @@
 // What the compiler takes and gives: small interfaces so the frontend, the CLI and tests share it.
 import type { Platform, State } from "../../llb/index.js";
 import type { Image, ParsedSpec, SpecError, SpecPath } from "../../spec/index.js";
-import type { Checked, ContextError } from "../context-error.js";
+import type { Checked, ContextError } from "../../context/errors.js";
 import type { ModuleFacts } from "../discover.js";
-import type { ImageConfig } from "../image-config.js";
+import type { ImageConfig } from "../../image/config.js";
 import type { TestPlan } from "./tests.js";
 import type { BuildNetwork, ContextSource } from "./toolchain.js";
 

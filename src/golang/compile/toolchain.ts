@@ -3,7 +3,7 @@ import { FileAction, local, scratch, type Mount, type NetworkMode, type Platform
 import type { Spec } from "../../spec/index.js";
 import type { DocumentationFacts, ModuleFacts } from "../discover.js";
 import type { BuildTarget } from "../build-constraints.js";
-import { envRecord, type ImageConfig } from "../image-config.js";
+import { envRecord, type ImageConfig } from "../../image/config.js";
 import { stepInputs, type StepInputs } from "./inputs.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";

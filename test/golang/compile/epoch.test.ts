@@ -1,7 +1,7 @@
 // SOURCE_DATE_EPOCH: images carry it as created time, in their history and on every file they add; nothing else changes.
 import { describe, expect, it } from "vitest";
 import { epochTimestamp, parseSourceDateEpoch } from "../../../src/golang/compile/epoch.js";
-import type { ImageConfig } from "../../../src/golang/image-config.js";
+import type { ImageConfig } from "../../../src/image/config.js";
 import { buildExecs, contentCopies, graphs, only } from "./expect-llb.js";
 import { compileErrors, compileOk, type Case } from "./helpers.js";
 import { ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";

@@ -1,6 +1,6 @@
 // Exact inputs: each Go step copies only what it can read, so an edit changes only its dependents' inputs.
 import { describe, expect, it } from "vitest";
-import { IgnoreMatcher, type MatchInfo } from "../../../src/golang/ignore-matcher.js";
+import { IgnoreMatcher, type MatchInfo } from "../../../src/context/ignore-matcher.js";
 import { buildExecs, graphs, only, testExecs } from "./expect-llb.js";
 import { execView, mountAt, sourceCopies, type ExecView, type Graph, type GraphOp } from "./graph.js";
 import { AMD64, compileErrors, compileOk, type Tree } from "./helpers.js";

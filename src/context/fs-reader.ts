@@ -3,8 +3,8 @@
 import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 
-import { ContextError, isContextError, type Checked } from "./context-error.js";
-import { assertCleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
+import { ContextError, isContextError, type Checked } from "./errors.js";
+import { assertCleanContextPath, joinContextPath, type ContextEntry, type ContextReader } from "./reader.js";
 import { parseDockerignore } from "./dockerignore.js";
 import { IgnoreMatcher, type MatchInfo } from "./ignore-matcher.js";
 

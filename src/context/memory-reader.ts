@@ -1,6 +1,6 @@
 // An in-memory ContextReader for unit tests of the compiler: a map of paths to file contents.
 
-import { assertCleanContextPath, cleanContextPath, type ContextEntry, type ContextReader } from "./context-reader.js";
+import { assertCleanContextPath, cleanContextPath, type ContextEntry, type ContextReader } from "./reader.js";
 
 /**
  * A fixed tree built from `{ "cmd/app/main.go": "package main\n", ... }`. Directories are implied

@@ -1,6 +1,6 @@
 // Reads a .dockerignore file into the cleaned pattern list BuildKit expects, validating every line.
 
-import { ContextError, type Checked } from "./context-error.js";
+import { ContextError, type Checked } from "./errors.js";
 import { cleanPath } from "../llb/index.js";
 import { IgnoreMatcher, patternSyntaxError } from "./ignore-matcher.js";
 

@@ -1,6 +1,6 @@
 // The one env-entry parser and the one port normaliser the image config and the compiler share.
 import { describe, expect, it } from "vitest";
-import { envRecord, imageConfig } from "../../src/golang/image-config.js";
+import { envRecord, imageConfig } from "../../src/image/config.js";
 import { normalisePort, parseSpec } from "../../src/spec/index.js";
 
 describe("envRecord", () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { formatContextError } from "../../src/golang/context-error.js";
-import type { ContextReader } from "../../src/golang/context-reader.js";
-import { FsContextReader, openFsContext } from "../../src/golang/fs-context-reader.js";
-import { writeTree, type Tree } from "./temp-tree.js";
+import { formatContextError } from "../../src/context/errors.js";
+import type { ContextReader } from "../../src/context/reader.js";
+import { FsContextReader, openFsContext } from "../../src/context/fs-reader.js";
+import { writeTree, type Tree } from "../golang/temp-tree.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

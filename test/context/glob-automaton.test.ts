@@ -1,8 +1,8 @@
 // .dockerignore globs match in linear time and agree with a plain recursive matcher.
 import { describe, expect, it } from "vitest";
-import { matchGlob, type GlobToken } from "../../src/golang/glob-automaton.js";
-import { IgnoreMatcher } from "../../src/golang/ignore-matcher.js";
-import { parseDockerignore } from "../../src/golang/dockerignore.js";
+import { matchGlob, type GlobToken } from "../../src/context/glob-automaton.js";
+import { IgnoreMatcher } from "../../src/context/ignore-matcher.js";
+import { parseDockerignore } from "../../src/context/dockerignore.js";
 
 const lit = (ch: string): GlobToken => ({ kind: "one", test: (c) => c === ch });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { formatContextError } from "../../src/golang/context-error.js";
-import { parseDockerignore } from "../../src/golang/dockerignore.js";
-import { IgnoreMatcher } from "../../src/golang/ignore-matcher.js";
+import { formatContextError } from "../../src/context/errors.js";
+import { parseDockerignore } from "../../src/context/dockerignore.js";
+import { IgnoreMatcher } from "../../src/context/ignore-matcher.js";
 import { cleanPath } from "../../src/llb/index.js";
 
 function patterns(text: string): readonly string[] {
