@@ -32,7 +32,15 @@ function run(mounts: readonly string[], command: string): string {
   return `RUN ${[...mounts, command].join(" \\\n    ")}`;
 }
 
-function buildStage(stage: string, main: { name: string; pkg: string }, ldflags: string, version: string, goos: string, goarch: string, platformArgs: boolean): string {
+function buildStage(
+  stage: string,
+  main: { name: string; pkg: string },
+  ldflags: string,
+  version: string,
+  goos: string,
+  goarch: string,
+  platformArgs: boolean,
+): string {
   const args = platformArgs ? ["ARG TARGETOS", "ARG TARGETARCH"] : [];
   return [
     `FROM base AS ${stage}`,
@@ -67,7 +75,10 @@ ARG GO_IMAGE=golang:1.22`,
     ].join("\n"),
     ["FROM base AS test-prepare", run(["--mount=type=bind,target=.", ...CACHES], "go list -export -deps -test ./... >/dev/null")].join("\n"),
     ...tests.map((t) =>
-      [`FROM test-prepare AS ${t.stage}`, run(["--mount=type=bind,target=.", ...CACHES], `go test ${t.pkg} && mkdir -p /passed && touch /passed/${t.marker}`)].join("\n"),
+      [
+        `FROM test-prepare AS ${t.stage}`,
+        run(["--mount=type=bind,target=.", ...CACHES], `go test ${t.pkg} && mkdir -p /passed && touch /passed/${t.marker}`),
+      ].join("\n"),
     ),
     ...input.mains.map((m) => buildStage(`build-${m.name}`, m, input.ldflags, input.version, "$TARGETOS", "$TARGETARCH", true)),
     ["FROM scratch AS join", ...markers, ...input.mains.map((m) => `COPY --from=build-${m.name} /out/${m.name} /out/`)].join("\n"),

@@ -69,10 +69,20 @@ export function buildCommand(req: BuildRequest): { file: string; args: string[] 
   return {
     file: BUILDCTL,
     args: [
-      "build", "--progress", "plain", ...buildctlFrontend(req),
-      "--local", `context=${req.context}`, "--local", `dockerfile=${req.context}`,
-      "--opt", `filename=${file}`, "--opt", `target=${target}`,
-      "--output", `type=local,dest=${req.outputDir}`,
+      "build",
+      "--progress",
+      "plain",
+      ...buildctlFrontend(req),
+      "--local",
+      `context=${req.context}`,
+      "--local",
+      `dockerfile=${req.context}`,
+      "--opt",
+      `filename=${file}`,
+      "--opt",
+      `target=${target}`,
+      "--output",
+      `type=local,dest=${req.outputDir}`,
     ],
   };
 }

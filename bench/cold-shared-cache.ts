@@ -121,10 +121,26 @@ async function main(): Promise<void> {
     const date = new Date().toISOString();
     const daemon = await startFreshBuildkitd(`cold-${run}-${label}`);
     const args = [
-      "--addr", daemon.host, "build", "--frontend", "gateway.v0", "--opt", `source=${image}`,
-      "--local", `context=${context}`, "--local", `dockerfile=${context}`, "--opt", "filename=Gopherfile.yaml",
-      "--opt", "target=binaries", ...(goImage === undefined ? [] : ["--opt", `build-arg:GOPHERFILE_GO_IMAGE=${goImage}`]),
-      "--output", `type=local,dest=${dest}`, "--progress", "rawjson",
+      "--addr",
+      daemon.host,
+      "build",
+      "--frontend",
+      "gateway.v0",
+      "--opt",
+      `source=${image}`,
+      "--local",
+      `context=${context}`,
+      "--local",
+      `dockerfile=${context}`,
+      "--opt",
+      "filename=Gopherfile.yaml",
+      "--opt",
+      "target=binaries",
+      ...(goImage === undefined ? [] : ["--opt", `build-arg:GOPHERFILE_GO_IMAGE=${goImage}`]),
+      "--output",
+      `type=local,dest=${dest}`,
+      "--progress",
+      "rawjson",
     ];
     let result;
     try {
@@ -138,11 +154,21 @@ async function main(): Promise<void> {
     const binaries = await readdir(dest).catch(() => []);
     const all = [...vertices.values()];
     const record = {
-      run, label, image, date, load1, exitCode: result.exitCode, stopped: result.stopped, wallS: result.ms / 1000,
+      run,
+      label,
+      image,
+      date,
+      load1,
+      exitCode: result.exitCode,
+      stopped: result.stopped,
+      wallS: result.ms / 1000,
       binaries: binaries.length,
-      vertices: all.length, ran: all.filter((v) => !v.cached && v.completed !== undefined).length,
+      vertices: all.length,
+      ran: all.filter((v) => !v.cached && v.completed !== undefined).length,
       errors: all.filter((v) => v.error !== undefined).map((v) => `${v.name}: ${v.error ?? ""}`),
-      goBuild: steps(all, GO_BUILD), prepare: steps(all, PREPARE), goTest: steps(all, GO_TEST),
+      goBuild: steps(all, GO_BUILD),
+      prepare: steps(all, PREPARE),
+      goTest: steps(all, GO_TEST),
       command: [BUILDCTL, ...args],
     };
     results.push(record);

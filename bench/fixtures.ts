@@ -67,9 +67,7 @@ async function packageDirs(root: string, dir = ""): Promise<{ dir: string; teste
   const goFiles = entries.filter((e) => e.isFile() && e.name.endsWith(".go"));
   const here = goFiles.length > 0 ? [{ dir, tested: goFiles.some((e) => e.name.endsWith("_test.go")) }] : [];
   const below = await Promise.all(
-    entries
-      .filter((e) => e.isDirectory() && !(dir === "" && e.name === "third_party"))
-      .map((e) => packageDirs(root, dir === "" ? e.name : `${dir}/${e.name}`)),
+    entries.filter((e) => e.isDirectory() && !(dir === "" && e.name === "third_party")).map((e) => packageDirs(root, dir === "" ? e.name : `${dir}/${e.name}`)),
   );
   return [...here, ...below.flat()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
 }

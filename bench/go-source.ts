@@ -305,7 +305,10 @@ export function helpersSource(pkg: PlannedPackage): string {
   const features = pkg.features.map((f) => FEATURES[f]);
   return `package ${pkg.name}
 
-${importBlock(features.flatMap((f) => f.imports), [])}func mix(a, b uint64) uint64 {
+${importBlock(
+  features.flatMap((f) => f.imports),
+  [],
+)}func mix(a, b uint64) uint64 {
 	a ^= b + 0x9e3779b97f4a7c15 + (a << 6) + (a >> 2)
 	a ^= a >> 33
 	a *= 0xff51afd7ed558ccd

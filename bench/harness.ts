@@ -72,7 +72,12 @@ export function positive(name: string, text: string | undefined, fallback: numbe
 }
 
 /** The allowed values given (in `allowed`'s order; `fallback` when none), or the message naming a value that is not allowed. */
-export function oneOf<T extends string>(name: string, values: readonly string[] | undefined, allowed: readonly T[], fallback: readonly T[]): readonly T[] | string {
+export function oneOf<T extends string>(
+  name: string,
+  values: readonly string[] | undefined,
+  allowed: readonly T[],
+  fallback: readonly T[],
+): readonly T[] | string {
   if (values === undefined || values.length === 0) return fallback;
   const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
   if (bad !== undefined) return `--${name} ${bad}: choose from ${allowed.join(", ")}`;

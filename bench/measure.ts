@@ -109,7 +109,9 @@ export async function measureFixture(
       const tools: Tool[] = !sc.cold && dockerfileLost !== undefined ? ["gopherfile"] : ["gopherfile", "dockerfile"];
       if (dockerfileLost !== undefined && tools.length === 1) {
         runs.push(...dockerfileLost);
-        checks.push(`warning: the Dockerfile could not finish a warm-up build here (${dockerfileLost.length} attempts; last: ${dockerfileLost[dockerfileLost.length - 1]?.stopped ?? ""}), so gopherfile and the floor were measured alone`);
+        checks.push(
+          `warning: the Dockerfile could not finish a warm-up build here (${dockerfileLost.length} attempts; last: ${dockerfileLost[dockerfileLost.length - 1]?.stopped ?? ""}), so gopherfile and the floor were measured alone`,
+        );
       }
       if (sc.floor && !floorWarm) {
         settings.log("  warming the host floor's caches");
@@ -174,7 +176,10 @@ class FixtureMeasurer {
     const dir = join(this.settings.work, "logs");
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${name}.log`);
-    await writeFile(path, `$ ${command(result.command)}\n# exit ${result.exitCode} after ${result.ms} ms${result.stopped ? ` (${result.stopped})` : ""}\n${result.stderr}\n${result.stdout}`);
+    await writeFile(
+      path,
+      `$ ${command(result.command)}\n# exit ${result.exitCode} after ${result.ms} ms${result.stopped ? ` (${result.stopped})` : ""}\n${result.stderr}\n${result.stdout}`,
+    );
     return path;
   }
 
@@ -201,7 +206,9 @@ class FixtureMeasurer {
       return { tool, repeat, ms: result.ms, load1, stopped: result.stopped };
     }
     if (result.exitCode !== 0) {
-      throw new ScenarioFailure(`${tool} build exited ${result.exitCode}${result.stopped ? ` (${result.stopped})` : ""}; log ${log}\n${tail(result.stderr, 12)}`);
+      throw new ScenarioFailure(
+        `${tool} build exited ${result.exitCode}${result.stopped ? ` (${result.stopped})` : ""}; log ${log}\n${tail(result.stderr, 12)}`,
+      );
     }
     const problems = await checkOutput(outputDir, this.expected(sc), this.markerFile(sc, marker));
     if (problems.length > 0) throw new ScenarioFailure(`${tool} output: ${problems.join("; ")} (log ${log})`);
@@ -244,9 +251,14 @@ class FixtureMeasurer {
       timeoutMs: this.settings.timeoutMs,
     });
     const log = await this.keepLog(`${this.daemon}-${this.fixture.name}-primer-${tool}`, result);
-    if (result.exitCode !== 0) throw new ScenarioFailure(`${tool} could not build the primer (${primer.name}): exit ${result.exitCode}${result.stopped ? `, ${result.stopped}` : ""}; log ${log}`);
+    if (result.exitCode !== 0)
+      throw new ScenarioFailure(
+        `${tool} could not build the primer (${primer.name}): exit ${result.exitCode}${result.stopped ? `, ${result.stopped}` : ""}; log ${log}`,
+      );
     await this.watch.replacedSince(tool);
-    this.settings.log(`    ${tool.padEnd(10)} ${"primer".padStart(6)}  ${(result.ms / 1000).toFixed(2).padStart(8)} s  (${primer.name}, fills the Go cache with the standard library)`);
+    this.settings.log(
+      `    ${tool.padEnd(10)} ${"primer".padStart(6)}  ${(result.ms / 1000).toFixed(2).padStart(8)} s  (${primer.name}, fills the Go cache with the standard library)`,
+    );
   }
 
   /** The host floor at the current state; throws ScenarioFailure if go fails or the binaries are wrong. */
@@ -299,7 +311,9 @@ class FixtureMeasurer {
       if (differ.length > 0) throw new ScenarioFailure(`gopherfile and the Dockerfile built different bytes for ${differ.join(", ")} (repeat ${i})`);
       const spoiled = repeatRuns.find((r) => r.discarded !== undefined);
       if (spoiled !== undefined) {
-        runs.push(...repeatRuns.map((r) => ({ ...r, discarded: r.discarded ?? `same repeat as a ${spoiled.tool} run whose cache was pruned by another process` })));
+        runs.push(
+          ...repeatRuns.map((r) => ({ ...r, discarded: r.discarded ?? `same repeat as a ${spoiled.tool} run whose cache was pruned by another process` })),
+        );
         if (++discards > maxDiscards) throw new ScenarioFailure(`gave up after ${discards} repeats spoiled by another process pruning the build cache mounts`);
         continue;
       }
@@ -309,8 +323,11 @@ class FixtureMeasurer {
     }
     if (discards > 0) checks.push(`warning: ${discards} repeat(s) discarded and run again: another process had pruned a tool's Go build cache mount`);
     const both = tools.length === 2;
-    checks.push(`every repeat: ${both ? "both tools" : tools.join("")} built ${expected.length} ${both ? "byte-identical " : ""}binaries (${expected.join(", ")}), right ELF machine`);
-    if (sc.edit === "go" || sc.edit === "dep") checks.push(`every repeat: the edited binary carries the new marker (${both ? "gopherfile, Dockerfile" : tools.join("")} and host)`);
+    checks.push(
+      `every repeat: ${both ? "both tools" : tools.join("")} built ${expected.length} ${both ? "byte-identical " : ""}binaries (${expected.join(", ")}), right ELF machine`,
+    );
+    if (sc.edit === "go" || sc.edit === "dep")
+      checks.push(`every repeat: the edited binary carries the new marker (${both ? "gopherfile, Dockerfile" : tools.join("")} and host)`);
     if (sc.cold && !checks.some((c) => c.startsWith("warning:"))) checks.push(`every repeat: both tools ran all ${this.fixture.testedPackages} test steps`);
   }
 }

@@ -26,7 +26,10 @@ function overheadCommand(daemon: Daemon, mode: OverheadMode, context: string, fr
   if (daemon === "docker") {
     // docker build reaches a frontend image only through the file's `# syntax=` line.
     const file = mode === "gopherfile" ? "Gopherfile.yaml" : mode === "dockerfile-gateway" ? "Dockerfile.gateway" : "Dockerfile";
-    return { file: DOCKER, args: ["build", "--progress", "plain", "-f", join(context, file), "--target", "binaries", "-o", `type=local,dest=${outputDir}`, context] };
+    return {
+      file: DOCKER,
+      args: ["build", "--progress", "plain", "-f", join(context, file), "--target", "binaries", "-o", `type=local,dest=${outputDir}`, context],
+    };
   }
   const frontend =
     mode === "dockerfile-builtin"
@@ -35,16 +38,33 @@ function overheadCommand(daemon: Daemon, mode: OverheadMode, context: string, fr
   return {
     file: BUILDCTL,
     args: [
-      "build", "--progress", "plain", ...frontend,
-      "--local", `context=${context}`, "--local", `dockerfile=${context}`,
-      "--opt", `filename=${mode === "gopherfile" ? "Gopherfile.yaml" : "Dockerfile"}`, "--opt", "target=binaries",
-      "--output", `type=local,dest=${outputDir}`,
+      "build",
+      "--progress",
+      "plain",
+      ...frontend,
+      "--local",
+      `context=${context}`,
+      "--local",
+      `dockerfile=${context}`,
+      "--opt",
+      `filename=${mode === "gopherfile" ? "Gopherfile.yaml" : "Dockerfile"}`,
+      "--opt",
+      "target=binaries",
+      "--output",
+      `type=local,dest=${outputDir}`,
     ],
   };
 }
 
 /** Cached no-op builds of the trivial module: one warm-up per mode, then `repeats` rounds in rotating order. */
-export async function measureFrontendOverhead(daemon: Daemon, context: string, frontendImage: string, work: string, repeats: number, log: (line: string) => void): Promise<OverheadResult> {
+export async function measureFrontendOverhead(
+  daemon: Daemon,
+  context: string,
+  frontendImage: string,
+  work: string,
+  repeats: number,
+  log: (line: string) => void,
+): Promise<OverheadResult> {
   const measuredAt = new Date().toISOString();
   const ms: Record<OverheadMode, number[]> = { gopherfile: [], "dockerfile-gateway": [], "dockerfile-builtin": [] };
   const once = async (mode: OverheadMode): Promise<number> => {
@@ -88,14 +108,24 @@ const RUSAGE_HOOK = `data:text/javascript,${encodeURIComponent(
 async function timedNode(args: readonly string[], work: string): Promise<{ ms: number; rssMiB: number; stdoutBytes: number }> {
   const rusage = join(work, "rusage.json");
   await rm(rusage, { force: true });
-  const result = await execTimed(process.execPath, ["--import", RUSAGE_HOOK, ...args], { env: { ...(process.env as Record<string, string>), BENCH_RUSAGE: rusage }, timeoutMs: 300_000 });
+  const result = await execTimed(process.execPath, ["--import", RUSAGE_HOOK, ...args], {
+    env: { ...(process.env as Record<string, string>), BENCH_RUSAGE: rusage },
+    timeoutMs: 300_000,
+  });
   if (result.exitCode !== 0) throw new Error(`node ${args.join(" ")} exited ${result.exitCode}: ${tail(result.stderr, 8)}`);
   const usage = JSON.parse(await readFile(rusage, "utf8")) as { maxRSS: number };
   return { ms: result.ms, rssMiB: usage.maxRSS / 1024, stdoutBytes: result.stdoutBytes };
 }
 
 /** LLB for the large module through the CLI (`node dist/cli.mjs llb`), `repeats` times, with a Node baseline. */
-export async function measureLlbGeneration(cli: string, context: string, packages: number, work: string, repeats: number, log: (line: string) => void): Promise<LlbResult> {
+export async function measureLlbGeneration(
+  cli: string,
+  context: string,
+  packages: number,
+  work: string,
+  repeats: number,
+  log: (line: string) => void,
+): Promise<LlbResult> {
   const measuredAt = new Date().toISOString();
   const runs: { ms: number; rssMiB: number; stdoutBytes: number }[] = [];
   const base: { ms: number; rssMiB: number }[] = [];
@@ -115,6 +145,8 @@ export async function measureLlbGeneration(cli: string, context: string, package
     nodeBaselineRssMiB: summarize(base.map((r) => r.rssMiB)),
     definitionBytes: bytes,
   };
-  log(`  LLB for ${packages} packages: ${result.ms.median} ms, ${result.maxRssMiB.median.toFixed(0)} MiB peak (node alone: ${result.nodeBaselineMs.median} ms, ${result.nodeBaselineRssMiB.median.toFixed(0)} MiB)`);
+  log(
+    `  LLB for ${packages} packages: ${result.ms.median} ms, ${result.maxRssMiB.median.toFixed(0)} MiB peak (node alone: ${result.nodeBaselineMs.median} ms, ${result.nodeBaselineRssMiB.median.toFixed(0)} MiB)`,
+  );
   return result;
 }

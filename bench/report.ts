@@ -154,7 +154,9 @@ function header(results: BenchResults, latest: RunInfo): string[] {
     "- Both tools run as frontend images, as users write them: the Gopherfile through gopherfile's image, the Dockerfile through the image its `# syntax=` line names (each run below says which; rows marked *built-in frontend* come from runs before the Dockerfile had that line).",
   ];
   for (const r of results.runs) {
-    out.push(`- Run ${r.id}: started ${r.startedAt}${r.quick ? " (--quick)" : ""}, ${r.repeats} repeats warm, ${r.coldRepeats} cold; the Dockerfile through ${dockerfileFrontendText(r)}.`);
+    out.push(
+      `- Run ${r.id}: started ${r.startedAt}${r.quick ? " (--quick)" : ""}, ${r.repeats} repeats warm, ${r.coldRepeats} cold; the Dockerfile through ${dockerfileFrontendText(r)}.`,
+    );
   }
   const facts = Object.assign({}, ...results.runs.map((r) => r.fixtures)) as RunInfo["fixtures"];
   for (const name of FIXTURE_NAMES) {
@@ -234,7 +236,12 @@ function slowerSection(results: BenchResults): string[] {
       const gs = medianSteps(r.runs, "gopherfile");
       const ds = medianSteps(r.runs, "dockerfile");
       const slow = (s: StepSummary | undefined): string =>
-        s === undefined ? "" : s.slowest.slice(0, 3).map((v) => `\`${v.name}\` ${v.seconds} s`).join(", ");
+        s === undefined
+          ? ""
+          : s.slowest
+              .slice(0, 3)
+              .map((v) => `\`${v.name}\` ${v.seconds} s`)
+              .join(", ");
       out.push(
         `- **${DAEMON_TITLES[daemon]} / ${r.fixture} / ${scenarioById(r.scenario).title}: ${formatRatio(n.vsDockerfile)}** ` +
           `(${formatSeconds(n.gopherfile?.median ?? 0)} vs ${formatSeconds(n.dockerfile?.median ?? 0)}). ` +
@@ -251,5 +258,11 @@ function slowerSection(results: BenchResults): string[] {
 export function renderResults(results: BenchResults): string {
   const latest = results.runs[results.runs.length - 1];
   if (latest === undefined) return "# gopherfile benchmark\n\nNo results yet: run `npm run bench`.\n";
-  return [...header(results, latest), ...DAEMONS.flatMap((d) => daemonSection(results, d)), ...overheadSection(results), ...llbSection(results), ...slowerSection(results)].join("\n");
+  return [
+    ...header(results, latest),
+    ...DAEMONS.flatMap((d) => daemonSection(results, d)),
+    ...overheadSection(results),
+    ...llbSection(results),
+    ...slowerSection(results),
+  ].join("\n");
 }

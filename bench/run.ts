@@ -87,7 +87,16 @@ async function main(argv: readonly string[]): Promise<number> {
       const counter = counters.get(name) ?? { next: Date.now() };
       counters.set(name, counter);
       await measureFixture(
-        { work, frontendImage, repeats: options.repeats, coldRepeats: options.coldRepeats, memoryFloorBytes: options.memoryFloorBytes, timeoutMs: 2_700_000, log, ...(small ? { primer: small } : {}) },
+        {
+          work,
+          frontendImage,
+          repeats: options.repeats,
+          coldRepeats: options.coldRepeats,
+          memoryFloorBytes: options.memoryFloorBytes,
+          timeoutMs: 2_700_000,
+          log,
+          ...(small ? { primer: small } : {}),
+        },
         daemon,
         fixture,
         options.scenarios.map(scenario),
@@ -108,7 +117,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const large = fixtures.get("large");
   if (options.llb && large !== undefined) {
     log("LLB generation for the large module");
-    await save({ kind: "llb", value: await measureLlbGeneration(join(repo, "dist", "cli.mjs"), large.context, large.packages, work, options.quick ? 3 : 10, log) });
+    await save({
+      kind: "llb",
+      value: await measureLlbGeneration(join(repo, "dist", "cli.mjs"), large.context, large.packages, work, options.quick ? 3 : 10, log),
+    });
   }
   await saveText(mdPath, renderResults(results));
   log(`done: ${mdPath} and ${jsonPath}`);

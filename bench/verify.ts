@@ -52,7 +52,9 @@ export async function checkOutput(dir: string, expected: readonly string[], mark
 }
 
 async function sha256(path: string): Promise<string> {
-  return createHash("sha256").update(await readFile(path)).digest("hex");
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 }
 
 /** Files whose bytes differ between two outputs: both tools must build byte-identical binaries. */

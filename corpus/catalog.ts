@@ -47,7 +47,8 @@ export function parseCatalog(json: unknown): CorpusModule[] {
     const version = e["version"];
     const why = e["why"];
     if (typeof path !== "string" || !PATH.test(path)) throw new Error(`${where}: bad path ${JSON.stringify(path)}`);
-    if (typeof version !== "string" || !VERSION.test(version)) throw new Error(`${where} (${path}): pin a version such as v1.2.3, not ${JSON.stringify(version)}`);
+    if (typeof version !== "string" || !VERSION.test(version))
+      throw new Error(`${where} (${path}): pin a version such as v1.2.3, not ${JSON.stringify(version)}`);
     if (typeof why !== "string" || why.trim() === "" || why.includes("\n")) throw new Error(`${where} (${path}): give a one-line \`why\``);
     if (seen.has(path)) throw new Error(`${where}: ${path} is listed twice`);
     seen.add(path);

@@ -80,7 +80,10 @@ const CAUSES: readonly (readonly [RegExp, string])[] = [
   [/address already in use/i, "listens on a fixed port that was taken"],
   [/missing go\.sum entry|verifying .*: checksum mismatch/i, "go.sum lacks an entry the test needs"],
   [/no required module provides|cannot find module providing/i, "a module the test needs is not in go.mod"],
-  [/no such host|network is unreachable|dial tcp[^\n]*(i\/o timeout|connection refused)|server misbehaving|temporary failure in name resolution/i, "test needs network"],
+  [
+    /no such host|network is unreachable|dial tcp[^\n]*(i\/o timeout|connection refused)|server misbehaving|temporary failure in name resolution/i,
+    "test needs network",
+  ],
   [/panic: test timed out|test timed out after/i, "test timed out"],
   [/signal: killed|cannot allocate memory|out of memory/i, "killed (memory)"],
   [/permission denied|operation not permitted/i, "permission denied (user or capabilities differ)"],

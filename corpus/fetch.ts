@@ -49,7 +49,11 @@ export function hostGoEnv(extra: Readonly<Record<string, string>> = {}): Record<
 
 /** `go mod download -json module@version`, run outside any module. */
 export async function downloadModule(path: string, version: string): Promise<Download> {
-  const result = await execTimed("go", ["mod", "download", "-json", `${path}@${version}`], { cwd: tmpdir(), env: hostGoEnv({ GOFLAGS: "-mod=mod" }), timeoutMs: 600_000 });
+  const result = await execTimed("go", ["mod", "download", "-json", `${path}@${version}`], {
+    cwd: tmpdir(),
+    env: hostGoEnv({ GOFLAGS: "-mod=mod" }),
+    timeoutMs: 600_000,
+  });
   let parsed: Download | undefined;
   try {
     parsed = JSON.parse(result.stdout) as Download;

@@ -17,7 +17,10 @@ const TEST_TIMEOUT_MS = 900_000;
 export async function hostTestJson(dir: string): Promise<HostRun> {
   const result = await execTimed("go", ["test", "-json", "./..."], { cwd: dir, env: hostGoEnv(), timeoutMs: TEST_TIMEOUT_MS });
   const outcomes = hostOutcomes(result.stdout, result.stderr);
-  const error = outcomes.length === 0 ? `go test -json ./... exited ${result.exitCode}${result.stopped ? ` (${result.stopped})` : ""}: ${tail(result.stderr, 6)}` : undefined;
+  const error =
+    outcomes.length === 0
+      ? `go test -json ./... exited ${result.exitCode}${result.stopped ? ` (${result.stopped})` : ""}: ${tail(result.stderr, 6)}`
+      : undefined;
   return { exitCode: result.exitCode, ms: result.ms, outcomes, ...(error === undefined ? {} : { error }) };
 }
 

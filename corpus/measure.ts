@@ -3,7 +3,18 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { command } from "../bench/exec.js";
-import { SPEC_FILE, buildCommand, exportedFiles, failedOnNetwork, readReport, runBuild, specText, type BuildRequest, type BuildRun, type Daemon } from "./builds.js";
+import {
+  SPEC_FILE,
+  buildCommand,
+  exportedFiles,
+  failedOnNetwork,
+  readReport,
+  runBuild,
+  specText,
+  type BuildRequest,
+  type BuildRun,
+  type Daemon,
+} from "./builds.js";
 import type { CorpusModule } from "./catalog.js";
 import { comparePackages, type PackageComparison } from "./compare.js";
 import { checkout, type Checkout } from "./fetch.js";
@@ -57,7 +68,9 @@ export async function measureModule(module: CorpusModule, ctx: MeasureContext): 
 
 async function measureCheckout(co: Checkout, ctx: MeasureContext, logs: string): Promise<ModuleResult> {
   const { module } = co;
-  ctx.log(`  ${describeShape(co.shape)}; edit: ${co.editFile ?? "(none)"}${co.restoredModFiles ? "; go mod download rewrote go.mod/go.sum: restored as published" : ""}`);
+  ctx.log(
+    `  ${describeShape(co.shape)}; edit: ${co.editFile ?? "(none)"}${co.restoredModFiles ? "; go mod download rewrote go.mod/go.sum: restored as published" : ""}`,
+  );
   // The host tests a copy of its own: files its tests leave behind must not reach the builds' context.
   const hostDir = join(co.root, "host");
   await cp(co.dir, hostDir, { recursive: true });
@@ -70,7 +83,9 @@ async function measureCheckout(co: Checkout, ctx: MeasureContext, logs: string):
   if (first.error === undefined) await hostTestTime(hostDir);
   const warm = first.error === undefined ? await hostTestTime(hostDir) : undefined;
   const hostFailed = first.outcomes.filter((o) => o.verdict === "fail").map((o) => o.importPath);
-  ctx.log(`  host: ${first.outcomes.filter((o) => o.status !== "skip").length} tested packages, ${hostFailed.length} failing, ${seconds(first.ms)} (warm ${seconds(warm?.ms)})${first.error ? `; ${first.error}` : ""}`);
+  ctx.log(
+    `  host: ${first.outcomes.filter((o) => o.status !== "skip").length} tested packages, ${hostFailed.length} failing, ${seconds(first.ms)} (warm ${seconds(warm?.ms)})${first.error ? `; ${first.error}` : ""}`,
+  );
 
   const daemons: Partial<Record<Daemon, DaemonResult>> = {};
   const comparisons = new Map<Daemon, PackageComparison[]>();
@@ -78,9 +93,14 @@ async function measureCheckout(co: Checkout, ctx: MeasureContext, logs: string):
     const req: BuildRequest = { daemon, context: co.dir, frontendImage: ctx.frontendImage, target, outputDir, goImage: ctx.goImage };
     const run = await runBuild(req, { timeoutMs: ctx.timeoutMs, memoryFloorBytes: ctx.memoryFloorBytes });
     const { file, args } = buildCommand(req);
-    await writeFile(join(logs, `${daemon}-${label}.log`), `$ ${command([file, ...args])}\n# exit ${run.result.exitCode} after ${run.result.ms} ms\n--- stdout ---\n${run.result.stdout}\n--- stderr ---\n${run.result.stderr}`);
+    await writeFile(
+      join(logs, `${daemon}-${label}.log`),
+      `$ ${command([file, ...args])}\n# exit ${run.result.exitCode} after ${run.result.ms} ms\n--- stdout ---\n${run.result.stdout}\n--- stderr ---\n${run.result.stderr}`,
+    );
     const s = run.record.steps;
-    ctx.log(`  ${daemon} ${label}: ${run.record.ok ? "ok" : "FAILED"} ${seconds(run.record.ms)}, ${s.ran} steps ran (${s.testsRan} tests), ${s.cached} cached${run.record.error ? `: ${run.record.error}` : ""}`);
+    ctx.log(
+      `  ${daemon} ${label}: ${run.record.ok ? "ok" : "FAILED"} ${seconds(run.record.ms)}, ${s.ran} steps ran (${s.testsRan} tests), ${s.cached} cached${run.record.error ? `: ${run.record.error}` : ""}`,
+    );
     return run;
   };
 
@@ -101,7 +121,16 @@ async function measureCheckout(co: Checkout, ctx: MeasureContext, logs: string):
       comparisons.set(daemon, all);
       const agreeing = all.filter((c) => c.agree).length;
       result = { ...result, packages: outcomes.map(summaryOf), comparison: { compared: all.length, agreeing, disagreements: all.filter((c) => !c.agree) } };
-      ctx.log(`  ${daemon}: ${agreeing}/${all.length} packages agree with the host${all.some((c) => !c.agree) ? `; differ: ${all.filter((c) => !c.agree).map((c) => `${c.importPath} (${c.differences.join(", ")}${c.hint ? `; ${c.hint}` : ""})`).join("; ")}` : ""}`);
+      ctx.log(
+        `  ${daemon}: ${agreeing}/${all.length} packages agree with the host${
+          all.some((c) => !c.agree)
+            ? `; differ: ${all
+                .filter((c) => !c.agree)
+                .map((c) => `${c.importPath} (${c.differences.join(", ")}${c.hint ? `; ${c.hint}` : ""})`)
+                .join("; ")}`
+            : ""
+        }`,
+      );
     }
     const noop = await build(daemon, "report-noop", "test-report", join(co.root, `report-${daemon}-noop`));
     daemons[daemon] = { ...result, noop: noop.record };
@@ -129,7 +158,13 @@ async function measureCheckout(co: Checkout, ctx: MeasureContext, logs: string):
   }
 
   // Packages whose verdicts differ: would the host fail them without network too?
-  const differing = [...new Set([...comparisons.values()].flatMap((all) => all.filter((c) => c.host !== undefined && c.gopherfile !== undefined && c.host.verdict !== c.gopherfile.verdict).map((c) => c.importPath)))];
+  const differing = [
+    ...new Set(
+      [...comparisons.values()].flatMap((all) =>
+        all.filter((c) => c.host !== undefined && c.gopherfile !== undefined && c.host.verdict !== c.gopherfile.verdict).map((c) => c.importPath),
+      ),
+    ),
+  ];
   let offline: Record<string, Verdict> | undefined;
   if (differing.length > 0) {
     const found = await hostOffline(hostDir, differing);

@@ -61,12 +61,14 @@ export function parseCorpusArgs(argv: readonly string[], corpusDir: string): Par
   const { values } = parsed;
   const daemons = oneOf("daemon", values.daemon, DAEMONS, DAEMONS);
   if (typeof daemons === "string") return { ok: false, message: daemons };
-  if (values["go-image-arg"] === true && values["no-go-image-arg"] === true) return { ok: false, message: "--go-image-arg and --no-go-image-arg contradict each other" };
+  if (values["go-image-arg"] === true && values["no-go-image-arg"] === true)
+    return { ok: false, message: "--go-image-arg and --no-go-image-arg contradict each other" };
   const floor = memoryFloorBytes(values["memory-floor-gib"]);
   if (typeof floor === "string") return { ok: false, message: floor };
   const given = values["frontend-image"];
   const commit = values["frontend-commit"];
-  if (given !== undefined && commit !== undefined) return { ok: false, message: "--frontend-image and --frontend-commit contradict each other: an image given is not built" };
+  if (given !== undefined && commit !== undefined)
+    return { ok: false, message: "--frontend-image and --frontend-commit contradict each other: an image given is not built" };
   if (commit !== undefined && !/^[\w./~^-]+$/.test(commit)) return { ok: false, message: `--frontend-commit ${commit}: give a commit, branch or tag` };
   return {
     ok: true,

@@ -34,12 +34,14 @@ export function verdictOf(status: PackageStatus): Verdict {
 
 /** Drops what a terminal would color, and the test2json framing lines that say nothing of a cause. */
 function cleanOutput(text: string): string {
-  return text
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes removed here.
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .split("\n")
-    .filter((l) => !/^\s*(=== (RUN|PAUSE|CONT|NAME)|--- PASS|PASS$|ok\s)/.test(l) && l.trim() !== "")
-    .join("\n");
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes removed here.
+      .replace(/\u001b\[[0-9;]*m/g, "")
+      .split("\n")
+      .filter((l) => !/^\s*(=== (RUN|PAUSE|CONT|NAME)|--- PASS|PASS$|ok\s)/.test(l) && l.trim() !== "")
+      .join("\n")
+  );
 }
 
 function shorten(text: string, max = EXCERPT_CHARS): string {

@@ -71,7 +71,9 @@ function agreementCell(m: ModuleResult, module: CorpusModule | undefined): strin
       parts.push(`${SHORT[daemon]} ✓ ${agreeing}/${compared}`);
       continue;
     }
-    const reasons = disagreements.map((c) => `\`${shortPackage(m.path, c.importPath)}\`: ${disagreementCause(module, daemon, c, m.host?.offline?.[c.importPath])}`);
+    const reasons = disagreements.map(
+      (c) => `\`${shortPackage(m.path, c.importPath)}\`: ${disagreementCause(module, daemon, c, m.host?.offline?.[c.importPath])}`,
+    );
     parts.push(`${SHORT[daemon]} ✗ ${agreeing}/${compared} — ${reasons.join("; ")}`);
   }
   return parts.join("<br>");
@@ -175,9 +177,13 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
   // Summary.
   const fetched = modules.filter((m) => m.fetchError === undefined);
   out.push("## Summary", "");
-  out.push(`- ${modules.length} modules, ${fetched.length} fetched; ${fetched.reduce((n, m) => n + (m.host?.packages.length ?? 0), 0)} packages with tests on the host.`);
+  out.push(
+    `- ${modules.length} modules, ${fetched.length} fetched; ${fetched.reduce((n, m) => n + (m.host?.packages.length ?? 0), 0)} packages with tests on the host.`,
+  );
   const hostFailing = fetched.flatMap((m) => (m.host?.packages ?? []).filter((p) => p.verdict === "fail"));
-  out.push(`- Host: ${hostFailing.length} packages fail on the host itself (listed below with their causes); they count as agreeing when gopherfile fails them the same way.`);
+  out.push(
+    `- Host: ${hostFailing.length} packages fail on the host itself (listed below with their causes); they count as agreeing when gopherfile fails them the same way.`,
+  );
   for (const daemon of DAEMONS) {
     const ds = fetched.map((m) => m.daemons[daemon]).filter((d): d is DaemonResult => d !== undefined);
     if (ds.length === 0) continue;
@@ -199,7 +205,10 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
 
   // The table.
   out.push("## Modules", "");
-  out.push("Verdicts count packages with tests. Agreement: packages agreeing / compared, each disagreement with its cause (*automatic*: guessed from the failure's text; otherwise written after reading the failure, in modules.json). Times in seconds: host `go test -json ./...` first / `go test ./...` warm no-op (after an unmeasured `go test ./...`) / `go test ./...` after the edit; each daemon's test-report build cold (first build, caches as they were) / no-op / after the edit. BK: BuildKit v0.32, D: Docker 20.10.", "");
+  out.push(
+    "Verdicts count packages with tests. Agreement: packages agreeing / compared, each disagreement with its cause (*automatic*: guessed from the failure's text; otherwise written after reading the failure, in modules.json). Times in seconds: host `go test -json ./...` first / `go test ./...` warm no-op (after an unmeasured `go test ./...`) / `go test ./...` after the edit; each daemon's test-report build cold (first build, caches as they were) / no-op / after the edit. BK: BuildKit v0.32, D: Docker 20.10.",
+    "",
+  );
   out.push("| module | shape | host | BuildKit v0.32 | Docker 20.10 | agreement | default target | times (s) |");
   out.push("|---|---|---|---|---|---|---|---|");
   for (const m of modules) {
@@ -222,7 +231,8 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
   for (const m of modules) {
     for (const daemon of DAEMONS) {
       for (const c of m.daemons[daemon]?.comparison?.disagreements ?? []) {
-        const side = (x: PackageComparison["host"]): string => (x === undefined ? "–" : `${x.verdict} (${x.counts.tests} run: ${x.counts.passed}/${x.counts.failed}/${x.counts.skipped})`);
+        const side = (x: PackageComparison["host"]): string =>
+          x === undefined ? "–" : `${x.verdict} (${x.counts.tests} run: ${x.counts.passed}/${x.counts.failed}/${x.counts.skipped})`;
         const tests = c.tests.map((t) => `${t.name} ${t.host}→${t.gopherfile}`).join(", ");
         const offline = m.host?.offline?.[c.importPath];
         rows.push(
@@ -234,7 +244,10 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
   out.push("## Disagreements", "");
   if (rows.length === 0) out.push("None.");
   else {
-    out.push("Counts are run: passed/failed/skipped. Tests: the tests whose status differs (host→gopherfile). Offline: the host's verdict with `-count=1` in a network namespace with only loopback.", "");
+    out.push(
+      "Counts are run: passed/failed/skipped. Tests: the tests whose status differs (host→gopherfile). Offline: the host's verdict with `-count=1` in a network namespace with only loopback.",
+      "",
+    );
     out.push("| module | daemon | package | host | gopherfile | differs | tests | offline | cause |", "|---|---|---|---|---|---|---|---|---|", ...rows);
   }
   out.push("");
@@ -244,7 +257,10 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
   const hostRows = fetched.flatMap((m) =>
     (m.host?.packages ?? [])
       .filter((p) => p.verdict === "fail")
-      .map((p) => `| ${m.path} | \`${shortPackage(m.path, p.importPath)}\` | ${p.status} | ${cell(clip(p.failedTests.join(", "), 200))} | ${cell(hostCause(byPath.get(m.path), p))} |`),
+      .map(
+        (p) =>
+          `| ${m.path} | \`${shortPackage(m.path, p.importPath)}\` | ${p.status} | ${cell(clip(p.failedTests.join(", "), 200))} | ${cell(hostCause(byPath.get(m.path), p))} |`,
+      ),
   );
   if (hostRows.length === 0) out.push("None.");
   else out.push("| module | package | status | failed tests | cause |", "|---|---|---|---|---|", ...hostRows);
@@ -252,24 +268,37 @@ export function renderResults(results: CorpusResults, catalog: readonly CorpusMo
 
   // Default target.
   out.push("## Default target", "");
-  out.push("The build users run first: no `--target`, exported with `-o type=local` (one binary: the image's files; several: the binaries; none: the test verdict).", "");
+  out.push(
+    "The build users run first: no `--target`, exported with `-o type=local` (one binary: the image's files; several: the binaries; none: the test verdict).",
+    "",
+  );
   out.push("| module | BuildKit v0.32 | Docker 20.10 | note |", "|---|---|---|---|");
   for (const m of fetched) {
     const c = (daemon: Daemon): string => {
       const t = m.daemons[daemon]?.defaultTarget;
       if (t === undefined) return "–";
-      return t.ok ? `ok, exported ${t.exported.length === 0 ? "nothing" : t.exported.slice(0, 4).join(", ")}${t.exported.length > 4 ? "…" : ""}` : `failed: ${clip(t.error ?? "", 220)}`;
+      return t.ok
+        ? `ok, exported ${t.exported.length === 0 ? "nothing" : t.exported.slice(0, 4).join(", ")}${t.exported.length > 4 ? "…" : ""}`
+        : `failed: ${clip(t.error ?? "", 220)}`;
     };
     const notes = byPath.get(m.path)?.defaultTargetNotes ?? {};
-    const note = Object.entries(notes).map(([k, v]) => (k === "*" ? v : `${k}: ${v}`)).join("; ");
+    const note = Object.entries(notes)
+      .map(([k, v]) => (k === "*" ? v : `${k}: ${v}`))
+      .join("; ");
     out.push(`| ${m.path} | ${cell(c("buildkit"))} | ${cell(c("docker"))} | ${cell(note || "–")} |`);
   }
   out.push("");
 
   // Times and steps.
   out.push("## Times and steps", "");
-  out.push("Seconds, with the process steps (go test, go build, go mod download, compile, verdict) that ran rather than came from the cache: BuildKit v0.32 from `buildctl --progress rawjson`, Docker 20.10 from plain progress. The edit appends a comment to the named file. Load: the machine's 1-minute load average when the module started (2 cores, shared with other work). A package whose tests fail re-runs on every build, no-op included: gopherfile does not cache a failure.", "");
-  out.push("| module | load | edit | host first | host no-op | host edit | BK cold | BK no-op | BK edit | D cold | D no-op | D edit |", "|---|---|---|---|---|---|---|---|---|---|---|---|");
+  out.push(
+    "Seconds, with the process steps (go test, go build, go mod download, compile, verdict) that ran rather than came from the cache: BuildKit v0.32 from `buildctl --progress rawjson`, Docker 20.10 from plain progress. The edit appends a comment to the named file. Load: the machine's 1-minute load average when the module started (2 cores, shared with other work). A package whose tests fail re-runs on every build, no-op included: gopherfile does not cache a failure.",
+    "",
+  );
+  out.push(
+    "| module | load | edit | host first | host no-op | host edit | BK cold | BK no-op | BK edit | D cold | D no-op | D edit |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+  );
   for (const m of fetched) {
     const d = (daemon: Daemon, k: "report" | "noop" | "edit"): string => buildCell(m.daemons[daemon]?.[k]);
     out.push(

@@ -59,8 +59,16 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const startedAt = new Date().toISOString();
   const goImage = options.goImageArg ? IMAGES.golang : undefined;
-  const run: RunInfo = { id: startedAt.slice(0, 16).replace("T", " "), startedAt, machine: await machineInfo(repo, options.frontendImage), frontendSource, goImageArg: goImage };
-  log(`run ${run.id}: ${selected.length} modules on ${options.daemons.join(", ")}; frontend ${options.frontendImage}; Go image ${goImage ?? "(frontend's choice)"}`);
+  const run: RunInfo = {
+    id: startedAt.slice(0, 16).replace("T", " "),
+    startedAt,
+    machine: await machineInfo(repo, options.frontendImage),
+    frontendSource,
+    goImageArg: goImage,
+  };
+  log(
+    `run ${run.id}: ${selected.length} modules on ${options.daemons.join(", ")}; frontend ${options.frontendImage}; Go image ${goImage ?? "(frontend's choice)"}`,
+  );
 
   for (const [i, module] of selected.entries()) {
     log(`[${i + 1}/${selected.length}] ${module.path}@${module.version}`);

@@ -25,7 +25,10 @@ function counts(vertices: readonly { name: string; cached: boolean; ran: boolean
     cached: steps.filter((v) => v.cached).length,
     testsRan: ran.filter((v) => TEST_STEP.test(v.name)).length,
     vertices: vertices.filter((v) => v.ran && !v.cached).length,
-    names: ran.map((v) => v.name).sort().slice(0, 12),
+    names: ran
+      .map((v) => v.name)
+      .sort()
+      .slice(0, 12),
   };
 }
 

@@ -24,12 +24,48 @@ const args = { GOPHERFILE_DEBUG_TIMINGS: "1" };
 
 const daemons = {
   "docker 20.10 (BuildKit v0.8)": () =>
-    output(env.GOPHERFILE_DOCKER, ["build", "--progress", "plain", "-f", spec, ...Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]), "-o", `type=local,dest=${join(dir, "out")}`, dir], {
-      env: { ...process.env, DOCKER_HOST: `unix://${env.GOPHERFILE_DOCKER_SOCKET}`, DOCKER_BUILDKIT: "1" },
-    }),
+    output(
+      env.GOPHERFILE_DOCKER,
+      [
+        "build",
+        "--progress",
+        "plain",
+        "-f",
+        spec,
+        ...Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
+        "-o",
+        `type=local,dest=${join(dir, "out")}`,
+        dir,
+      ],
+      {
+        env: { ...process.env, DOCKER_HOST: `unix://${env.GOPHERFILE_DOCKER_SOCKET}`, DOCKER_BUILDKIT: "1" },
+      },
+    ),
   [`buildkitd ${env.GOPHERFILE_BUILDKIT_VERSION}`]: () =>
-    output(env.GOPHERFILE_BUILDCTL, ["--addr", `unix://${env.GOPHERFILE_BUILDKITD_SOCKET}`, "build", "--progress", "plain", "--frontend", "gateway.v0", "--opt", `source=${frontend}`, "--opt", "filename=Gopherfile.yaml", ...Object.entries(args).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]), "--local", `context=${dir}`, "--local", `dockerfile=${dir}`, "--output", `type=local,dest=${join(dir, "out")}`], {
-    }),
+    output(
+      env.GOPHERFILE_BUILDCTL,
+      [
+        "--addr",
+        `unix://${env.GOPHERFILE_BUILDKITD_SOCKET}`,
+        "build",
+        "--progress",
+        "plain",
+        "--frontend",
+        "gateway.v0",
+        "--opt",
+        `source=${frontend}`,
+        "--opt",
+        "filename=Gopherfile.yaml",
+        ...Object.entries(args).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]),
+        "--local",
+        `context=${dir}`,
+        "--local",
+        `dockerfile=${dir}`,
+        "--output",
+        `type=local,dest=${join(dir, "out")}`,
+      ],
+      {},
+    ),
 };
 
 /** Progress goes to stderr: the output is both streams; a failed build is an error. */
@@ -45,7 +81,9 @@ const stats = (xs) => {
 };
 for (const [name, build] of Object.entries(daemons)) {
   build(); // warm: the measured builds are all cached
-  const first = [], ready = [], wall = [];
+  const first = [],
+    ready = [],
+    wall = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const out = build();
@@ -55,6 +93,10 @@ for (const [name, build] of Object.entries(daemons)) {
     first.push(Number(m[1]));
     ready.push(Number(m[2]));
   }
-  const f = stats(first), r = stats(ready), w = stats(wall);
-  console.log(`${name}: ${runs} cached builds: start→first request median ${f.median.toFixed(0)} ms (${f.min.toFixed(0)}–${f.max.toFixed(0)}), start→Return median ${r.median.toFixed(0)} ms (${r.min.toFixed(0)}–${r.max.toFixed(0)}), client wall median ${w.median.toFixed(0)} ms`);
+  const f = stats(first),
+    r = stats(ready),
+    w = stats(wall);
+  console.log(
+    `${name}: ${runs} cached builds: start→first request median ${f.median.toFixed(0)} ms (${f.min.toFixed(0)}–${f.max.toFixed(0)}), start→Return median ${r.median.toFixed(0)} ms (${r.min.toFixed(0)}–${r.max.toFixed(0)}), client wall median ${w.median.toFixed(0)} ms`,
+  );
 }

@@ -112,7 +112,9 @@ async function readSpec(path: string): Promise<string | { readonly error: string
     return await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException | undefined)?.code;
-    return { error: `${path}: cannot read the spec file (${code === "ENOENT" ? "it does not exist" : code === "EACCES" ? "permission denied" : (code ?? String(e))})` };
+    return {
+      error: `${path}: cannot read the spec file (${code === "ENOENT" ? "it does not exist" : code === "EACCES" ? "permission denied" : (code ?? String(e))})`,
+    };
   }
 }
 

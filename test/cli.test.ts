@@ -51,9 +51,17 @@ describe("gopherfile llb", () => {
     [["llb", "Gopherfile.yaml", "--context", "missing"], 1, "missing: the build context does not exist; pass the module's directory with --context"],
     [["llb", "/dev/zero", "--context", "ok"], 1, "/dev/zero: the spec is not a regular file"],
     [["llb", "huge.yaml", "--context", "ok"], 1, "huge.yaml: the spec is 20000000 bytes, over the limit of 262144 (256 KiB)"],
-    [["llb", "Gopherfile.yaml", "--context", "fifo"], 1, "go.mod: not a regular file (a FIFO, socket or device); remove it from the context or .dockerignore it"],
+    [
+      ["llb", "Gopherfile.yaml", "--context", "fifo"],
+      1,
+      "go.mod: not a regular file (a FIFO, socket or device); remove it from the context or .dockerignore it",
+    ],
     [["llb", "Gopherfile.yaml", "--context", "loop"], 1, "go.mod: a symlink loop; fix or remove the link"],
-    [["llb", "Gopherfile.yaml", "--context", "ok", "--platform", "linux/arm64/v9"], 1, `--platform: invalid platform "linux/arm64/v9": arm64 has no variant 'v9' that Go builds for`],
+    [
+      ["llb", "Gopherfile.yaml", "--context", "ok", "--platform", "linux/arm64/v9"],
+      1,
+      `--platform: invalid platform "linux/arm64/v9": arm64 has no variant 'v9' that Go builds for`,
+    ],
   ])("%j exits %i with one clear line", (args, code, first) => {
     const r = gopherfile(...args);
     expect(r.code).toBe(code);

@@ -120,21 +120,42 @@ describe("layering", () => {
       ["src/llb/x.ts", 'import { a } from "../golang/discover.js";', 'src/llb/x.ts imports "../golang/discover.js": llb may not import golang'],
       ["src/llb/x.ts", 'import YAML from "yaml";', 'src/llb/x.ts imports "yaml": llb may not import the package yaml'],
       ["src/spec/x.ts", 'export { b } from "../llb/index.js";', 'src/spec/x.ts imports "../llb/index.js": spec may not import llb'],
-      ["src/golang/compile/x.ts", 'import type {\n  C,\n} from "../../gateway/index.js";', 'src/golang/compile/x.ts imports "../../gateway/index.js": golang may not import gateway'],
+      [
+        "src/golang/compile/x.ts",
+        'import type {\n  C,\n} from "../../gateway/index.js";',
+        'src/golang/compile/x.ts imports "../../gateway/index.js": golang may not import gateway',
+      ],
       ["src/golang/x.ts", 'import { connect } from "node:http2";', 'src/golang/x.ts imports "node:http2": golang may not import the node builtin node:http2'],
       ["src/golang/x.ts", 'const m = await import("http2");', 'src/golang/x.ts imports "http2": golang may not import the node builtin node:http2'],
       ["src/golang/x.ts", 'import "../frontend/handler.js";', 'src/golang/x.ts imports "../frontend/handler.js": golang may not import frontend'],
       ["src/golang/x.ts", 'import { f } from "../cli.js";', 'src/golang/x.ts imports "../cli.js": golang may not import cli'],
       ["src/golang/x.ts", 'import { f } from "../pipeline/index.js";', 'src/golang/x.ts imports "../pipeline/index.js": golang may not import pipeline'],
       ["src/gateway/x.ts", 'import { s } from "../spec/index.js";', 'src/gateway/x.ts imports "../spec/index.js": gateway may not import spec'],
-      ["src/gateway/x.ts", 'import { g } from "../golang/compile/index.js";', 'src/gateway/x.ts imports "../golang/compile/index.js": gateway may not import golang'],
-      ["src/pipeline/x.ts", 'import { h } from "../frontend/handler.js";', 'src/pipeline/x.ts imports "../frontend/handler.js": pipeline may not import frontend'],
-      ["src/gateway/x.ts", 'import { t } from "../../test/fake.js";', 'src/gateway/x.ts imports "../../test/fake.js": gateway may not read test/fake.js outside src/'],
+      [
+        "src/gateway/x.ts",
+        'import { g } from "../golang/compile/index.js";',
+        'src/gateway/x.ts imports "../golang/compile/index.js": gateway may not import golang',
+      ],
+      [
+        "src/pipeline/x.ts",
+        'import { h } from "../frontend/handler.js";',
+        'src/pipeline/x.ts imports "../frontend/handler.js": pipeline may not import frontend',
+      ],
+      [
+        "src/gateway/x.ts",
+        'import { t } from "../../test/fake.js";',
+        'src/gateway/x.ts imports "../../test/fake.js": gateway may not read test/fake.js outside src/',
+      ],
       ["src/tools/x.ts", "", "src/tools/x.ts: not in a known layer; add its folder to RULES in test/layering.test.ts"],
     ];
     for (const [path, text, expected] of cases) expect(violations(path, text)).toEqual([expected]);
     // And what is allowed stays allowed.
-    expect(violations("src/golang/x.ts", 'import { a } from "../llb/index.js";\nimport { b } from "../spec/index.js";\nimport { readFile } from "node:fs/promises";')).toEqual([]);
+    expect(
+      violations(
+        "src/golang/x.ts",
+        'import { a } from "../llb/index.js";\nimport { b } from "../spec/index.js";\nimport { readFile } from "node:fs/promises";',
+      ),
+    ).toEqual([]);
     expect(violations("src/spec/schema.ts", 'import s from "../../schema/gopherfile.schema.json" with { type: "json" };')).toEqual([]);
     expect(violations("src/frontend/x.ts", 'import { c } from "../gateway/index.js";\nimport { p } from "../pipeline/index.js";')).toEqual([]);
   });

@@ -38,11 +38,7 @@ export class ContextError {
 
 /** Type guard for {@link ContextError}; checks the tag so it works across bundles. */
 export function isContextError(value: unknown): value is ContextError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { kind?: unknown }).kind === "context-error"
-  );
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "context-error";
 }
 
 /** One line: `app/go.mod:3:5: message`, or `app/go.mod: message` for whole-file errors. */
@@ -52,6 +48,4 @@ export function formatContextError(e: ContextError): string {
 }
 
 /** Either a value or the user errors that prevented it; never both. The one result shape of the compiler's stages. */
-export type Checked<T, E = ContextError> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly E[] };
+export type Checked<T, E = ContextError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly E[] };

@@ -62,9 +62,22 @@ export class FsContextReader implements ContextReader {
       // Only regular files: a FIFO would block the read forever, a device never end.
       const info = await stat(real);
       if (info.isDirectory()) return undefined;
-      if (!info.isFile()) throw new ContextError("context-unreadable", path, 0, 0, "not a regular file (a FIFO, socket or device); remove it from the context or .dockerignore it");
+      if (!info.isFile())
+        throw new ContextError(
+          "context-unreadable",
+          path,
+          0,
+          0,
+          "not a regular file (a FIFO, socket or device); remove it from the context or .dockerignore it",
+        );
       if (limit === undefined && info.size > CONTEXT_FILE_MAX_BYTES) {
-        throw new ContextError("context-unreadable", path, 0, 0, `${info.size} bytes, over the limit of ${CONTEXT_FILE_MAX_BYTES} (16 MiB) for a file gopherfile reads whole`);
+        throw new ContextError(
+          "context-unreadable",
+          path,
+          0,
+          0,
+          `${info.size} bytes, over the limit of ${CONTEXT_FILE_MAX_BYTES} (16 MiB) for a file gopherfile reads whole`,
+        );
       }
       if (limit === undefined) return new Uint8Array(await readFile(real));
       const fh = await open(real, "r");
@@ -165,9 +178,11 @@ export const DOCKERIGNORE_MAX_BYTES = 1024 * 1024;
 function unreadable(path: string, e: unknown): ContextError {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const why =
-    code === "EACCES" || code === "EPERM" ? "permission denied; make it readable or .dockerignore it"
-    : code === "ELOOP" ? "a symlink loop; fix or remove the link"
-    : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+    code === "EACCES" || code === "EPERM"
+      ? "permission denied; make it readable or .dockerignore it"
+      : code === "ELOOP"
+        ? "a symlink loop; fix or remove the link"
+        : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
   return new ContextError("context-unreadable", path, 0, 0, why);
 }
 

@@ -80,7 +80,10 @@ function escapeToRegex(c: string, inClass: boolean): string | undefined {
   const inside: Readonly<Record<string, string>> = { s: "\\t\\n\\f\\r " };
   const outside: Readonly<Record<string, string>> = {
     // Not \b, \B, \A or \z: they match no character, and a glob here matches character by character.
-    s: "[\\t\\n\\f\\r ]", S: "[^\\t\\n\\f\\r ]", D: "\\D", W: "\\W",
+    s: "[\\t\\n\\f\\r ]",
+    S: "[^\\t\\n\\f\\r ]",
+    D: "\\D",
+    W: "\\W",
   };
   return both[c] ?? (inClass ? inside[c] : outside[c]);
 }
@@ -96,8 +99,7 @@ function readClassChar(chars: readonly string[], j: number): number | undefined 
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/;
 const esc = (c: string): string => (REGEX_SPECIAL.test(c) ? `\\${c}` : c);
 // The escaped character as a literal when it is punctuation, otherwise its regexp meaning (validated before).
-const escaped = (c: string, inClass: boolean): string =>
-  c < "\x80" && !/[0-9A-Za-z]/.test(c) ? esc(c) : (escapeToRegex(c, inClass) ?? esc(c));
+const escaped = (c: string, inClass: boolean): string => (c < "\x80" && !/[0-9A-Za-z]/.test(c) ? esc(c) : (escapeToRegex(c, inClass) ?? esc(c)));
 
 // patternmatcher's compile: a small state machine choosing exact/prefix/suffix/regexp matching.
 // The regexp kind becomes a token list matched by an automaton (linear time), not a RegExp.

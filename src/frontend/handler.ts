@@ -43,10 +43,20 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const specSession = options.localSessionIds.get(options.specName) ?? env.sessionId;
 
   // Warnings about the spec attach to this op's vertex (spec-warnings.ts).
-  const specState = local(options.specName, { include: [filename], followPaths: [filename], sessionId: specSession, sharedKeyHint: options.specName, name: `[internal] load ${filename}` });
+  const specState = local(options.specName, {
+    include: [filename],
+    followPaths: [filename],
+    sessionId: specSession,
+    sharedKeyHint: options.specName,
+    name: `[internal] load ${filename}`,
+  });
   const [specText, ignoreText] = await Promise.all([
     readOne(client, specState, filename),
-    readOne(client, local(options.contextName, { include: [".dockerignore"], sessionId, sharedKeyHint: options.contextName, name: "[internal] load .dockerignore" }), ".dockerignore"),
+    readOne(
+      client,
+      local(options.contextName, { include: [".dockerignore"], sessionId, sharedKeyHint: options.contextName, name: "[internal] load .dockerignore" }),
+      ".dockerignore",
+    ),
   ]);
   if (specText === undefined) return { error: `${filename}: not found in the build context; pass the spec with -f <file>` };
 

@@ -85,7 +85,7 @@ async function targets(input: SubrequestInput): Promise<ReturnOutcome> {
   const list = compiled.available.map((t) => ({
     name: t.name,
     ...(t.isDefault ? { default: true } : {}),
-    description: t.image !== undefined ? `image of ${describeBinaries(t.image.binaries)} on ${t.image.base}` : BUILTIN_DESCRIPTIONS[t.name] ?? "",
+    description: t.image !== undefined ? `image of ${describeBinaries(t.image.binaries)} on ${t.image.base}` : (BUILTIN_DESCRIPTIONS[t.name] ?? ""),
     ...(t.image !== undefined && t.image.base !== "scratch" ? { base: t.image.base } : {}),
     Location: located(t.image !== undefined ? ["images", t.name] : t.isDefault ? ["default"] : []),
   }));
@@ -144,7 +144,11 @@ async function lint(input: SubrequestInput): Promise<ReturnOutcome> {
 function warningsFromErrors(errors: readonly UserError[], add: (rule: string, description: string, detail: string, location: JsonLocation) => void): void {
   for (const e of errors) {
     if (isContextError(e)) add("ModuleError", "The module cannot be built as it is", formatContextError(e), { sourceIndex: -1, ranges: [] });
-    else add("SpecError", "The spec has a mistake", `${e.path === "" ? "" : `${e.path}: `}${e.message}`, { sourceIndex: 0, ranges: [{ start: { line: e.line }, end: { line: e.line } }] });
+    else
+      add("SpecError", "The spec has a mistake", `${e.path === "" ? "" : `${e.path}: `}${e.message}`, {
+        sourceIndex: 0,
+        ranges: [{ start: { line: e.line }, end: { line: e.line } }],
+      });
   }
 }
 

@@ -1,7 +1,16 @@
 // Runs the build's test vertices through the gateway and reads their recorded outcomes.
 import type { GatewayClient } from "../gateway/index.js";
 import type { TestPlan, TestRun } from "../golang/compile/index.js";
-import { COVERAGE_FILE, isReplayedFailure, parseExitCode, parseFinishedAt, parseOutcomeName, RECORD_FILES, retryKey, type PackageRun } from "../golang/report/index.js";
+import {
+  COVERAGE_FILE,
+  isReplayedFailure,
+  parseExitCode,
+  parseFinishedAt,
+  parseOutcomeName,
+  RECORD_FILES,
+  retryKey,
+  type PackageRun,
+} from "../golang/report/index.js";
 import { marshal, type MarshalOptions, type State } from "../llb/index.js";
 import { GatewayContextReader } from "./gateway-context-reader.js";
 

@@ -35,12 +35,7 @@ export const FrontendCap = {
 } as const;
 
 /** Frontend caps BuildKit implied before Ping reported caps (frozen upstream in grpcclient defaultCaps). */
-const PRE_CAPS_FRONTEND: readonly string[] = [
-  FrontendCap.solveBase,
-  FrontendCap.solveInlineReturn,
-  FrontendCap.resolveImage,
-  FrontendCap.readFile,
-];
+const PRE_CAPS_FRONTEND: readonly string[] = [FrontendCap.solveBase, FrontendCap.solveInlineReturn, FrontendCap.resolveImage, FrontendCap.readFile];
 
 /** LLB caps implied before Ping reported caps (frozen upstream in grpcclient defaultLLBCaps). */
 const PRE_CAPS_LLB: readonly CapID[] = [

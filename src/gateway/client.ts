@@ -160,9 +160,14 @@ export class GatewayClient {
   }
 
   /** Reads a file (or a byte range of it) from a solved ref. */
-  async readFile(input: { readonly ref: string; readonly path: string; readonly range?: { readonly offset: number; readonly length: number } }): Promise<Uint8Array> {
+  async readFile(input: {
+    readonly ref: string;
+    readonly path: string;
+    readonly range?: { readonly offset: number; readonly length: number };
+  }): Promise<Uint8Array> {
     this.caps.frontend.require(FrontendCap.readFile);
-    const range = input.range === undefined ? {} : { Range: create(FileRangeSchema, { Offset: BigInt(input.range.offset), Length: BigInt(input.range.length) }) };
+    const range =
+      input.range === undefined ? {} : { Range: create(FileRangeSchema, { Offset: BigInt(input.range.offset), Length: BigInt(input.range.length) }) };
     const response = await this.#call("ReadFile", ReadFileRequestSchema, { Ref: input.ref, FilePath: input.path, ...range }, ReadFileResponseSchema);
     return response.Data;
   }

@@ -104,12 +104,14 @@ export function readFrontendOptions(
   const known = RESOLVE_MODES.find((m) => m === resolveRaw);
   if (known !== undefined) imageResolveMode = known;
   else if (resolveRaw !== "") {
-    problems.push({ option: OptionKey.imageResolveMode, message: `invalid image-resolve-mode '${resolveRaw}': use ${RESOLVE_MODES.slice(0, -1).join(", ")} or ${RESOLVE_MODES.at(-1)}` });
+    problems.push({
+      option: OptionKey.imageResolveMode,
+      message: `invalid image-resolve-mode '${resolveRaw}': use ${RESOLVE_MODES.slice(0, -1).join(", ")} or ${RESOLVE_MODES.at(-1)}`,
+    });
   }
 
   const noCacheRaw = opts.get(OptionKey.noCache);
-  const noCache: NoCache =
-    noCacheRaw === undefined ? { kind: "none" } : noCacheRaw === "" ? { kind: "all" } : { kind: "some", names: splitList(noCacheRaw) };
+  const noCache: NoCache = noCacheRaw === undefined ? { kind: "none" } : noCacheRaw === "" ? { kind: "all" } : { kind: "some", names: splitList(noCacheRaw) };
 
   const networkRaw = opts.get(OptionKey.forceNetworkMode) ?? "";
   let networkMode: FrontendOptions["networkMode"] = "sandbox";

@@ -15,9 +15,7 @@ export function encodeFrame(message: Uint8Array): Buffer {
 }
 
 /** Why the decoder refused the byte stream; the transport maps each to a gRPC code. */
-export type FrameProblem =
-  | { readonly kind: "too-large"; readonly length: number; readonly limit: number }
-  | { readonly kind: "compressed" };
+export type FrameProblem = { readonly kind: "too-large"; readonly length: number; readonly limit: number } | { readonly kind: "compressed" };
 
 /** Thrown by {@link FrameDecoder.push}; carries a {@link FrameProblem}. */
 export class FrameError extends Error {

@@ -27,9 +27,7 @@ export const GrpcCode = {
 /** One of the values of {@link GrpcCode}. */
 export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
 
-const codeNames: ReadonlyMap<number, string> = new Map(
-  Object.entries(GrpcCode).map(([name, code]) => [code, name.toLowerCase()]),
-);
+const codeNames: ReadonlyMap<number, string> = new Map(Object.entries(GrpcCode).map(([name, code]) => [code, name.toLowerCase()]));
 
 /**
  * A call that ended with a non-OK gRPC status, or never reached one (transport
@@ -60,11 +58,7 @@ export class GrpcError extends Error {
 /** Type guard for {@link GrpcError}; works across bundles by checking the name and code too. */
 export function isGrpcError(value: unknown): value is GrpcError {
   if (value instanceof GrpcError) return true;
-  return (
-    value instanceof Error &&
-    value.name === "GrpcError" &&
-    typeof (value as { code?: unknown }).code === "number"
-  );
+  return value instanceof Error && value.name === "GrpcError" && typeof (value as { code?: unknown }).code === "number";
 }
 
 /** Maps a numeric status from the wire to a known code; unknown numbers become UNKNOWN as gRPC requires. */

@@ -3,14 +3,7 @@
 import * as http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import { FrameDecoder, FrameError, MAX_MESSAGE_BYTES, encodeFrame } from "./grpc-frame.js";
-import {
-  GrpcCode,
-  GrpcError,
-  codeFromHttpStatus,
-  decodeBinaryHeader,
-  decodeGrpcMessage,
-  toGrpcCode,
-} from "./grpc-status.js";
+import { GrpcCode, GrpcError, codeFromHttpStatus, decodeBinaryHeader, decodeGrpcMessage, toGrpcCode } from "./grpc-status.js";
 
 /** The LLBBridge service path; every method is `<path>/<Method>`. */
 export const LLB_BRIDGE_SERVICE = "/moby.buildkit.v1.frontend.LLBBridge";
@@ -122,13 +115,7 @@ export class GrpcTransport {
     this.#session.destroy();
   }
 
-  #call(
-    method: string,
-    request: Uint8Array,
-    options: UnaryCallOptions,
-    resolve: (value: Uint8Array) => void,
-    reject: (reason: GrpcError) => void,
-  ): void {
+  #call(method: string, request: Uint8Array, options: UnaryCallOptions, resolve: (value: Uint8Array) => void, reject: (reason: GrpcError) => void): void {
     const headers: http2.OutgoingHttpHeaders = {
       ":method": "POST",
       ":path": `${this.#service}/${method}`,
@@ -253,8 +240,7 @@ function readStatus(headers: http2.IncomingHttpHeaders): CallStatus | undefined 
   const messageRaw = headers["grpc-message"];
   const message = decodeGrpcMessage(String(Array.isArray(messageRaw) ? messageRaw[0] : (messageRaw ?? "")));
   const detailsRaw = headers["grpc-status-details-bin"];
-  const details =
-    detailsRaw === undefined ? undefined : decodeBinaryHeader(Array.isArray(detailsRaw) ? detailsRaw.join(",") : detailsRaw);
+  const details = detailsRaw === undefined ? undefined : decodeBinaryHeader(Array.isArray(detailsRaw) ? detailsRaw.join(",") : detailsRaw);
   return { code, message, details };
 }
 

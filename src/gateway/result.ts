@@ -157,7 +157,5 @@ export function errorStatus(message: string, code: GrpcCode = GrpcCode.UNKNOWN, 
 
 /** The ReturnRequest for an outcome: exactly one of result or error is set. */
 export function returnRequest(outcome: { readonly result: Result } | { readonly error: Status }): ReturnRequest {
-  return "result" in outcome
-    ? create(ReturnRequestSchema, { result: outcome.result })
-    : create(ReturnRequestSchema, { error: outcome.error });
+  return "result" in outcome ? create(ReturnRequestSchema, { result: outcome.result }) : create(ReturnRequestSchema, { error: outcome.error });
 }

@@ -23,8 +23,7 @@ export function guardStdout(stdout: Writable, stderr: Writable): WriteFn {
   const existing = guarded.get(stdout);
   if (existing !== undefined) return existing;
   const original = stdout.write.bind(stdout) as WriteFn;
-  const redirect = (...args: Parameters<Writable["write"]>): boolean =>
-    (stderr.write as (...a: Parameters<Writable["write"]>) => boolean).apply(stderr, args);
+  const redirect = (...args: Parameters<Writable["write"]>): boolean => (stderr.write as (...a: Parameters<Writable["write"]>) => boolean).apply(stderr, args);
   Object.defineProperty(stdout, "write", { value: redirect, writable: true, configurable: true });
   guarded.set(stdout, original);
   return original;

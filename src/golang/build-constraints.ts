@@ -20,12 +20,12 @@ export type Constraint =
   | { readonly op: "and" | "or"; readonly x: Constraint; readonly y: Constraint };
 
 // go/build's knownOS and knownArch (syslist.go): only these act as file-name suffixes.
-const KNOWN_OS = new Set(
-  "aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos".split(" "),
-);
+const KNOWN_OS = new Set("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos".split(" "));
 const KNOWN_ARCH = new Set(
-  ("386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le " +
-    "ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm").split(" "),
+  (
+    "386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le " +
+    "ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm"
+  ).split(" "),
 );
 const UNIX_OS = new Set("aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris".split(" "));
 // Default GOAMD64=v1 and GOARM64=v8.0 make these tool tags true.

@@ -168,11 +168,24 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     for (const e of entries) if (e.kind !== "dir" && (e.name.endsWith(".md") || buildFiles.has(e.name))) unread.push(joinContextPath(dir, e.name));
     const goFiles = entries.filter(isGoFile).map((e) => e.name);
     if (goFiles.length > 0) goFilesByDir.set(dir, goFiles);
-    const badElement = goFiles.length === 0 ? undefined : relativeTo(moduleDir, dir).split("/").find((e) => e !== "" && !IMPORT_PATH_ELEMENT.test(e));
+    const badElement =
+      goFiles.length === 0
+        ? undefined
+        : relativeTo(moduleDir, dir)
+            .split("/")
+            .find((e) => e !== "" && !IMPORT_PATH_ELEMENT.test(e));
     if (badElement !== undefined) {
       // go fails such a package too ("malformed import path"); and its path must never reach go's command line.
       const file = joinContextPath(dir, goFiles[0] ?? "");
-      errors.push(new ContextError("package-path-invalid", file, 0, 0, `directory '${badElement}' holds Go files, but an import path element is letters, digits and -._~+ only (go: malformed import path); rename it, or leave it out with .dockerignore`));
+      errors.push(
+        new ContextError(
+          "package-path-invalid",
+          file,
+          0,
+          0,
+          `directory '${badElement}' holds Go files, but an import path element is letters, digits and -._~+ only (go: malformed import path); rename it, or leave it out with .dockerignore`,
+        ),
+      );
       return;
     }
     await Promise.all([inspectPackage(io, dir, moduleDir, entries, target, found, errors), ...children.map((c) => visit(c))]);
@@ -222,7 +235,12 @@ export function binaryName(importPath: string): string {
  * the module root down) names. Go files are read whole (a directive may be anywhere), but only in
  * directories above some unread file, so a module without them costs nothing here.
  */
-async function embeddedFiles(io: CountingReader, moduleDir: string, unread: readonly string[], goFilesByDir: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
+async function embeddedFiles(
+  io: CountingReader,
+  moduleDir: string,
+  unread: readonly string[],
+  goFilesByDir: ReadonlyMap<string, readonly string[]>,
+): Promise<string[]> {
   const candidates = new Set<string>();
   for (const file of unread) for (const dir of parentDirs(file, moduleDir)) if (goFilesByDir.has(dir)) candidates.add(dir);
   const patterns = new Map<string, string[]>();
@@ -254,7 +272,10 @@ function parentDirs(file: string, top: string): string[] {
 
 /** Every visited directory with its files, and every Go file read whole (reads already made are reused). */
 async function readSources(
-  io: CountingReader, listings: ReadonlyMap<string, readonly ContextEntry[]>, goFilesByDir: ReadonlyMap<string, readonly string[]>, dataDirs: readonly string[],
+  io: CountingReader,
+  listings: ReadonlyMap<string, readonly ContextEntry[]>,
+  goFilesByDir: ReadonlyMap<string, readonly string[]>,
+  dataDirs: readonly string[],
 ): Promise<ModuleSources> {
   const dirs = await Promise.all(
     [...listings].map(async ([dir, entries]): Promise<SourceDir> => {
@@ -265,7 +286,14 @@ async function readSources(
           return goFileFacts(name, bytes === undefined ? "" : new TextDecoder().decode(bytes));
         }),
       );
-      return { dir, files: entries.filter((e) => e.kind !== "dir").map((e) => e.name).sort(), goFiles };
+      return {
+        dir,
+        files: entries
+          .filter((e) => e.kind !== "dir")
+          .map((e) => e.name)
+          .sort(),
+        goFiles,
+      };
     }),
   );
   return { dirs: dirs.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)), dataDirs: [...dataDirs].sort() };
@@ -286,17 +314,28 @@ function isGoFile(e: ContextEntry): boolean {
 }
 
 async function inspectPackage(
-  io: CountingReader, dir: string, moduleDir: string, entries: readonly ContextEntry[], target: BuildTarget,
-  found: Omit<GoPackage, "importPath" | "binary">[], errors: ContextError[],
+  io: CountingReader,
+  dir: string,
+  moduleDir: string,
+  entries: readonly ContextEntry[],
+  target: BuildTarget,
+  found: Omit<GoPackage, "importPath" | "binary">[],
+  errors: ContextError[],
 ): Promise<void> {
-  const names = entries.filter(isGoFile).map((e) => e.name).filter((n) => goodOSArchFile(target, n));
+  const names = entries
+    .filter(isGoFile)
+    .map((e) => e.name)
+    .filter((n) => goodOSArchFile(target, n));
   const testFiles = names.filter((n) => n.endsWith("_test.go")).sort();
   // doc.go files often hold long package docs, so they are read last.
   const goFiles = names.filter((n) => !n.endsWith("_test.go")).sort((a, b) => Number(a === "doc.go") - Number(b === "doc.go") || (a < b ? -1 : 1));
   let name: string | undefined;
   let isMain = false;
   let imports: readonly string[] = [];
-  for (const [files, isTest] of [[goFiles, false], [testFiles, true]] as const) {
+  for (const [files, isTest] of [
+    [goFiles, false],
+    [testFiles, true],
+  ] as const) {
     for (const file of files) {
       const path = joinContextPath(dir, file);
       const scan = await readHeader(io, path, !isTest);
@@ -337,20 +376,22 @@ async function readHeader(io: CountingReader, path: string, imports: boolean): P
 async function checkLocalReplaces(io: CountingReader, mod: GoMod, moduleDir: string, errors: ContextError[]): Promise<LocalReplace[]> {
   const out: LocalReplace[] = [];
   await Promise.all(
-    mod.replace.filter((r) => r.local).map(async (r) => {
-      const dir = /^([/\\]|[A-Za-z]:)/.test(r.newPath) ? undefined : cleanContextPath(joinContextPath(moduleDir, r.newPath));
-      if (dir === undefined) {
-        const msg = `replacement directory ${r.newPath} is outside the build context; move it inside the context or widen the context`;
-        errors.push(new ContextError("replace-outside-context", mod.file, r.line, r.col, msg));
-        return;
-      }
-      if ((await io.readFile(joinContextPath(dir, "go.mod"), 1)) === undefined) {
-        const msg = `replacement directory ${r.newPath} has no go.mod in the build context; check the path and .dockerignore`;
-        errors.push(new ContextError("replace-missing", mod.file, r.line, r.col, msg));
-        return;
-      }
-      out.push({ oldPath: r.oldPath, dir, line: r.line, col: r.col });
-    }),
+    mod.replace
+      .filter((r) => r.local)
+      .map(async (r) => {
+        const dir = /^([/\\]|[A-Za-z]:)/.test(r.newPath) ? undefined : cleanContextPath(joinContextPath(moduleDir, r.newPath));
+        if (dir === undefined) {
+          const msg = `replacement directory ${r.newPath} is outside the build context; move it inside the context or widen the context`;
+          errors.push(new ContextError("replace-outside-context", mod.file, r.line, r.col, msg));
+          return;
+        }
+        if ((await io.readFile(joinContextPath(dir, "go.mod"), 1)) === undefined) {
+          const msg = `replacement directory ${r.newPath} has no go.mod in the build context; check the path and .dockerignore`;
+          errors.push(new ContextError("replace-missing", mod.file, r.line, r.col, msg));
+          return;
+        }
+        out.push({ oldPath: r.oldPath, dir, line: r.line, col: r.col });
+      }),
   );
   return out.sort((a, b) => a.line - b.line);
 }
@@ -373,7 +414,11 @@ class CountingReader {
   /** Whole `.go` files read so far, when every Go file is read whole anyway: a header read is a slice. */
   private readonly whole = new Map<string, Promise<Uint8Array | undefined>>();
 
-  constructor(private readonly inner: ContextReader, private readonly limit: number, private readonly wholeGoFiles = false) {}
+  constructor(
+    private readonly inner: ContextReader,
+    private readonly limit: number,
+    private readonly wholeGoFiles = false,
+  ) {}
 
   async readDir(path: string): Promise<readonly ContextEntry[]> {
     this.dirs++;

@@ -149,7 +149,10 @@ class Lexer {
   i = 0;
   line = 1;
   col = 1;
-  constructor(readonly src: string, readonly complete: boolean) {}
+  constructor(
+    readonly src: string,
+    readonly complete: boolean,
+  ) {}
 
   get atEnd(): boolean {
     return this.i >= this.src.length;

@@ -88,7 +88,18 @@ function modulePathProblem(path: string): string | undefined {
 
 export function parseGoMod(text: string, file = "go.mod"): Checked<GoMod> {
   if (text.length > GO_MOD_MAX_BYTES) {
-    return { ok: false, errors: [new ContextError("go-mod-invalid", file, 0, 0, `${file} is ${text.length} characters, over the limit of ${GO_MOD_MAX_BYTES} (1 MiB); a go.mod is a few kilobytes`)] };
+    return {
+      ok: false,
+      errors: [
+        new ContextError(
+          "go-mod-invalid",
+          file,
+          0,
+          0,
+          `${file} is ${text.length} characters, over the limit of ${GO_MOD_MAX_BYTES} (1 MiB); a go.mod is a few kilobytes`,
+        ),
+      ],
+    };
   }
   const stmts = parseModSyntax(text);
   const errors: ContextError[] = [];
@@ -100,7 +111,15 @@ export function parseGoMod(text: string, file = "go.mod"): Checked<GoMod> {
   }
   let module: GoMod["module"] | undefined;
   const mod: Mutable<Omit<GoMod, "module" | "file">> = {
-    go: undefined, toolchain: undefined, godebug: [], require: [], exclude: [], replace: [], retract: [], tool: [], ignore: [],
+    go: undefined,
+    toolchain: undefined,
+    godebug: [],
+    require: [],
+    exclude: [],
+    replace: [],
+    retract: [],
+    tool: [],
+    ignore: [],
   };
 
   const add = (verb: string, first: ModPosition, args: readonly ModToken[], line: ModLine, block: ModLine | undefined): void => {
@@ -207,7 +226,9 @@ function parseReplace(at: ModPosition, args: readonly ModToken[], fail: (at: Mod
   if (oldVersion !== "" && !isModuleVersion(oldVersion)) return fail(args[1]!, `invalid version '${oldVersion}'; write it like v1.2.3`);
   const local = isDirectoryPath(newPath);
   if (newVersion === "" && !local) {
-    const hint = newPath.includes("@") ? "write 'path version', not 'path@version'" : "a replacement without a version must be a directory starting with ./ or ../";
+    const hint = newPath.includes("@")
+      ? "write 'path version', not 'path@version'"
+      : "a replacement without a version must be a directory starting with ./ or ../";
     return fail(args[arrow + 1]!, `invalid replacement '${newPath}'; ${hint}`);
   }
   if (newVersion !== "" && local) return fail(args[arrow + 2]!, `replacement directory '${newPath}' cannot have a version; remove '${newVersion}'`);
@@ -217,8 +238,12 @@ function parseReplace(at: ModPosition, args: readonly ModToken[], fail: (at: Mod
 }
 
 function parseRetract(
-  at: ModPosition, args: readonly ModToken[], line: ModLine, block: ModLine | undefined,
-  fail: (at: ModPosition, m: string) => void, out: ModRetract[],
+  at: ModPosition,
+  args: readonly ModToken[],
+  line: ModLine,
+  block: ModLine | undefined,
+  fail: (at: ModPosition, m: string) => void,
+  out: ModRetract[],
 ): void {
   const texts = args.map((t) => (t.quoted ? "" : t.text));
   let low: string | undefined;
@@ -237,8 +262,12 @@ function parseRetract(
   }
   if (low === undefined || high === undefined) return;
   if (args.length > used) return fail(args[used]!, `unexpected '${args[used]!.text}' after the retracted version; remove it`);
-  const comments = line.before.length > 0 || line.suffix !== undefined ? [...line.before, line.suffix ?? ""] : block ? [...block.before, block.suffix ?? ""] : [];
-  const rationale = comments.filter((c) => c.startsWith("//")).map((c) => c.slice(2).trim()).join("\n");
+  const comments =
+    line.before.length > 0 || line.suffix !== undefined ? [...line.before, line.suffix ?? ""] : block ? [...block.before, block.suffix ?? ""] : [];
+  const rationale = comments
+    .filter((c) => c.startsWith("//"))
+    .map((c) => c.slice(2).trim())
+    .join("\n");
   out.push({ low, high, rationale, ...at });
 }
 

@@ -39,7 +39,27 @@ export interface PackageGraph {
 }
 
 // go/build's source file kinds besides .go: cgo, assembly, SWIG and linker objects.
-const OTHER_SOURCES = [".c", ".cc", ".cpp", ".cxx", ".m", ".h", ".hh", ".hpp", ".hxx", ".f", ".F", ".for", ".f90", ".s", ".S", ".sx", ".swig", ".swigcxx", ".syso"];
+const OTHER_SOURCES = [
+  ".c",
+  ".cc",
+  ".cpp",
+  ".cxx",
+  ".m",
+  ".h",
+  ".hh",
+  ".hpp",
+  ".hxx",
+  ".f",
+  ".F",
+  ".for",
+  ".f90",
+  ".s",
+  ".S",
+  ".sx",
+  ".swig",
+  ".swigcxx",
+  ".syso",
+];
 
 /**
  * The graph for `target`, from every Go file discovery read ({@link ModuleFacts.sources}); undefined

@@ -122,10 +122,7 @@ function mergeEnv(baseEnv: readonly string[], overrides: Readonly<Record<string,
   return out;
 }
 
-function mergePorts(
-  base: Readonly<Record<string, Record<string, never>>> | undefined,
-  ports: readonly string[],
-): Record<string, Record<string, never>> {
+function mergePorts(base: Readonly<Record<string, Record<string, never>>> | undefined, ports: readonly string[]): Record<string, Record<string, never>> {
   const all = new Set([...Object.keys(base ?? {}), ...ports.map(normalisePort)]);
   const out: Record<string, Record<string, never>> = {};
   for (const p of [...all].sort()) out[p] = {};

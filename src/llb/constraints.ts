@@ -61,6 +61,6 @@ export function mergeMetadata(a: OpMetadata, b: OpMetadata): OpMetadata {
     ignoreCache: a.ignoreCache || b.ignoreCache,
     description: { ...a.description, ...b.description },
     caps: { ...a.caps, ...b.caps },
-    ...(b.progressGroup ?? a.progressGroup ? { progressGroup: b.progressGroup ?? a.progressGroup } : {}),
+    ...((b.progressGroup ?? a.progressGroup) ? { progressGroup: b.progressGroup ?? a.progressGroup } : {}),
   });
 }

@@ -107,9 +107,7 @@ export class ExecVertex implements Vertex {
     this.platform = opts.platform ?? base.platform;
     const mounts = opts.mounts ?? [];
     this.#secrets = mounts.filter((m): m is SecretMount => m.type === "secret");
-    this.#ssh = mounts
-      .filter((m): m is SSHMount => m.type === "ssh")
-      .map((m, i) => ({ ...m, target: m.target ?? `/run/buildkit/ssh_agent.${i}` }));
+    this.#ssh = mounts.filter((m): m is SSHMount => m.type === "ssh").map((m, i) => ({ ...m, target: m.target ?? `/run/buildkit/ssh_agent.${i}` }));
     this.#fs = layoutMounts(base, opts, mounts);
     const targets = [...this.#fs, ...this.#secrets, ...this.#ssh].map((m) => m.target);
     for (const [i, t] of targets.entries()) {
@@ -290,7 +288,16 @@ function layoutMounts(base: State, opts: RunOptions, mounts: readonly Mount[]): 
         });
         break;
       case "tmpfs":
-        drafts.push({ target: m.target, kind: "tmpfs", source: undefined, readonly: false, selector: "", tmpfsSize: m.size ?? 0, noOutput: false, contentCache: "default" });
+        drafts.push({
+          target: m.target,
+          kind: "tmpfs",
+          source: undefined,
+          readonly: false,
+          selector: "",
+          tmpfsSize: m.size ?? 0,
+          noOutput: false,
+          contentCache: "default",
+        });
         break;
       case "secret":
       case "ssh":

@@ -57,7 +57,11 @@ export function definitionToJSON(def: Definition | Uint8Array): JsonValue {
     const entry: JsonObject = { id: `#${position}`, digest, ...body, ...(inputs.length ? { inputs } : {}) };
     if (metadata) entry["metadata"] = toJson(OpMetadataSchema, metadata);
     const locs = d.Source?.locations[digest];
-    if (locs) entry["locations"] = locs.locations.map((l) => ({ source: l.sourceIndex, ranges: l.ranges.map((r) => [r.start?.line ?? 0, r.start?.character ?? 0, r.end?.line ?? 0, r.end?.character ?? 0]) }));
+    if (locs)
+      entry["locations"] = locs.locations.map((l) => ({
+        source: l.sourceIndex,
+        ranges: l.ranges.map((r) => [r.start?.line ?? 0, r.start?.character ?? 0, r.end?.line ?? 0, r.end?.character ?? 0]),
+      }));
     return entry;
   });
   const sources = (d.Source?.infos ?? []).map((i) => i.filename);

@@ -1,14 +1,6 @@
 // Marshal a State into a Definition: depth-first, deduplicated by digest, ending in the result op.
 import { create } from "@bufbuild/protobuf";
-import {
-  DefinitionSchema,
-  InputSchema,
-  OpMetadataSchema,
-  OpSchema,
-  type Definition,
-  type Input,
-  type OpMetadata,
-} from "../proto/pb/ops_pb.js";
+import { DefinitionSchema, InputSchema, OpMetadataSchema, OpSchema, type Definition, type Input, type OpMetadata } from "../proto/pb/ops_pb.js";
 import { Caps } from "./caps.js";
 import { mergeMetadata } from "./constraints.js";
 import { digestOf } from "./digest.js";
@@ -136,7 +128,10 @@ interface Emitted {
 const memo = new WeakMap<Vertex, Map<string, Emitted>>();
 
 function emitted(v: Vertex, ctx: BuildContext): Emitted {
-  const key = ctx.platform === undefined ? "" : JSON.stringify([ctx.platform.os, ctx.platform.architecture, ctx.platform.variant ?? "", ctx.platform.osVersion ?? "", ctx.platform.osFeatures ?? []]);
+  const key =
+    ctx.platform === undefined
+      ? ""
+      : JSON.stringify([ctx.platform.os, ctx.platform.architecture, ctx.platform.variant ?? "", ctx.platform.osVersion ?? "", ctx.platform.osFeatures ?? []]);
   let byPlatform = memo.get(v);
   const hit = byPlatform?.get(key);
   if (hit !== undefined) return hit;

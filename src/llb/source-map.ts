@@ -1,14 +1,6 @@
 // Source maps: which ranges of the user's file produced an op, carried in Definition.source.
 import { create } from "@bufbuild/protobuf";
-import {
-  LocationSchema,
-  LocationsSchema,
-  RangeSchema,
-  SourceInfoSchema,
-  SourceSchema,
-  type Location as PbLocation,
-  type Source,
-} from "../proto/pb/ops_pb.js";
+import { LocationSchema, LocationsSchema, RangeSchema, SourceInfoSchema, SourceSchema, type Location as PbLocation, type Source } from "../proto/pb/ops_pb.js";
 
 /** A source file the graph was made from (e.g. the YAML spec). Immutable. */
 export interface SourceMap {

@@ -131,7 +131,8 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
   const facts = discovered.ok || plan === undefined ? discovered : { ok: false as const, errors: discovered.errors.map((e) => userContextError(plan, e)) };
   if (!facts.ok) return { ok: false, errors: facts.errors };
   const goImage = named(goImageFor(choice, facts.value.goVersion));
-  if (goImage !== undefined && "problem" in goImage) return { ok: false, errors: [parsed.errorAt(["go"], `named context for the Go image: ${goImage.problem}`)] };
+  if (goImage !== undefined && "problem" in goImage)
+    return { ok: false, errors: [parsed.errorAt(["go"], `named context for the Go image: ${goImage.problem}`)] };
 
   const request: CompileRequest = {
     spec: parsed,

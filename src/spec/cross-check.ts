@@ -8,7 +8,7 @@ import type { Binary, Spec } from "./types.js";
 
 /** time.Duration is an int64 of nanoseconds: at most 2^63 - 1, which a double holds as 2^63. */
 const MAX_DURATION_NANOS = 2 ** 63;
-const UNIT_NANOS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NANOS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** A Go duration (already matched by the schema's pattern) in nanoseconds, as a float: only compared with the limit. */
 function durationNanos(text: string): number {
@@ -27,8 +27,7 @@ const GO_VERSION = /^[0-9]+\.[0-9]+(?:\.[0-9]+)?(?:(?:rc|beta)[0-9]+)?$/;
  */
 export function crossCheck(spec: Spec, locator: Locator): SpecError[] {
   const errors: SpecError[] = [];
-  const report = (path: SpecPath, message: string) =>
-    errors.push(new SpecError(locator.at(path), formatPath(path), message));
+  const report = (path: SpecPath, message: string) => errors.push(new SpecError(locator.at(path), formatPath(path), message));
 
   if (spec.images !== "auto") {
     for (const image of Object.values(spec.images)) {
@@ -47,7 +46,8 @@ export function crossCheck(spec: Spec, locator: Locator): SpecError[] {
   if (spec.tests.coverage) {
     // The report reads the profile from where tests.coverage puts it; a second -coverprofile would move it.
     spec.tests.flags.forEach((flag, i) => {
-      if (/^--?(?:test\.)?coverprofile(?:=|$)/.test(flag)) report(["tests", "flags", i], "tests.coverage: true writes the coverage profile itself; remove this flag");
+      if (/^--?(?:test\.)?coverprofile(?:=|$)/.test(flag))
+        report(["tests", "flags", i], "tests.coverage: true writes the coverage profile itself; remove this flag");
     });
   }
 

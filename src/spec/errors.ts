@@ -31,11 +31,7 @@ export class SpecError implements SpecLocation {
 
 /** Type guard for {@link SpecError}; works across bundles because it checks the tag. */
 export function isSpecError(value: unknown): value is SpecError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { kind?: unknown }).kind === "spec-error"
-  );
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "spec-error";
 }
 
 /** One line: `Gopherfile.yaml:12:5: images.server.ports[0]: must be a port number ...`. */
@@ -49,13 +45,7 @@ export const MAX_SHOWN_ERRORS = 50;
 
 /** Sorts errors by position (then path and message), drops exact duplicates, and keeps the first {@link MAX_SHOWN_ERRORS}. */
 export function sortSpecErrors(errors: readonly SpecError[]): SpecError[] {
-  const sorted = [...errors].sort(
-    (a, b) =>
-      a.line - b.line ||
-      a.col - b.col ||
-      compare(a.path, b.path) ||
-      compare(a.message, b.message),
-  );
+  const sorted = [...errors].sort((a, b) => a.line - b.line || a.col - b.col || compare(a.path, b.path) || compare(a.message, b.message));
   const unique = sorted.filter((e, i) => i === 0 || formatSpecError(e) !== formatSpecError(sorted[i - 1]!));
   if (unique.length <= MAX_SHOWN_ERRORS) return unique;
   const next = unique[MAX_SHOWN_ERRORS]!;

@@ -27,10 +27,7 @@ export interface ResolvedArgs {
  * Only declared arguments can be used, as with ARG in a Dockerfile: a build arg the spec does
  * not declare is reported in `ignored` (sorted) rather than silently changing the build.
  */
-export function resolveArgs(
-  declared: Readonly<Record<string, string>>,
-  buildArgs: Readonly<Record<string, string>>,
-): ResolvedArgs {
+export function resolveArgs(declared: Readonly<Record<string, string>>, buildArgs: Readonly<Record<string, string>>): ResolvedArgs {
   const values = new Map(Object.entries(declared));
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(buildArgs)) {
@@ -107,9 +104,7 @@ export function interpolate(data: unknown, values: ReadonlyMap<string, string>):
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (isRecord(node)) {
       const skip = (key: string) => path.length === 0 && (key === "args" || key.startsWith("x-"));
-      return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key, skip(key) ? child : walk(child, [...path, key])]),
-      );
+      return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, skip(key) ? child : walk(child, [...path, key])]));
     }
     return node;
   };
@@ -123,8 +118,6 @@ function isSplitByGo(path: SpecPath): boolean {
 
 function unknownMessage(name: string, declared: readonly string[]): string {
   const guess = suggest(name, declared);
-  const fix = guess !== undefined
-    ? `did you mean \${${guess}}?`
-    : `declare it under args (args: {${name}: default}), or write $$ for a literal $`;
+  const fix = guess !== undefined ? `did you mean \${${guess}}?` : `declare it under args (args: {${name}: default}), or write $$ for a literal $`;
   return `unknown argument \${${name}}; ${fix}`;
 }

@@ -45,8 +45,7 @@ export function binaryFromGo(go: GoSettings, name: string, pkg: string, own: Bin
  */
 export function normaliseSpec(data: unknown, locator: Locator): Spec {
   const root = record(data ?? {});
-  const text = (path: SpecPath, value: unknown): string =>
-    typeof value === "string" ? value : (locator.sourceText(path) ?? String(value));
+  const text = (path: SpecPath, value: unknown): string => (typeof value === "string" ? value : (locator.sourceText(path) ?? String(value)));
   const strings = (path: SpecPath, value: unknown): Record<string, string> =>
     sortedRecord(Object.fromEntries(Object.entries(record(value ?? {})).map(([k, v]) => [k, text([...path, k], v)])));
 
@@ -62,17 +61,15 @@ export function normaliseSpec(data: unknown, locator: Locator): Spec {
     vcs: (goData["vcs"] as boolean | undefined) ?? false,
   };
 
-  const binaries = root["binaries"] === undefined
-    ? "auto"
-    : Object.fromEntries(
-        Object.entries(record(root["binaries"])).map(([name, value]) => [name, binary(go, name, value, strings)]),
-      );
+  const binaries =
+    root["binaries"] === undefined
+      ? "auto"
+      : Object.fromEntries(Object.entries(record(root["binaries"])).map(([name, value]) => [name, binary(go, name, value, strings)]));
 
-  const images = root["images"] === undefined
-    ? "auto"
-    : Object.fromEntries(
-        Object.entries(record(root["images"])).map(([name, value]) => [name, image(name, record(value), strings)]),
-      );
+  const images =
+    root["images"] === undefined
+      ? "auto"
+      : Object.fromEntries(Object.entries(record(root["images"])).map(([name, value]) => [name, image(name, record(value), strings)]));
 
   return {
     version: 1,
@@ -113,7 +110,7 @@ function image(name: string, data: Data, strings: Strings): Image {
     env: strings(["images", name, "env"], data["env"]),
     ...optional("user", user === undefined ? undefined : String(user)),
     ...optional("workdir", data["workdir"] as string | undefined),
-    ports: [...new Set((data["ports"] as readonly (string | number)[] | undefined ?? []).map(normalisePort))],
+    ports: [...new Set(((data["ports"] as readonly (string | number)[] | undefined) ?? []).map(normalisePort))],
     labels: strings(["images", name, "labels"], data["labels"]),
     certificates: (data["certificates"] as boolean | undefined) ?? false,
     zoneinfo: (data["zoneinfo"] as boolean | undefined) ?? false,

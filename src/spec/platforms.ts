@@ -3,14 +3,39 @@ import { suggest } from "./did-you-mean.js";
 
 /** GOOS values a target platform may name (`go tool dist list`, Go 1.23). */
 export const GOOS: readonly string[] = [
-  "aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js",
-  "linux", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows",
+  "aix",
+  "android",
+  "darwin",
+  "dragonfly",
+  "freebsd",
+  "illumos",
+  "ios",
+  "js",
+  "linux",
+  "netbsd",
+  "openbsd",
+  "plan9",
+  "solaris",
+  "wasip1",
+  "windows",
 ];
 
 /** GOARCH values a target platform may name (`go tool dist list`, Go 1.23). */
 export const GOARCH: readonly string[] = [
-  "386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle",
-  "ppc64", "ppc64le", "riscv64", "s390x", "wasm",
+  "386",
+  "amd64",
+  "arm",
+  "arm64",
+  "loong64",
+  "mips",
+  "mips64",
+  "mips64le",
+  "mipsle",
+  "ppc64",
+  "ppc64le",
+  "riscv64",
+  "s390x",
+  "wasm",
 ];
 
 /** Names from uname and distributions that mean a Go architecture. */
@@ -31,7 +56,11 @@ const ARCH_ALIASES: Readonly<Record<string, string>> = {
  * confident guess exists (or the value is already well-formed).
  */
 export function suggestPlatform(value: string): string | undefined {
-  const parts = value.trim().toLowerCase().split(/[/\s]+|[-_](?!64)/).filter((p) => p !== "");
+  const parts = value
+    .trim()
+    .toLowerCase()
+    .split(/[/\s]+|[-_](?!64)/)
+    .filter((p) => p !== "");
   const [os, arch, ...variant] = parts;
   if (os === undefined || arch === undefined || variant.length > 1) return undefined;
   const goos = GOOS.includes(os) ? os : suggest(os, GOOS);

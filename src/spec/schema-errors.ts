@@ -195,11 +195,16 @@ function typeFits(type: string | readonly string[] | undefined, value: unknown):
   if (type === undefined) return true;
   return typesOf(type).some((t) => {
     switch (t) {
-      case "array": return Array.isArray(value);
-      case "object": return isRecord(value);
-      case "integer": return Number.isInteger(value);
-      case "null": return value === null;
-      default: return typeof value === t;
+      case "array":
+        return Array.isArray(value);
+      case "object":
+        return isRecord(value);
+      case "integer":
+        return Number.isInteger(value);
+      case "null":
+        return value === null;
+      default:
+        return typeof value === t;
     }
   });
 }
@@ -207,7 +212,10 @@ function typeFits(type: string | readonly string[] | undefined, value: unknown):
 /** A schema example in YAML flow style, as the user would type it. */
 function flow(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
-  if (isRecord(value)) return `{${Object.entries(value).map(([k, v]) => `${k}: ${flow(v)}`).join(", ")}}`;
+  if (isRecord(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${flow(v)}`)
+      .join(", ")}}`;
   return String(value);
 }
 

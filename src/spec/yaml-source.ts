@@ -28,7 +28,16 @@ export interface YamlFailed {
 export function readYaml(text: string, file: string): YamlRead | YamlFailed {
   const bytes = text.length * 3 <= SPEC_LIMITS.bytes ? text.length : new TextEncoder().encode(text).length;
   if (bytes > SPEC_LIMITS.bytes) {
-    return { ok: false, errors: [new SpecError({ file, line: 1, col: 1 }, "", `the spec is ${bytes} bytes, over the limit of ${SPEC_LIMITS.bytes} (256 KiB); a Gopherfile is a few dozen lines`)] };
+    return {
+      ok: false,
+      errors: [
+        new SpecError(
+          { file, line: 1, col: 1 },
+          "",
+          `the spec is ${bytes} bytes, over the limit of ${SPEC_LIMITS.bytes} (256 KiB); a Gopherfile is a few dozen lines`,
+        ),
+      ],
+    };
   }
   const lines = new LineCounter();
   // Duplicate keys are found below in one pass; the parser's own check is quadratic in a mapping's size.
@@ -94,7 +103,13 @@ function structureErrors(doc: Document.Parsed, locator: Locator): { fatal: SpecE
         }
         const name = isScalar(key) ? String(key.value) : "";
         if (seen.has(name) && name !== "<<") {
-          duplicates.push(new SpecError(locator.offset(key?.range?.[0] ?? 0), formatPath(path), `duplicate key '${name}'; a key may appear only once in a mapping, so remove or merge one`));
+          duplicates.push(
+            new SpecError(
+              locator.offset(key?.range?.[0] ?? 0),
+              formatPath(path),
+              `duplicate key '${name}'; a key may appear only once in a mapping, so remove or merge one`,
+            ),
+          );
         }
         seen.add(name);
         stack.push({ node: pair.value, path: [...path, name] });

@@ -12,8 +12,15 @@ const GOPHERFILE_IMAGE = "127.0.0.1:5000/gopherfile/gopherfile:bench";
 
 function request(over: Partial<BuildRequest>): BuildRequest {
   return {
-    daemon: "buildkit", tool: "dockerfile", context: "/ctx", twoPlatforms: false, outputDir: "/out",
-    frontendImage: GOPHERFILE_IMAGE, memoryFloorBytes: 0, timeoutMs: 1000, ...over,
+    daemon: "buildkit",
+    tool: "dockerfile",
+    context: "/ctx",
+    twoPlatforms: false,
+    outputDir: "/out",
+    frontendImage: GOPHERFILE_IMAGE,
+    memoryFloorBytes: 0,
+    timeoutMs: 1000,
+    ...over,
   };
 }
 
@@ -21,8 +28,15 @@ describe("buildCommand", () => {
   it("runs the Dockerfile on buildctl through the Dockerfile frontend image, told not to forward again", () => {
     const { args } = buildCommand(request({}));
     expect(args.slice(0, 10)).toEqual([
-      "build", "--progress", "plain",
-      "--frontend", "gateway.v0", "--opt", "source=127.0.0.1:5000/gopherfile/dockerfile:v0.32.2", "--opt", "cmdline=127.0.0.1:5000/gopherfile/dockerfile:v0.32.2",
+      "build",
+      "--progress",
+      "plain",
+      "--frontend",
+      "gateway.v0",
+      "--opt",
+      "source=127.0.0.1:5000/gopherfile/dockerfile:v0.32.2",
+      "--opt",
+      "cmdline=127.0.0.1:5000/gopherfile/dockerfile:v0.32.2",
       "--local",
     ]);
     expect(args).not.toContain("dockerfile.v0");

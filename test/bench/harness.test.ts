@@ -25,7 +25,9 @@ describe("bench/harness option checks", () => {
       const bench = parseBenchArgs(args, "/bench");
       const corpus = parseCorpusArgs(args, "/corpus");
       expect(bench.ok || corpus.ok).toBe(false);
-      expect(bench.ok ? "" : bench.message.replace(/docker, buildkit|buildkit, docker/, "<daemons>")).toBe(corpus.ok ? "" : corpus.message.replace(/docker, buildkit|buildkit, docker/, "<daemons>"));
+      expect(bench.ok ? "" : bench.message.replace(/docker, buildkit|buildkit, docker/, "<daemons>")).toBe(
+        corpus.ok ? "" : corpus.message.replace(/docker, buildkit|buildkit, docker/, "<daemons>"),
+      );
     }
   });
 });

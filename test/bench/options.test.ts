@@ -5,14 +5,20 @@ import { parseBenchArgs } from "../../bench/options.js";
 describe("parseBenchArgs", () => {
   it("defaults to everything, five repeats, results in bench/", () => {
     const parsed = parseBenchArgs([], "/repo/bench");
-    expect(parsed).toMatchObject({ ok: true, value: { quick: false, daemons: ["docker", "buildkit"], fixtures: ["small", "large"], repeats: 5, coldRepeats: 5, outDir: "/repo/bench" } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: { quick: false, daemons: ["docker", "buildkit"], fixtures: ["small", "large"], repeats: 5, coldRepeats: 5, outDir: "/repo/bench" },
+    });
     // Cold ones first: they prune, and the warm ones then start from one warm-up build.
     expect(parsed.ok && parsed.value.scenarios).toEqual(["cold", "cold-2p", "noop", "readme", "edit", "shared", "data", "dep"]);
   });
 
   it("makes --quick small: one fixture, warm scenarios only, three repeats, results under work/", () => {
     const parsed = parseBenchArgs(["--quick"], "/repo/bench");
-    expect(parsed).toMatchObject({ ok: true, value: { fixtures: ["small"], scenarios: ["noop", "readme", "edit", "dep"], repeats: 3, outDir: "/repo/bench/work/quick" } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: { fixtures: ["small"], scenarios: ["noop", "readme", "edit", "dep"], repeats: 3, outDir: "/repo/bench/work/quick" },
+    });
   });
 
   it("keeps the canonical order of repeated choices", () => {

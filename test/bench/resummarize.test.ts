@@ -30,11 +30,24 @@ describe("resummarize", () => {
     const logs = logsDir({ "docker-small-cold-gopherfile-0.log": LOG });
     const stale = { ran: 1, cached: 0, ranSeconds: 7.5, testsRan: 1, slowest: [] };
     const results = {
-      format: 1, runs: [], overhead: [], llb: undefined,
-      scenarios: [{
-        daemon: "docker", fixture: "small", scenario: "cold", measuredAt: "", checks: [], runId: "r1",
-        runs: [{ tool: "gopherfile", repeat: 0, ms: 31000, load1: 1, steps: stale }, { tool: "dockerfile", repeat: 0, ms: 39000, load1: 1, steps: stale }],
-      }],
+      format: 1,
+      runs: [],
+      overhead: [],
+      llb: undefined,
+      scenarios: [
+        {
+          daemon: "docker",
+          fixture: "small",
+          scenario: "cold",
+          measuredAt: "",
+          checks: [],
+          runId: "r1",
+          runs: [
+            { tool: "gopherfile", repeat: 0, ms: 31000, load1: 1, steps: stale },
+            { tool: "dockerfile", repeat: 0, ms: 39000, load1: 1, steps: stale },
+          ],
+        },
+      ],
     } as unknown as BenchResults;
     const again = await resummarize(results, logs);
     const [gopherfile, dockerfile] = again.scenarios[0]!.runs;
@@ -43,18 +56,29 @@ describe("resummarize", () => {
   });
 
   it("reads a failed run's cause again from its log, warm-ups included, and quotes it in the scenario's error and warnings", async () => {
-    const logs = logsDir({ "docker-large-noop-dockerfile-warmup.log": "$ docker build ...\n# exit 1 after 900 ms\n------\nfailed to prepare p84la9: max depth exceeded\n" });
+    const logs = logsDir({
+      "docker-large-noop-dockerfile-warmup.log": "$ docker build ...\n# exit 1 after 900 ms\n------\nfailed to prepare p84la9: max depth exceeded\n",
+    });
     const results = {
-      format: 1, runs: [], overhead: [], llb: undefined,
-      scenarios: [{
-        daemon: "docker", fixture: "large", scenario: "noop", measuredAt: "", runId: "r1",
-        checks: ["warning: dockerfile's warm-up build attempt 1 did not finish: build failed: exceeded"],
-        error: "dockerfile could not finish: build failed: exceeded after 1 s",
-        runs: [
-          { tool: "dockerfile", repeat: -1, ms: 900, load1: 1, stopped: "build failed: exceeded" },
-          { tool: "gopherfile", repeat: -1, ms: 900, load1: 1, stopped: "stopped: MemAvailable fell below 2.0 GiB" },
-        ],
-      }],
+      format: 1,
+      runs: [],
+      overhead: [],
+      llb: undefined,
+      scenarios: [
+        {
+          daemon: "docker",
+          fixture: "large",
+          scenario: "noop",
+          measuredAt: "",
+          runId: "r1",
+          checks: ["warning: dockerfile's warm-up build attempt 1 did not finish: build failed: exceeded"],
+          error: "dockerfile could not finish: build failed: exceeded after 1 s",
+          runs: [
+            { tool: "dockerfile", repeat: -1, ms: 900, load1: 1, stopped: "build failed: exceeded" },
+            { tool: "gopherfile", repeat: -1, ms: 900, load1: 1, stopped: "stopped: MemAvailable fell below 2.0 GiB" },
+          ],
+        },
+      ],
     } as unknown as BenchResults;
     const again = (await resummarize(results, logs)).scenarios[0]!;
     const [dockerfile, gopherfile] = again.runs;

@@ -39,7 +39,12 @@ describe("summarizeSteps", () => {
   it("counts gopherfile's steps that ran and were cached, and its test steps", () => {
     const s = summarizeSteps(GOPHERFILE);
     expect(s).toMatchObject({ ran: 3, cached: 2, testsRan: 1, ranSeconds: 4.1 });
-    expect(s.slowest.map((v) => v.name)).toEqual(["[test ./internal/api] go test", "[build server linux/amd64] go build ./cmd/server", "[context] load build context", "[test] verdict of 2 packages"]);
+    expect(s.slowest.map((v) => v.name)).toEqual([
+      "[test ./internal/api] go test",
+      "[build server linux/amd64] go build ./cmd/server",
+      "[context] load build context",
+      "[test] verdict of 2 packages",
+    ]);
   });
 
   it("counts the Dockerfile's RUN steps, its test stages apart from test-prepare, and collapses long names", () => {

@@ -116,7 +116,14 @@ describe("IgnoreMatcher", () => {
 describe("cleanPath", () => {
   it("behaves like Go's path.Clean", () => {
     const cases: readonly [string, string][] = [
-      ["", "."], [".", "."], ["a/", "a"], ["./a//b", "a/b"], ["a/../..", ".."], ["/../a", "/a"], ["/", "/"], ["a/./b/../c", "a/c"],
+      ["", "."],
+      [".", "."],
+      ["a/", "a"],
+      ["./a//b", "a/b"],
+      ["a/../..", ".."],
+      ["/../a", "/a"],
+      ["/", "/"],
+      ["a/./b/../c", "a/c"],
     ];
     for (const [input, want] of cases) expect(cleanPath(input), input).toBe(want);
   });

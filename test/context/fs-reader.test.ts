@@ -29,7 +29,7 @@ async function listAll(reader: ContextReader, dir = ""): Promise<string[]> {
 
 describe("FsContextReader", () => {
   it("lists directories sorted with entry kinds", async () => {
-    const root = tree({ "b.go": "package b\n", "a/x.go": "package a\n", "link": { symlink: "a" } });
+    const root = tree({ "b.go": "package b\n", "a/x.go": "package a\n", link: { symlink: "a" } });
     const reader = new FsContextReader(root);
     expect(await reader.readDir("")).toEqual([
       { name: "a", kind: "dir" },
@@ -70,7 +70,7 @@ describe("FsContextReader", () => {
 
   it("returns undefined for missing files, directories and symlinks leaving the root", async () => {
     const outside = tree({ "secret.txt": "s" });
-    const root = tree({ "d/x": "", "in.txt": "i", "out": { symlink: `${outside}/secret.txt` }, "ok": { symlink: "in.txt" } });
+    const root = tree({ "d/x": "", "in.txt": "i", out: { symlink: `${outside}/secret.txt` }, ok: { symlink: "in.txt" } });
     const reader = new FsContextReader(root);
     expect(await reader.readFile("missing.go")).toBeUndefined();
     expect(await reader.readFile("d")).toBeUndefined();
@@ -109,8 +109,6 @@ describe("openFsContext", () => {
 
   it("returns .dockerignore errors with positions", async () => {
     const r = await openFsContext(tree({ ".dockerignore": "ok\n!\n" }));
-    expect(r.ok ? [] : r.errors.map(formatContextError)).toEqual([
-      ".dockerignore:2:1: invalid pattern: '!' needs a pattern after it; fix or remove this line",
-    ]);
+    expect(r.ok ? [] : r.errors.map(formatContextError)).toEqual([".dockerignore:2:1: invalid pattern: '!' needs a pattern after it; fix or remove this line"]);
   });
 });

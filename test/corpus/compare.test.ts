@@ -57,8 +57,17 @@ describe("comparePackages", () => {
 
 describe("testDifferences", () => {
   it("lists failures first, deepest subtests first, and tests one side did not run", () => {
-    const host = new Map<string, TestStatus>([["TestA", "pass"], ["TestA/x", "pass"], ["TestB", "skip"], ["TestC", "pass"]]);
-    const gf = new Map<string, TestStatus>([["TestA", "fail"], ["TestA/x", "fail"], ["TestB", "pass"]]);
+    const host = new Map<string, TestStatus>([
+      ["TestA", "pass"],
+      ["TestA/x", "pass"],
+      ["TestB", "skip"],
+      ["TestC", "pass"],
+    ]);
+    const gf = new Map<string, TestStatus>([
+      ["TestA", "fail"],
+      ["TestA/x", "fail"],
+      ["TestB", "pass"],
+    ]);
     expect(testDifferences(host, gf)).toEqual([
       { name: "TestA/x", host: "pass", gopherfile: "fail" },
       { name: "TestA", host: "pass", gopherfile: "fail" },
@@ -77,7 +86,7 @@ describe("causeFromText", () => {
   it.each([
     ["open /src/testdata/golden.txt: read-only file system", "test writes into the source tree (read-only /src)"],
     ["listen tcp :8080: bind: address already in use", "listens on a fixed port that was taken"],
-    ["Get \"https://example.com\": dial tcp: lookup example.com on 10.0.0.1:53: server misbehaving", "test needs network"],
+    ['Get "https://example.com": dial tcp: lookup example.com on 10.0.0.1:53: server misbehaving', "test needs network"],
     ["dial tcp 1.2.3.4:443: i/o timeout", "test needs network"],
     ["panic: test timed out after 10m0s", "test timed out"],
     ["open ../../examples/thing.yml: no such file or directory", "a file the test reads is missing in the build"],

@@ -59,15 +59,30 @@ describe("parseCorpusArgs", () => {
     expect(parsed).toEqual({
       ok: true,
       value: {
-        modules: [], daemons: ["buildkit", "docker"], frontendImage: CORPUS_IMAGE, buildFrontend: true, frontendCommit: undefined,
-        goImageArg: false, testbed: true, onlyReport: false, keep: false, outDir: "/c", memoryFloorBytes: 2 * 2 ** 30,
+        modules: [],
+        daemons: ["buildkit", "docker"],
+        frontendImage: CORPUS_IMAGE,
+        buildFrontend: true,
+        frontendCommit: undefined,
+        goImageArg: false,
+        testbed: true,
+        onlyReport: false,
+        keep: false,
+        outDir: "/c",
+        memoryFloorBytes: 2 * 2 ** 30,
       },
     });
   });
 
   it("takes the Go image build arg, modules, one daemon and a given image", () => {
     const parsed = parseCorpusArgs(["--go-image-arg", "--module", "chi", "--module", "zap", "--daemon", "docker", "--frontend-image", "r/x:1"], "/c");
-    expect(parsed.ok && parsed.value).toMatchObject({ goImageArg: true, modules: ["chi", "zap"], daemons: ["docker"], frontendImage: "r/x:1", buildFrontend: false });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      goImageArg: true,
+      modules: ["chi", "zap"],
+      daemons: ["docker"],
+      frontendImage: "r/x:1",
+      buildFrontend: false,
+    });
   });
 
   it.each([
@@ -92,19 +107,58 @@ describe("parseCorpusArgs", () => {
 
 describe("buildCommand", () => {
   it("builds with buildctl's gateway.v0, rawjson progress and the spec's file name", () => {
-    const { file, args } = buildCommand({ daemon: "buildkit", context: "/t/src", frontendImage: "r/g:c", target: "test-report", outputDir: "/t/out", goImage: undefined });
+    const { file, args } = buildCommand({
+      daemon: "buildkit",
+      context: "/t/src",
+      frontendImage: "r/g:c",
+      target: "test-report",
+      outputDir: "/t/out",
+      goImage: undefined,
+    });
     expect(file).toBe(BUILDCTL);
     expect(args).toEqual([
-      "build", "--progress", "rawjson", "--frontend", "gateway.v0", "--opt", "source=r/g:c",
-      "--local", "context=/t/src", "--local", "dockerfile=/t/src", "--opt", "filename=Gopherfile.yaml",
-      "--opt", "target=test-report", "--output", "type=local,dest=/t/out",
+      "build",
+      "--progress",
+      "rawjson",
+      "--frontend",
+      "gateway.v0",
+      "--opt",
+      "source=r/g:c",
+      "--local",
+      "context=/t/src",
+      "--local",
+      "dockerfile=/t/src",
+      "--opt",
+      "filename=Gopherfile.yaml",
+      "--opt",
+      "target=test-report",
+      "--output",
+      "type=local,dest=/t/out",
     ]);
   });
 
   it("builds with docker build through the spec's syntax line, with the Go image arg when asked", () => {
-    const { file, args } = buildCommand({ daemon: "docker", context: "/t/src", frontendImage: "r/g:c", target: undefined, outputDir: "/t/out", goImage: "r/golang:1.26" });
+    const { file, args } = buildCommand({
+      daemon: "docker",
+      context: "/t/src",
+      frontendImage: "r/g:c",
+      target: undefined,
+      outputDir: "/t/out",
+      goImage: "r/golang:1.26",
+    });
     expect(file).toBe(DOCKER);
-    expect(args).toEqual(["build", "--progress", "plain", "-f", "/t/src/Gopherfile.yaml", "--build-arg", "GOPHERFILE_GO_IMAGE=r/golang:1.26", "-o", "type=local,dest=/t/out", "/t/src"]);
+    expect(args).toEqual([
+      "build",
+      "--progress",
+      "plain",
+      "-f",
+      "/t/src/Gopherfile.yaml",
+      "--build-arg",
+      "GOPHERFILE_GO_IMAGE=r/golang:1.26",
+      "-o",
+      "type=local,dest=/t/out",
+      "/t/src",
+    ]);
   });
 
   it("writes a spec holding only the syntax line", () => {
@@ -116,7 +170,8 @@ describe("buildError", () => {
   it("strips the clients' prefixes and keeps the frontend's first detail line", () => {
     const buildctl = `{"vertexes":[]}\nerror: failed to solve: tests failed: 1 of 1 package, 13 of 51 tests\n--- FAIL: TestFormatNew (.)\n    format_test.go:26: ...`;
     expect(buildError(buildctl)).toBe("tests failed: 1 of 1 package, 13 of 51 tests | --- FAIL: TestFormatNew (.)");
-    const docker = "#12 ERROR: exit code 1\nfailed to solve with frontend dockerfile.v0: failed to solve with frontend gateway.v0: rpc error: code = Unknown desc = Gopherfile.yaml:1:1: no main package\n";
+    const docker =
+      "#12 ERROR: exit code 1\nfailed to solve with frontend dockerfile.v0: failed to solve with frontend gateway.v0: rpc error: code = Unknown desc = Gopherfile.yaml:1:1: no main package\n";
     expect(buildError(docker)).toBe("Gopherfile.yaml:1:1: no main package");
   });
 
@@ -132,8 +187,19 @@ const RUN: RunInfo = {
   frontendSource: "commit abc",
   goImageArg: undefined,
   machine: {
-    cpus: 2, cpuModel: "CPU", memoryGiB: 23.5, kernel: "6.1", dockerd: "20.10.24", dockerdBuildkit: "v0.8", buildkitd: "v0.32.2", go: "go1.26.8",
-    node: "v20", commit: "abc", frontendImage: "r/g:c", frontendImageId: "sha256:0123456789abcdef", load1AtStart: 1,
+    cpus: 2,
+    cpuModel: "CPU",
+    memoryGiB: 23.5,
+    kernel: "6.1",
+    dockerd: "20.10.24",
+    dockerdBuildkit: "v0.8",
+    buildkitd: "v0.32.2",
+    go: "go1.26.8",
+    node: "v20",
+    commit: "abc",
+    frontendImage: "r/g:c",
+    frontendImageId: "sha256:0123456789abcdef",
+    load1AtStart: 1,
   },
 };
 
@@ -148,7 +214,10 @@ function moduleResult(runId: string, daemons: ModuleResult["daemons"]): ModuleRe
     shape: { packages: 2, tested: 2, mains: 0, embed: false, cgo: false, goLine: "none" },
     editFile: "store/store.go",
     host: {
-      exitCode: 0, firstMs: 2000, warmMs: 500, editMs: 900,
+      exitCode: 0,
+      firstMs: 2000,
+      warmMs: 500,
+      editMs: 900,
       packages: [
         { importPath: "example.com/m", status: "pass", verdict: "pass", counts: { tests: 2, passed: 2, failed: 0, skipped: 0 }, failedTests: [] },
         { importPath: "example.com/m/store", status: "pass", verdict: "pass", counts: { tests: 1, passed: 1, failed: 0, skipped: 0 }, failedTests: [] },
@@ -194,7 +263,9 @@ describe("render", () => {
   });
 
   it("explains a disagreement by the written cause, else the offline check, else the guess, else says it is unexplained", () => {
-    const written = parseCatalog({ modules: [{ path: "example.com/m", version: "v1.0.0", why: "x y z.", causes: { "example.com/m/store": "reads ../testdata outside package" } }] })[0];
+    const written = parseCatalog({
+      modules: [{ path: "example.com/m", version: "v1.0.0", why: "x y z.", causes: { "example.com/m/store": "reads ../testdata outside package" } }],
+    })[0];
     expect(disagreementCause(written, "docker", DISAGREEMENT, undefined)).toBe("reads ../testdata outside package");
     expect(disagreementCause(module, "docker", DISAGREEMENT, "fail")).toMatch(/^test needs network/);
     expect(disagreementCause(module, "docker", DISAGREEMENT, "pass")).toBe("a file the test reads is missing in the build *(automatic)*");
@@ -205,16 +276,44 @@ describe("render", () => {
   it("renders one row per module with verdicts, agreement and its causes, default target and times", () => {
     const report = { ok: true, exitCode: 0, ms: 12_300, steps: STEPS };
     const packages = [
-      { importPath: "example.com/m", status: "pass" as const, verdict: "pass" as const, counts: { tests: 2, passed: 2, failed: 0, skipped: 0 }, failedTests: [] },
-      { importPath: "example.com/m/store", status: "fail" as const, verdict: "fail" as const, counts: { tests: 1, passed: 0, failed: 1, skipped: 0 }, failedTests: ["TestSave"] },
+      {
+        importPath: "example.com/m",
+        status: "pass" as const,
+        verdict: "pass" as const,
+        counts: { tests: 2, passed: 2, failed: 0, skipped: 0 },
+        failedTests: [],
+      },
+      {
+        importPath: "example.com/m/store",
+        status: "fail" as const,
+        verdict: "fail" as const,
+        counts: { tests: 1, passed: 0, failed: 1, skipped: 0 },
+        failedTests: ["TestSave"],
+      },
     ];
-    const results = mergeModule(EMPTY_RESULTS, RUN, moduleResult(RUN.id, {
-      buildkit: { runId: RUN.id, report, packages, comparison: { compared: 2, agreeing: 1, disagreements: [DISAGREEMENT] }, noop: report, edit: report, defaultTarget: { ...report, exported: [] } },
-      docker: { runId: RUN.id, report: { ok: false, exitCode: 1, ms: 3000, steps: STEPS, error: "no network" } },
-    }));
+    const results = mergeModule(
+      EMPTY_RESULTS,
+      RUN,
+      moduleResult(RUN.id, {
+        buildkit: {
+          runId: RUN.id,
+          report,
+          packages,
+          comparison: { compared: 2, agreeing: 1, disagreements: [DISAGREEMENT] },
+          noop: report,
+          edit: report,
+          defaultTarget: { ...report, exported: [] },
+        },
+        docker: { runId: RUN.id, report: { ok: false, exitCode: 1, ms: 3000, steps: STEPS, error: "no network" } },
+      }),
+    );
     const md = renderResults(results, [module]);
-    expect(md).toContain("| [example.com/m](https://pkg.go.dev/example.com/m@v1.0.0) v1.0.0 | library, 2 packages (2 tested), no go line. A test module. | 2 pass | 1 pass, **1 fail** | report build failed: no network | BK ✗ 1/2 — `store`: a file the test reads is missing in the build *(automatic)*<br>D n/a (report failed) | BK ✓ | host 2.0/0.5/0.9<br>BK 12.3/12.3/12.3<br>D ✗/–/– |");
-    expect(md).toContain("| example.com/m | BK | `store` | pass (1 run: 1/0/0) | fail (1 run: 0/1/0) | verdict pass → fail, passed 1 → 0, failed 0 → 1 | TestSave pass→fail | – |");
+    expect(md).toContain(
+      "| [example.com/m](https://pkg.go.dev/example.com/m@v1.0.0) v1.0.0 | library, 2 packages (2 tested), no go line. A test module. | 2 pass | 1 pass, **1 fail** | report build failed: no network | BK ✗ 1/2 — `store`: a file the test reads is missing in the build *(automatic)*<br>D n/a (report failed) | BK ✓ | host 2.0/0.5/0.9<br>BK 12.3/12.3/12.3<br>D ✗/–/– |",
+    );
+    expect(md).toContain(
+      "| example.com/m | BK | `store` | pass (1 run: 1/0/0) | fail (1 run: 0/1/0) | verdict pass → fail, passed 1 → 0, failed 0 → 1 | TestSave pass→fail | – |",
+    );
     expect(md).toContain("| example.com/m | 3.2 | `store/store.go` | 2.0 | 0.5 | 0.9 | 12.3 (1 step, 1 test) |");
     expect(md).toContain("1/2 packages agree with the host");
     expect(renderResults(results, [module])).toBe(md);
@@ -226,9 +325,19 @@ describe("failedOnNetwork", () => {
     const stalled = `#12 [deps] go mod download\n#12 953.2 go: google.golang.org/protobuf@v1.36.10: Get "https://proxy.golang.org/google.golang.org/protobuf/@v/v1.36.10.zip": read tcp 10.213.213.4:59618->203.0.113.80:443: read: connection timed out\n#12 ERROR: executor failed running [go mod download]: exit code: 1`;
     const error = "executor failed running [go mod download]: exit code: 1";
     expect(failedOnNetwork(error, stalled)).toBe(true);
-    expect(failedOnNetwork(error, "#12 [deps] go mod download\ngo: example.com/x@v1.0.0: reading https://proxy.golang.org/example.com/x/@v/v1.0.0.mod: 404 Not Found")).toBe(false);
+    expect(
+      failedOnNetwork(
+        error,
+        "#12 [deps] go mod download\ngo: example.com/x@v1.0.0: reading https://proxy.golang.org/example.com/x/@v/v1.0.0.mod: 404 Not Found",
+      ),
+    ).toBe(false);
     // The download step is named in every plain log, cached or not: only the error counts.
-    expect(failedOnNetwork("failed to resolve source metadata for docker.io/library/golang:1.7", "#12 [deps] go mod download\n#12 CACHED\ndial tcp: lookup registry-1.docker.io: no such host")).toBe(false);
+    expect(
+      failedOnNetwork(
+        "failed to resolve source metadata for docker.io/library/golang:1.7",
+        "#12 [deps] go mod download\n#12 CACHED\ndial tcp: lookup registry-1.docker.io: no such host",
+      ),
+    ).toBe(false);
   });
 });
 

@@ -72,7 +72,9 @@ describe("pickEditFile", () => {
   });
 
   it("falls back to the root package of a one-package module", () => {
-    expect(pickEditFile("example.com/u", [{ ImportPath: "example.com/u", Name: "u", GoFiles: ["version.go", "dce.go"], TestGoFiles: ["u_test.go"] }])).toBe("dce.go");
+    expect(pickEditFile("example.com/u", [{ ImportPath: "example.com/u", Name: "u", GoFiles: ["version.go", "dce.go"], TestGoFiles: ["u_test.go"] }])).toBe(
+      "dce.go",
+    );
   });
 
   it("takes a main package when every other package is imported", () => {

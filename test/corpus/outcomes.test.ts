@@ -35,7 +35,11 @@ const HOST_STREAM = [
   ev({ Action: "pass", Package: "example.com/m", Elapsed: 0.01 }),
   ev({ Action: "fail", Package: "example.com/m/store", Elapsed: 0.02 }),
   JSON.stringify({ ImportPath: "example.com/m/diff [example.com/m/diff.test]", Action: "build-output", Output: "# example.com/m/diff\n" }),
-  JSON.stringify({ ImportPath: "example.com/m/diff [example.com/m/diff.test]", Action: "build-output", Output: "diff/diff_test.go:105:1: ExampleX refers to unknown identifier: X\n" }),
+  JSON.stringify({
+    ImportPath: "example.com/m/diff [example.com/m/diff.test]",
+    Action: "build-output",
+    Output: "diff/diff_test.go:105:1: ExampleX refers to unknown identifier: X\n",
+  }),
   JSON.stringify({ ImportPath: "example.com/m/diff [example.com/m/diff.test]", Action: "build-fail" }),
   ev({ Action: "start", Package: "example.com/m/diff" }),
   ev({ Action: "output", Package: "example.com/m/diff", Output: "FAIL\texample.com/m/diff [build failed]\n" }),
@@ -90,7 +94,10 @@ describe("hostOutcomes", () => {
 
   it("gives nothing for a run that printed no package, and the run's stderr to a failure without events", () => {
     expect(hostOutcomes("", "go: updates to go.mod needed")).toEqual([]);
-    const bare = hostOutcomes(`${ev({ Action: "start", Package: "example.com/x" })}\n${ev({ Action: "fail", Package: "example.com/x", Elapsed: 0 })}\n`, "missing go.sum entry");
+    const bare = hostOutcomes(
+      `${ev({ Action: "start", Package: "example.com/x" })}\n${ev({ Action: "fail", Package: "example.com/x", Elapsed: 0 })}\n`,
+      "missing go.sum entry",
+    );
     expect(bare[0]).toMatchObject({ verdict: "fail", excerpt: "missing go.sum entry" });
   });
 });

@@ -20,7 +20,7 @@ const RAWJSON = [
   status([{ digest: "sha256:05", name: "[test] compile the standard library for 2 packages", cached: true }]),
   status([{ digest: "sha256:03", name: "[test .] go test", started: AT, completed: DONE }]),
   status([{ digest: "sha256:06", name: "[test-report] collect 2 reports", started: DONE, completed: DONE }]),
-  'error: failed to solve: something after the JSON',
+  "error: failed to solve: something after the JSON",
 ].join("\n");
 
 describe("stepsFromRawJson", () => {

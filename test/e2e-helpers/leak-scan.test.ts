@@ -53,7 +53,12 @@ describe("LeakScanner", () => {
     const scanner = new LeakScanner(needlesFor("t", SECRET));
     scanner.scanItem(gzipSync(layer), "blob");
     const raw = scanner.hits.filter((hit) => hit.needle === "t").map((hit) => hit.where.replace(/ @\d+$/, ""));
-    expect(raw.sort()).toEqual(["blob > gunzip", "blob > gunzip", "blob > gunzip > ./usr/share/secret.gz > gunzip", "blob > gunzip > ./usr/share/secret.gz > gunzip"]);
+    expect(raw.sort()).toEqual([
+      "blob > gunzip",
+      "blob > gunzip",
+      "blob > gunzip > ./usr/share/secret.gz > gunzip",
+      "blob > gunzip > ./usr/share/secret.gz > gunzip",
+    ]);
     expect(scanner.stats).toMatchObject({ items: 1, gunzipped: 2, unopened: [] });
     expect(scanner.stats.tars).toBe(2);
   });

@@ -80,12 +80,21 @@ describe("parseRawJson", () => {
     const lines = [
       JSON.stringify({ vertexes: [{ digest: "sha256:a", name: "[test .] go test", started: "2026-11-20T22:52:05.100Z" }] }),
       JSON.stringify({ logs: [{ vertex: "sha256:a", data: "b2s=" }] }),
-      JSON.stringify({ vertexes: [{ digest: "sha256:a", name: "[test .] go test", started: "2026-11-20T22:52:05.100Z", completed: "2026-11-20T22:52:05.700Z" }] }),
+      JSON.stringify({
+        vertexes: [{ digest: "sha256:a", name: "[test .] go test", started: "2026-11-20T22:52:05.100Z", completed: "2026-11-20T22:52:05.700Z" }],
+      }),
       JSON.stringify({ vertexes: [{ digest: "sha256:b", name: "[deps] go mod download", cached: true }] }),
       "ERROR: failed to build: something",
     ];
     expect(parseRawJson(lines.join("\n"))).toEqual([
-      { digest: "sha256:a", name: "[test .] go test", cached: false, error: undefined, started: Date.UTC(2026, 10, 20, 22, 52, 5, 100), completed: Date.UTC(2026, 10, 20, 22, 52, 5, 700) },
+      {
+        digest: "sha256:a",
+        name: "[test .] go test",
+        cached: false,
+        error: undefined,
+        started: Date.UTC(2026, 10, 20, 22, 52, 5, 100),
+        completed: Date.UTC(2026, 10, 20, 22, 52, 5, 700),
+      },
       { digest: "sha256:b", name: "[deps] go mod download", cached: true, error: undefined, started: undefined, completed: undefined },
     ]);
   });

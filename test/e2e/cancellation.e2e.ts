@@ -54,13 +54,32 @@ function clientCommand(path: "buildctl" | "docker", ws: Workspace, mark: string,
     return [
       BUILDCTL,
       [
-        "build", "--progress", "plain", "--frontend", "gateway.v0", "--opt", `source=${FRONTEND_IMAGE}`,
-        "--local", `context=${ws.dir}`, "--local", `dockerfile=${ws.dir}`, "--opt", "filename=Gopherfile.yaml",
-        "--opt", "target=binaries", "--opt", `build-arg:MARK=${mark}`, "--output", `type=local,dest=${out}`,
+        "build",
+        "--progress",
+        "plain",
+        "--frontend",
+        "gateway.v0",
+        "--opt",
+        `source=${FRONTEND_IMAGE}`,
+        "--local",
+        `context=${ws.dir}`,
+        "--local",
+        `dockerfile=${ws.dir}`,
+        "--opt",
+        "filename=Gopherfile.yaml",
+        "--opt",
+        "target=binaries",
+        "--opt",
+        `build-arg:MARK=${mark}`,
+        "--output",
+        `type=local,dest=${out}`,
       ],
     ];
   }
-  return [DOCKER, ["build", "--progress", "plain", "-f", ws.spec, "--target", "binaries", "--build-arg", `MARK=${mark}`, "-o", `type=local,dest=${out}`, ws.dir]];
+  return [
+    DOCKER,
+    ["build", "--progress", "plain", "-f", ws.spec, "--target", "binaries", "--build-arg", `MARK=${mark}`, "-o", `type=local,dest=${out}`, ws.dir],
+  ];
 }
 
 function describeProcesses(processes: readonly ProcessInfo[]): string {
@@ -96,10 +115,14 @@ describe.each(["buildctl", "docker"] as const)("%s", (path) => {
     // When each process seen before the interrupt was reaped; the build is gone when all were and
     // no process (a late step included) carries the marker.
     const reapedAt = new Map<ProcessInfo, number>();
-    const goneMs = await pollUntil(() => {
-      for (const p of before) if (!reapedAt.has(p) && !stillExists(p)) reapedAt.set(p, performance.now() - interrupted);
-      return reapedAt.size === before.length && processesWithMarker(mark).length === 0;
-    }, 30_000, 10);
+    const goneMs = await pollUntil(
+      () => {
+        for (const p of before) if (!reapedAt.has(p) && !stillExists(p)) reapedAt.set(p, performance.now() - interrupted);
+        return reapedAt.size === before.length && processesWithMarker(mark).length === 0;
+      },
+      30_000,
+      10,
+    );
     let expire: NodeJS.Timeout | undefined;
     const exit = await Promise.race([client.exited, new Promise<undefined>((resolve) => (expire = setTimeout(() => resolve(undefined), 30_000)))]);
     clearTimeout(expire);
@@ -117,16 +140,27 @@ describe.each(["buildctl", "docker"] as const)("%s", (path) => {
     expect(goneMs, `the build's processes took ${goneMs?.toFixed(0)} ms to go`).toBeLessThanOrEqual(GONE_WITHIN_MS);
     expect(exit, "the client did not exit within 30 s of SIGINT").toBeDefined();
     expect(exit?.code, "the interrupted client must not report success").not.toBe(0);
-    expect(client.output(), "the test ran to the end instead of being interrupted").not.toMatch(new RegExp(`${TEST_STEP.replace(/[[\].]/g, "\\$&")}\\n#\\d+ DONE`));
+    expect(client.output(), "the test ran to the end instead of being interrupted").not.toMatch(
+      new RegExp(`${TEST_STEP.replace(/[[\].]/g, "\\$&")}\\n#\\d+ DONE`),
+    );
 
     // The same module again, with a test that returns at once: the download finished before the
     // interrupt and comes from the cache; the test step runs and passes; the binary is exported.
     await ws.edit("sleeper/testdata/seconds", () => "0\n");
     const out = ws.out("next");
-    const next = timer.record("cancel-sleep after the interrupted build", await buildOn(path, ws, { target: "binaries", outputDir: out, buildArgs: { MARK: mark } }));
+    const next = timer.record(
+      "cancel-sleep after the interrupted build",
+      await buildOn(path, ws, { target: "binaries", outputDir: out, buildArgs: { MARK: mark } }),
+    );
     const vertices = parseProgress(next.stderr);
-    expect(verticesNamed(vertices, "[deps] go mod download").some((v) => v.cached), "the download of the interrupted build was not reused").toBe(true);
-    expect(verticesNamed(vertices, TEST_STEP).some((v) => v.done && !v.cached && v.error === undefined), `${TEST_STEP} did not run and pass`).toBe(true);
+    expect(
+      verticesNamed(vertices, "[deps] go mod download").some((v) => v.cached),
+      "the download of the interrupted build was not reused",
+    ).toBe(true);
+    expect(
+      verticesNamed(vertices, TEST_STEP).some((v) => v.done && !v.cached && v.error === undefined),
+      `${TEST_STEP} did not run and pass`,
+    ).toBe(true);
     expect(await listFiles(out)).toEqual(["app"]);
     const app = await run(join(out, "app"), []);
     expect(app.stdout).toBe("example.com/cancelsleep\n");

@@ -131,7 +131,10 @@ describe("buildctl --frontend gateway.v0 (BuildKit v0.32)", () => {
       for (const name of module.steps) {
         const found = vertices.filter((v) => v.name === name);
         expect(found.length, `m${module.index}: no vertex ${name}`).toBeGreaterThan(0);
-        expect(found.every((v) => !v.cached && v.error === undefined), `m${module.index}: ${name} did not run (a module of this run alone must)`).toBe(true);
+        expect(
+          found.every((v) => !v.cached && v.error === undefined),
+          `m${module.index}: ${name} did not run (a module of this run alone must)`,
+        ).toBe(true);
       }
       binaries.set(module.index, await expectOwnBinary(module, out));
     }
@@ -157,7 +160,9 @@ describe("buildctl --frontend gateway.v0 (BuildKit v0.32)", () => {
       expect(binary.equals(binaries.get(module.index) ?? Buffer.alloc(0)), `m${module.index}: the second round exported different bytes`).toBe(true);
     }
     const durations2 = second.builds.map((b) => b.result.durationMs);
-    measured.push(`round 2 (warm): wall ${seconds(second.wallMs)}; each build ${seconds(Math.min(...durations2))}–${seconds(Math.max(...durations2))}; ${ranAgain.length} Go steps re-ran`);
+    measured.push(
+      `round 2 (warm): wall ${seconds(second.wallMs)}; each build ${seconds(Math.min(...durations2))}–${seconds(Math.max(...durations2))}; ${ranAgain.length} Go steps re-ran`,
+    );
     expect(ranAgain, "steps re-ran in the second round: a cache was lost or mixed up").toEqual([]);
   });
 });

@@ -40,8 +40,7 @@ afterAll(async () => {
 });
 
 describe.each<GopherfilePath>(["docker", "buildctl", "buildctl-dockerfile", "buildx"])("examples/hello as committed: %s", (path) => {
-  const how =
-    path === "buildctl" ? `buildctl --frontend gateway.v0 --opt source=${PUBLISHED_FRONTEND_IMAGE} (BuildKit v0.32)` : PATH_NAMES[path];
+  const how = path === "buildctl" ? `buildctl --frontend gateway.v0 --opt source=${PUBLISHED_FRONTEND_IMAGE} (BuildKit v0.32)` : PATH_NAMES[path];
 
   it(`${how}: builds the example with no build arg and an unchanged spec, and the image runs`, async () => {
     // Not a copy: the directory as it is in the checkout, with the published frontend's name.
@@ -55,8 +54,14 @@ describe.each<GopherfilePath>(["docker", "buildctl", "buildctl-dockerfile", "bui
     );
     const names = parseProgress(result.stderr).map((v) => v.name);
     // The frontend came by its published name, and the Go image by go.mod's `go 1.22`.
-    expect(names.filter((n) => n.includes(PUBLISHED_FRONTEND_IMAGE)), names.join("\n")).not.toEqual([]);
-    expect(names.filter((n) => n.endsWith(HUB_IMAGES.golang)), names.join("\n")).not.toEqual([]);
+    expect(
+      names.filter((n) => n.includes(PUBLISHED_FRONTEND_IMAGE)),
+      names.join("\n"),
+    ).not.toEqual([]);
+    expect(
+      names.filter((n) => n.endsWith(HUB_IMAGES.golang)),
+      names.join("\n"),
+    ).not.toEqual([]);
     await pullImage(path, ref);
     const ran = await runImage(ref, ["world"]);
     expect(ran.exitCode, ran.stderr).toBe(0);
@@ -78,7 +83,10 @@ describe("GOPHERFILE_GO_IMAGE, the way out for air-gapped builders", () => {
     // The frontend asks for the config of the image it was given and of no other, and builds on it.
     // (Not asserted: that no `docker-image://…golang:1.22` vertex shows. It is the same image, so
     // BuildKit merges it with the same step of another build on the daemon and may show either name.)
-    expect(names.filter((n) => n.startsWith("[internal] load metadata for ")), names.join("\n")).toEqual([`[internal] load metadata for ${IMAGES.golang}`]);
+    expect(
+      names.filter((n) => n.startsWith("[internal] load metadata for ")),
+      names.join("\n"),
+    ).toEqual([`[internal] load metadata for ${IMAGES.golang}`]);
     expect(names, names.join("\n")).toContain(`docker-image://${IMAGES.golang}`);
   });
 });

@@ -4,7 +4,17 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFreshBuilder, type FreshBuilder } from "./fresh-buildkitd.js";
-import { BuildTimer, PATH_NAMES, RUN_ID, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
+import {
+  BuildTimer,
+  PATH_NAMES,
+  RUN_ID,
+  buildOn,
+  copyFixture,
+  ensureFrontendImage,
+  removeFrontendImage,
+  type GopherfilePath,
+  type Workspace,
+} from "./gopherfile.js";
 import { gopherfileVertices, parseProgress, parseRawJson, vertexNamed, type ProgressVertex } from "../../testbed/progress.js";
 import { REGISTRY } from "../../testbed/testbed.js";
 
@@ -45,7 +55,8 @@ describe.each(PATHS)("%s", (path) => {
     workspaces.push(ws);
     // A fresh context, so the first build runs its steps (the fixture is the same on every run).
     await ws.edit("core/core.go", (text) => `${text}\n// e2e run ${randomUUID()}\n`);
-    const build = async (what: string) => parseProgress(timer.record(`exact-inputs ${what}`, await buildOn(path, ws, { target: "binaries", outputDir: ws.out(`${path}-bin`) })).stderr);
+    const build = async (what: string) =>
+      parseProgress(timer.record(`exact-inputs ${what}`, await buildOn(path, ws, { target: "binaries", outputDir: ws.out(`${path}-bin`) })).stderr);
 
     // Steps whose files another client already built on the same daemon may come from its cache.
     const first = await build("first build");
@@ -84,7 +95,10 @@ describe.each(["buildctl", "buildx"] as const)("registry cache, %s", (path) => {
     await ws.edit("core/core.go", (text) => `${text}\n// e2e run ${randomUUID()}\n`);
     const ref = `${REGISTRY}/gopherfile-e2e/cache:exact-${path}-${RUN_ID}`;
     const target = { target: "binaries" };
-    timer.record("exact-inputs export mode=max", await buildOn(path, ws, { ...target, outputDir: ws.out("first"), extraArgs: [exportFlag, `type=registry,ref=${ref},mode=max`] }));
+    timer.record(
+      "exact-inputs export mode=max",
+      await buildOn(path, ws, { ...target, outputDir: ws.out("first"), extraArgs: [exportFlag, `type=registry,ref=${ref},mode=max`] }),
+    );
 
     await ws.edit("leaf/leaf.go", (text) => text.replace(/leaf-[0-9a-f-]+/, `leaf-${randomUUID()}`));
     fresh = await startFreshBuilder(path, `exact-${path}`);
@@ -95,7 +109,10 @@ describe.each(["buildctl", "buildx"] as const)("registry cache, %s", (path) => {
     );
     const vertices = parseRawJson(result.stderr);
     const names = vertices.map((v) => `${v.cached ? "CACHED " : "ran    "}${v.name}`).join("\n  ");
-    const goRan = vertices.filter((v) => !v.cached && / go (?:test|build|mod download|vet)\b|\bcompile\b/.test(v.name)).map((v) => v.name).sort();
+    const goRan = vertices
+      .filter((v) => !v.cached && / go (?:test|build|mod download|vet)\b|\bcompile\b/.test(v.name))
+      .map((v) => v.name)
+      .sort();
     expect(goRan, names).toEqual(["[build tool linux/amd64] go build ./cmd/tool", "[test ./leaf] go test"]);
   });
 });

@@ -2,7 +2,17 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BuildTimer, PATH_NAMES, buildOn, copyFixture, ensureFrontendImage, freshGoSources, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
+import {
+  BuildTimer,
+  PATH_NAMES,
+  buildOn,
+  copyFixture,
+  ensureFrontendImage,
+  freshGoSources,
+  removeFrontendImage,
+  type GopherfilePath,
+  type Workspace,
+} from "./gopherfile.js";
 import { parseProgress } from "../../testbed/progress.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
@@ -43,7 +53,9 @@ describe("ten tested packages", () => {
       const progress = parseProgress(result.stderr);
       // A step compiles what the tests share before they start: where exact inputs apply, the standard
       // library (these packages share nothing of the module); elsewhere the ten packages and their dependencies.
-      const prepared = progress.filter((v) => /^\[test\] compile (?:the standard library for 10 packages|\d+ packages? (?:shared by 10 tested packages|and their dependencies))$/.test(v.name));
+      const prepared = progress.filter((v) =>
+        /^\[test\] compile (?:the standard library for 10 packages|\d+ packages? (?:shared by 10 tested packages|and their dependencies))$/.test(v.name),
+      );
       expect(prepared.length, progress.map((v) => v.name).join("\n")).toBeGreaterThanOrEqual(1);
       const spans = await Promise.all(PACKAGES.map((p) => span(out, p)));
       spans.forEach((s, i) => {
@@ -52,7 +64,9 @@ describe("ten tested packages", () => {
       if (path === "docker") {
         // Lanes: p08 waits for p00, p09 for p01.
         for (let i = OLD_DAEMON_LANES; i < PACKAGES.length; i++) {
-          expect(spans[i]!.start, `${PACKAGES[i]} started before ${PACKAGES[i - OLD_DAEMON_LANES]} ended`).toBeGreaterThanOrEqual(spans[i - OLD_DAEMON_LANES]!.end);
+          expect(spans[i]!.start, `${PACKAGES[i]} started before ${PACKAGES[i - OLD_DAEMON_LANES]} ended`).toBeGreaterThanOrEqual(
+            spans[i - OLD_DAEMON_LANES]!.end,
+          );
         }
       }
     });

@@ -37,7 +37,6 @@ async function workspace(fixture: string): Promise<Workspace> {
   return ws;
 }
 
-
 beforeAll(ensureFrontendImage);
 
 afterAll(async () => {
@@ -127,7 +126,10 @@ describe.each(PATHS)("%s", (path) => {
       for (const name of ["server", "client"]) {
         const ref = imageRef(`client-server-${name}`, path);
         images.push(ref);
-        timer.record(`client-server --target ${name}`, await buildOn(path, ws, { target: name, platform: "linux/amd64", buildArgs: { VERSION: "v1.2.3" }, image: ref }));
+        timer.record(
+          `client-server --target ${name}`,
+          await buildOn(path, ws, { target: name, platform: "linux/amd64", buildArgs: { VERSION: "v1.2.3" }, image: ref }),
+        );
         await pullImage(path, ref);
         expect((await inspectImage(ref))?.Config.Entrypoint).toEqual([`/${name}`]);
         const ran = await runImage(ref, name === "server" ? ["--version"] : []);
@@ -140,7 +142,10 @@ describe.each(PATHS)("%s", (path) => {
       const out = ws.out(`binaries-${path}`);
       timer.record("client-server --target binaries", await buildOn(path, ws, { target: "binaries", buildArgs: { VERSION: "v1.2.3" }, outputDir: out }));
       expect(await listFiles(out)).toEqual(["linux_amd64/client", "linux_amd64/server", "linux_arm64/client", "linux_arm64/server"]);
-      for (const [dir, machine] of [["linux_amd64", ELF_MACHINE.x86_64], ["linux_arm64", ELF_MACHINE.aarch64]] as const) {
+      for (const [dir, machine] of [
+        ["linux_amd64", ELF_MACHINE.x86_64],
+        ["linux_arm64", ELF_MACHINE.aarch64],
+      ] as const) {
         for (const binary of ["client", "server"]) {
           expect(await readElfHeader(join(out, dir, binary)), `${dir}/${binary}`).toMatchObject({ bits: 64, endianness: "little", machine });
         }

@@ -112,11 +112,7 @@ describe("gopherfile llb (the CLI) piped to buildctl", () => {
 
   /** Runs the CLI for cache-edit, writing the Definition to `file`; the bytes never pass through a JS string. */
   async function writeLlb(file: string): Promise<void> {
-    const result = await run(
-      "/bin/sh",
-      ["-c", 'exec node "$0" llb "$1" --context "$2" > "$3"', cli, ws.spec, ws.dir, file],
-      { cwd: REPO_ROOT },
-    );
+    const result = await run("/bin/sh", ["-c", 'exec node "$0" llb "$1" --context "$2" > "$3"', cli, ws.spec, ws.dir, file], { cwd: REPO_ROOT });
     if (result.exitCode !== 0) throw new Error(`gopherfile llb exited ${result.exitCode}:\n${tail(result.stderr)}`);
   }
 
@@ -155,8 +151,14 @@ describe("gopherfile llb (the CLI) piped to buildctl", () => {
     expect(sources).toContain("local://context");
     const commands = ops.flatMap((op) => (op.exec?.meta?.args === undefined ? [] : [op.exec.meta.args.join(" ")]));
     expect(commands).toContain("go mod download");
-    expect(commands.filter((c) => c.startsWith("go build ") && c.endsWith(" ./cmd/app")), commands.join("\n")).toHaveLength(1);
-    expect(commands.filter((c) => c.includes("go test") && c.endsWith(" ./calc")), commands.join("\n")).toHaveLength(1);
+    expect(
+      commands.filter((c) => c.startsWith("go build ") && c.endsWith(" ./cmd/app")),
+      commands.join("\n"),
+    ).toHaveLength(1);
+    expect(
+      commands.filter((c) => c.includes("go test") && c.endsWith(" ./calc")),
+      commands.join("\n"),
+    ).toHaveLength(1);
   });
 
   it("builds with buildctl build into the same app binary the frontend exports", async () => {

@@ -90,16 +90,9 @@ export default async function setup(): Promise<void> {
     [`image ${SBOM_SCANNER_HUB_IMAGE}`, checkImage(`${REGISTRY}/${SBOM_SCANNER_HUB_IMAGE}`, SBOM_SCANNER_HUB_IMAGE)],
   ];
   const results = await Promise.allSettled(checks.map(([, check]) => check()));
-  const problems = results.flatMap((result, index) =>
-    result.status === "rejected"
-      ? [`  - ${checks[index]?.[0] ?? "?"}: ${describe(result.reason)}`]
-      : [],
-  );
+  const problems = results.flatMap((result, index) => (result.status === "rejected" ? [`  - ${checks[index]?.[0] ?? "?"}: ${describe(result.reason)}`] : []));
   if (problems.length > 0) {
-    throw new Error(
-      `the e2e test bed is not ready:\n${problems.join("\n")}\n` +
-        `run \`npm run testbed\` to provision it (logs in ${LOG_DIR})`,
-    );
+    throw new Error(`the e2e test bed is not ready:\n${problems.join("\n")}\n` + `run \`npm run testbed\` to provision it (logs in ${LOG_DIR})`);
   }
   const found = results.slice(0, 4).map((result) => (result.status === "fulfilled" ? result.value : ""));
   console.log(`e2e test bed: ${found.join(", ")}; ${checks.length - 4} base images present`);

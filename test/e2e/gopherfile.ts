@@ -248,7 +248,10 @@ export async function registryHasImage(ref: string): Promise<boolean> {
   const tag = ref.slice(ref.lastIndexOf(":") + 1);
   const response = await fetch(`http://${REGISTRY}/v2/${name}/manifests/${tag}`, {
     method: "HEAD",
-    headers: { Accept: "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json" },
+    headers: {
+      Accept:
+        "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json",
+    },
     signal: AbortSignal.timeout(5_000),
   });
   if (response.status !== 200 && response.status !== 404) throw new Error(`registry answered ${response.status} for ${ref}`);

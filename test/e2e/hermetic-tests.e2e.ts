@@ -46,11 +46,19 @@ describe("hermetic test steps", () => {
 
     // TestNoNetwork fails if the step can reach the module proxy: the default is a loopback only.
     const first = await build("first build");
-    for (const name of [...DOWNLOADS, TEST]) expect(named(first, name).map((v) => v.cached), name).toContain(false);
+    for (const name of [...DOWNLOADS, TEST])
+      expect(
+        named(first, name).map((v) => v.cached),
+        name,
+      ).toContain(false);
 
     // Empty the module cache mount (GOCACHE stays, so the rebuild compiles one package); the
     // download steps' results stay.
-    const pruned = await run(BUILDCTL, ["--addr", daemon.host, "prune", "--verbose", "--filter", "type==exec.cachemount", "--filter", "description~=gopherfile-gomodcache"], { timeoutMs: 120_000 });
+    const pruned = await run(
+      BUILDCTL,
+      ["--addr", daemon.host, "prune", "--verbose", "--filter", "type==exec.cachemount", "--filter", "description~=gopherfile-gomodcache"],
+      { timeoutMs: 120_000 },
+    );
     expect(pruned.exitCode, pruned.stderr).toBe(0);
     expect(pruned.stdout, "the module cache mount was not pruned").toMatch(/gopherfile-gomodcache/);
 
@@ -58,7 +66,14 @@ describe("hermetic test steps", () => {
     const edited = await build("after pruning the cache mounts and a Go edit");
     // The downloads come from the cache; the test step runs again, offline, and passes (the build
     // would fail otherwise: --target test fails when a package fails).
-    for (const name of DOWNLOADS) expect(named(edited, name).map((v) => v.cached), name).toEqual([true]);
-    expect(named(edited, TEST).map((v) => [v.cached, v.error ?? ""]), TEST).toEqual([[false, ""]]);
+    for (const name of DOWNLOADS)
+      expect(
+        named(edited, name).map((v) => v.cached),
+        name,
+      ).toEqual([true]);
+    expect(
+      named(edited, TEST).map((v) => [v.cached, v.error ?? ""]),
+      TEST,
+    ).toEqual([[false, ""]]);
   });
 });

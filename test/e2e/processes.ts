@@ -52,7 +52,14 @@ export function processesWithMarker(marker: string): ProcessInfo[] {
     }
     const startTime = startTimeOf(pid);
     if (startTime === undefined) continue;
-    found.push({ pid, argv: cmdline.toString("utf8").split("\0").filter((part) => part !== ""), startTime });
+    found.push({
+      pid,
+      argv: cmdline
+        .toString("utf8")
+        .split("\0")
+        .filter((part) => part !== ""),
+      startTime,
+    });
   }
   return found;
 }

@@ -72,7 +72,10 @@ function expectAllCached(vertices: readonly TimedVertex[]): void {
     for (const v of found) expect(v.cached, `${name} ran on the fresh daemon instead of coming from the registry cache:\n  ${names}`).toBe(true);
   }
   const goRan = vertices.filter((v) => !v.cached && /\bgo (test|build|mod download|list|vet|install)\b/.test(v.name));
-  expect(goRan.map((v) => v.name), `go commands ran on the fresh daemon:\n  ${names}`).toEqual([]);
+  expect(
+    goRan.map((v) => v.name),
+    `go commands ran on the fresh daemon:\n  ${names}`,
+  ).toEqual([]);
   expect(ranSteps(vertices, [...TRANSFERS, ...GATHERERS]), `steps ran on the fresh daemon:\n  ${names}`).toEqual([]);
 }
 
@@ -122,7 +125,12 @@ describe("control: the same harness with BuildKit's Dockerfile frontend", () => 
     try {
       const ref = cacheRef("control");
       const context = join(FIXTURES, "hello-go");
-      await buildctlBuild({ context, frontend: "dockerfile.v0", outputDir: join(scratch, "first"), extraArgs: ["--export-cache", `type=registry,ref=${ref},mode=max`] });
+      await buildctlBuild({
+        context,
+        frontend: "dockerfile.v0",
+        outputDir: join(scratch, "first"),
+        extraArgs: ["--export-cache", `type=registry,ref=${ref},mode=max`],
+      });
       daemon = await startFreshBuildkitd("control");
       const result = await buildctlBuild({
         context,
@@ -134,7 +142,10 @@ describe("control: the same harness with BuildKit's Dockerfile frontend", () => 
       expect(await listFiles(join(scratch, "fresh"))).toEqual(["hello"]);
       const vertices = parseRawJson(result.stderr);
       const names = vertices.map((v) => `${v.cached ? "CACHED " : "ran    "}${v.name}`).join("\n  ");
-      expect(vertices.filter((v) => v.name.includes("go build")).map((v) => v.cached), names).toEqual([true]);
+      expect(
+        vertices.filter((v) => v.name.includes("go build")).map((v) => v.cached),
+        names,
+      ).toEqual([true]);
       // The Dockerfile frontend names its image sources after the stage: `[build 1/4] FROM golang:…`.
       expect(ranSteps(vertices, [...TRANSFERS, /^\[[^\]]+\] FROM /]), names).toEqual([]);
     } finally {

@@ -113,7 +113,12 @@ describe(PATH_NAMES.docker, () => {
       const inspected = await docker(["image", "inspect", "--format", "{{.Created}}", ref]);
       expect(inspected.stdout.trim()).toBe(CREATED);
       const history = await docker(["history", "--no-trunc", "--human=false", "--format", "{{.CreatedAt}}", ref]);
-      expect(history.stdout.trim().split("\n").map((t) => new Date(t).toISOString().replace(".000Z", "Z"))).toEqual([CREATED]);
+      expect(
+        history.stdout
+          .trim()
+          .split("\n")
+          .map((t) => new Date(t).toISOString().replace(".000Z", "Z")),
+      ).toEqual([CREATED]);
     } finally {
       await docker(["image", "rm", ref], { allowFailure: true });
     }

@@ -141,7 +141,10 @@ function keyNeedles(key: string): Needle[] {
   if (body.length < 4) throw new Error(`unexpected private key layout:\n${key}`);
   return [
     ...needlesFor("private key file", key),
-    ...body.slice(1).filter((line) => line.length >= 16).map((line, i) => ({ label: `private key line ${i + 2}`, bytes: Buffer.from(line, "latin1") })),
+    ...body
+      .slice(1)
+      .filter((line) => line.length >= 16)
+      .map((line, i) => ({ label: `private key line ${i + 2}`, bytes: Buffer.from(line, "latin1") })),
   ];
 }
 
@@ -204,9 +207,7 @@ describe("controls: the scan finds the secrets where they are", () => {
     expect(made.exitCode, made.stderr).toBe(0);
     const scanner = await scan("control tarball", async (s) => s.scanItem(await readFile(tarball), "control.tar.gz"));
     const found = new Set(scanner.hits.map((hit) => hit.needle));
-    expect([...found].sort()).toEqual(
-      expect.arrayContaining(["netrc token", "netrc token (base64, offset 1)", "private key file", "private key line 2"]),
-    );
+    expect([...found].sort()).toEqual(expect.arrayContaining(["netrc token", "netrc token (base64, offset 1)", "private key file", "private key line 2"]));
     expect(scanner.stats.gunzipped).toBe(2);
   });
 
@@ -278,7 +279,10 @@ describe.each(["buildctl", "docker"] as const)("%s", (path: GopherfilePath) => {
     // On a shared daemon the progress may also show a concurrent build's vertices (BuildKit merges
     // equal edges of different jobs), so this asks for one download that ran, not for exactly one.
     const downloads = verticesNamed(parseProgress(imageBuild.stderr), "[deps] go mod download");
-    expect(downloads.some((v) => v.done && !v.cached), "the module download must run with the secrets, not come from the cache").toBe(true);
+    expect(
+      downloads.some((v) => v.done && !v.cached),
+      "the module download must run with the secrets, not come from the cache",
+    ).toBe(true);
     expect(fetched, "the daemon never fetched the netrc secret, so no step mounted it").toBeGreaterThan(0);
     timer.record("private-modules --target binaries -o", await buildOn(path, ws, { target: "binaries", outputDir: binaries, env, extraArgs }));
     expect(await listFiles(binaries)).toEqual(["greeter"]);

@@ -31,22 +31,15 @@ afterAll(async () => {
 type SmokeBuild = (options: CommonBuildOptions, viaSyntax: boolean) => Promise<BuildResult>;
 
 const PATHS: Record<string, SmokeBuild> = {
-  "docker build (Docker 20.10)": (options, viaSyntax) =>
-    dockerBuild(viaSyntax ? { ...options, file: syntaxDockerfile } : options),
+  "docker build (Docker 20.10)": (options, viaSyntax) => dockerBuild(viaSyntax ? { ...options, file: syntaxDockerfile } : options),
   "buildctl build (BuildKit v0.32)": (options, viaSyntax) =>
-    viaSyntax
-      ? buildctlBuild({ ...options, frontend: "gateway.v0", source: IMAGES.dockerfile })
-      : buildctlBuild({ ...options, frontend: "dockerfile.v0" }),
-  "docker buildx build (remote builder)": (options, viaSyntax) =>
-    buildxBuild(viaSyntax ? { ...options, file: syntaxDockerfile } : options),
+    viaSyntax ? buildctlBuild({ ...options, frontend: "gateway.v0", source: IMAGES.dockerfile }) : buildctlBuild({ ...options, frontend: "dockerfile.v0" }),
+  "docker buildx build (remote builder)": (options, viaSyntax) => buildxBuild(viaSyntax ? { ...options, file: syntaxDockerfile } : options),
 };
 
 async function buildTokens(build: SmokeBuild, viaSyntax: boolean, token: string): Promise<{ lines: string[]; result: BuildResult }> {
   const outputDir = join(scratch, `out-${token}`);
-  const result = await build(
-    { context: SMOKE, buildArgs: { BASE: IMAGES.busybox, TOKEN: token }, outputDir },
-    viaSyntax,
-  );
+  const result = await build({ context: SMOKE, buildArgs: { BASE: IMAGES.busybox, TOKEN: token }, outputDir }, viaSyntax);
   const lines = (await readFile(join(outputDir, "tokens.txt"), "utf8")).trimEnd().split("\n");
   return { lines, result };
 }

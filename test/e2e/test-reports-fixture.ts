@@ -67,7 +67,15 @@ export async function coverFunc(moduleDir: string, profile: string): Promise<Cov
   for (const line of stdout.trim().split("\n")) {
     const [where = "", name = "", pct = ""] = line.split(/\s+/);
     if (where === "total:") total = line.split(/\s+/).pop() ?? "";
-    else functions[`${where.split("/").pop()?.replace(/:\d+:$/, "") ?? where}:${name}`] = pct;
+    else
+      functions[
+        `${
+          where
+            .split("/")
+            .pop()
+            ?.replace(/:\d+:$/, "") ?? where
+        }:${name}`
+      ] = pct;
   }
   return { functions, total };
 }

@@ -189,7 +189,10 @@ describe.each(PATHS)("%s", (path) => {
       for (const pkg of ["./onefail", "./passing", "./twofail"]) {
         const vs = vertices.get(pkg) ?? [];
         expect(vs.length, pkg).toBeGreaterThan(0);
-        expect(vs.every((v) => v.cached && !v.done), `${pkg} passed before, so it stays cached`).toBe(true);
+        expect(
+          vs.every((v) => v.cached && !v.done),
+          `${pkg} passed before, so it stays cached`,
+        ).toBe(true);
       }
     });
 
@@ -214,7 +217,10 @@ describe.each(PATHS)("%s", (path) => {
       expect([...vertices.keys()].sort()).toEqual(PACKAGES.map((p) => p.pkg));
       // The flaky package shows its first run's failure and the retry that passed, both from the cache.
       for (const [pkg, vs] of vertices) {
-        expect(vs.filter((v) => !v.cached || v.done).map((v) => v.name), `${pkg}: the image build must reuse every test vertex`).toEqual([]);
+        expect(
+          vs.filter((v) => !v.cached || v.done).map((v) => v.name),
+          `${pkg}: the image build must reuse every test vertex`,
+        ).toEqual([]);
       }
       expect(vertices.get("./flaky")?.length, "the flaky package's failure and its retry").toBe(2);
     });

@@ -71,7 +71,9 @@ function stream(outcome: Outcome): string {
   const action = outcome.exitCode === 0 ? "pass" : "fail";
   const lines = [
     { Action: "run", Package: "example.com/calc/sum", Test: "TestAdd" },
-    ...(action === "fail" ? [{ Action: "output", Package: "example.com/calc/sum", Test: "TestAdd", Output: "    sum_test.go:5: Add(2, 2) = 5, want 4\n" }] : []),
+    ...(action === "fail"
+      ? [{ Action: "output", Package: "example.com/calc/sum", Test: "TestAdd", Output: "    sum_test.go:5: Add(2, 2) = 5, want 4\n" }]
+      : []),
     { Action: action, Package: "example.com/calc/sum", Test: "TestAdd", Elapsed: 0 },
     { Action: action, Package: "example.com/calc/sum", Elapsed: 0 },
   ];
@@ -121,7 +123,7 @@ export async function runScenario(scenario: Scenario): Promise<Run> {
       const ref = local !== undefined ? `local:${local}` : `ref-${solves.length}`;
       const record = { ref, evaluate: req.Evaluate, definition, packages, retries };
       solves.push(record);
-      if (req.Evaluate && scenario.earlyBuildFails === true) throw new BridgeFailure(2, "process \"go build ./\" did not complete successfully: exit code: 1");
+      if (req.Evaluate && scenario.earlyBuildFails === true) throw new BridgeFailure(2, 'process "go build ./" did not complete successfully: exit code: 1');
       return { result: { result: { case: "ref", value: { id: ref } } } };
     },
     ReadDir: (req) => {
@@ -130,7 +132,9 @@ export async function runScenario(scenario: Scenario): Promise<Run> {
         const names = new Set<string>();
         for (const path of Object.keys(files)) if (path.startsWith(dir)) names.add(path.slice(dir.length).split("/")[0] ?? "");
         return {
-          entries: [...names].sort().map((name) => ({ path: name, mode: Object.keys(files).some((p) => p.startsWith(`${dir}${name}/`)) ? MODE_DIR + 0o755 : 0o644 })),
+          entries: [...names]
+            .sort()
+            .map((name) => ({ path: name, mode: Object.keys(files).some((p) => p.startsWith(`${dir}${name}/`)) ? MODE_DIR + 0o755 : 0o644 })),
         };
       }
       // The outcome listing: one empty file named after each package's first outcome.
@@ -166,7 +170,14 @@ export async function runScenario(scenario: Scenario): Promise<Run> {
     ResolveImageConfig: (req) => ({
       Ref: req.Ref,
       Digest: "sha256:0000000000000000000000000000000000000000000000000000000000000000",
-      Config: encoder.encode(JSON.stringify({ architecture: "amd64", os: "linux", config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] }, rootfs: { type: "layers", diff_ids: [] } })),
+      Config: encoder.encode(
+        JSON.stringify({
+          architecture: "amd64",
+          os: "linux",
+          config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] },
+          rootfs: { type: "layers", diff_ids: [] },
+        }),
+      ),
     }),
     Warn: (req) => {
       warnings.push(new TextDecoder().decode(req.short));

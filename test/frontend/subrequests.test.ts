@@ -60,7 +60,10 @@ describe("frontend methods", () => {
 
   it("targets lists images then built-in targets, the default, descriptions and where the spec declares each", async () => {
     const meta = metadata(await answerSubrequest("frontend.targets", await input(SPEC)));
-    const list = JSON.parse(meta["result.json"] ?? "") as { Targets: { name: string; default?: boolean; base?: string; description: string; Location: { ranges: { start: { line: number } }[] } }[]; Sources: string[] };
+    const list = JSON.parse(meta["result.json"] ?? "") as {
+      Targets: { name: string; default?: boolean; base?: string; description: string; Location: { ranges: { start: { line: number } }[] } }[];
+      Sources: string[];
+    };
     expect(list.Targets.map((t) => t.name)).toEqual(["server", "client", "binaries", "test", "test-report", "vet", "lint"]);
     expect(list.Targets.filter((t) => t.default).map((t) => t.name)).toEqual(["server"]);
     expect(list.Targets[0]).toMatchObject({ base: "alpine:3.20", description: "image of server on alpine:3.20" });
@@ -71,7 +74,12 @@ describe("frontend methods", () => {
 
   it("outline gives the args with their values, the secret and ssh the private modules use, and the cache ids", async () => {
     const meta = metadata(await answerSubrequest("frontend.outline", await input(SPEC, { VERSION: "v1.2.3" })));
-    const outline = JSON.parse(meta["result.json"] ?? "") as { args: { Name: string; Value: string }[]; secrets: { Name: string }[]; ssh: { Name: string }[]; cache: { ID: string }[] };
+    const outline = JSON.parse(meta["result.json"] ?? "") as {
+      args: { Name: string; Value: string }[];
+      secrets: { Name: string }[];
+      ssh: { Name: string }[];
+      cache: { ID: string }[];
+    };
     expect(outline.args.map((a) => [a.Name, a.Value])).toEqual([["VERSION", "v1.2.3"]]);
     expect(outline.secrets.map((s) => s.Name)).toEqual(["netrc"]);
     expect(outline.ssh.map((s) => s.Name)).toEqual(["default"]);
@@ -91,9 +99,17 @@ describe("frontend methods", () => {
       }),
     ]);
     const broken = metadata(await answerSubrequest("frontend.lint", await input(`${SPEC}imgaes: {}\n`)));
-    const results = JSON.parse(broken["result.json"] ?? "") as { warnings: { ruleName: string; detail: string; location: { sourceIndex: number; ranges: { start: { line: number } }[] } }[]; sources: { filename: string }[] };
+    const results = JSON.parse(broken["result.json"] ?? "") as {
+      warnings: { ruleName: string; detail: string; location: { sourceIndex: number; ranges: { start: { line: number } }[] } }[];
+      sources: { filename: string }[];
+    };
     expect(results.warnings).toEqual([
-      { ruleName: "SpecError", description: "The spec has a mistake", detail: "unknown key 'imgaes'; did you mean 'images'?", location: { sourceIndex: 0, ranges: [{ start: { line: 10 }, end: { line: 10 } }] } },
+      {
+        ruleName: "SpecError",
+        description: "The spec has a mistake",
+        detail: "unknown key 'imgaes'; did you mean 'images'?",
+        location: { sourceIndex: 0, ranges: [{ start: { line: 10 }, end: { line: 10 } }] },
+      },
     ]);
     expect(results.sources.map((s) => s.filename)).toEqual(["Gopherfile.yaml"]);
     expect(broken["result.statuscode"]).toBe("1");
@@ -101,6 +117,8 @@ describe("frontend methods", () => {
 
   it("answers an unknown method with a plain error naming the ones it knows", async () => {
     const outcome = await answerSubrequest("frontend.dump", await input(SPEC));
-    expect(outcome).toEqual({ error: "gopherfile does not answer frontend.dump; it answers frontend.subrequests.describe, frontend.outline, frontend.targets, frontend.lint" });
+    expect(outcome).toEqual({
+      error: "gopherfile does not answer frontend.dump; it answers frontend.subrequests.describe, frontend.outline, frontend.targets, frontend.lint",
+    });
   });
 });

@@ -64,7 +64,15 @@ function fakeDaemon(cached: Readonly<Record<string, Outcome>>, runs: readonly Ou
     },
     readFile(input: { readonly ref: string; readonly path: string }): Promise<Uint8Array> {
       const o = results.get(input.ref);
-      const files: Record<string, string> = o === undefined ? {} : { [RECORD_FILES.exitCode]: `${o.exitCode}\n`, [RECORD_FILES.finishedAt]: `${o.finishedAt}\n`, [RECORD_FILES.stream]: "", [RECORD_FILES.stderr]: "" };
+      const files: Record<string, string> =
+        o === undefined
+          ? {}
+          : {
+              [RECORD_FILES.exitCode]: `${o.exitCode}\n`,
+              [RECORD_FILES.finishedAt]: `${o.finishedAt}\n`,
+              [RECORD_FILES.stream]: "",
+              [RECORD_FILES.stderr]: "",
+            };
       const profile = profiles[input.ref];
       if (input.path === COVERAGE_FILE && o !== undefined) {
         // As BuildKit says it of a file the step did not write.

@@ -21,7 +21,9 @@ describe("CapSet", () => {
   it("explains a missing cap and a disabled one differently", () => {
     expect(() => set.require("readdir")).not.toThrow();
     expect(() => set.require("statfile")).toThrow(UnsupportedCapError);
-    expect(() => set.require("statfile")).toThrow("this build needs the buildkit feature 'statfile', which the build server does not support; upgrade buildkit");
+    expect(() => set.require("statfile")).toThrow(
+      "this build needs the buildkit feature 'statfile', which the build server does not support; upgrade buildkit",
+    );
     expect(() => set.require("gateway.exec")).toThrow(
       "this build needs the buildkit feature 'gateway.exec', which the build server has disabled: disabled by the administrator",
     );

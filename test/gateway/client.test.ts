@@ -140,7 +140,9 @@ describe("GatewayClient.solve", () => {
 
 describe("GatewayClient file access", () => {
   it("reads a file range", async () => {
-    const { client, bridge } = await connect({ ReadFile: (req) => ({ Data: text(`${req.FilePath}@${String(req.Range?.Offset)}+${String(req.Range?.Length)}`) }) });
+    const { client, bridge } = await connect({
+      ReadFile: (req) => ({ Data: text(`${req.FilePath}@${String(req.Range?.Offset)}+${String(req.Range?.Length)}`) }),
+    });
     const data = await client.readFile({ ref: "ctx", path: "go.mod", range: { offset: 10, length: 20 } });
     expect(new TextDecoder().decode(data)).toBe("go.mod@10+20");
     expect(requestsOf(bridge.calls, "ReadFile")[0]?.Ref).toBe("ctx");

@@ -52,9 +52,7 @@ describe("readFrontendOptions", () => {
   it("reports a bad platform and keeps the good ones", () => {
     const { options, problems } = read({ platform: "linux/amd64,arm64" });
     expect(options.platforms).toEqual([{ os: "linux", architecture: "amd64" }]);
-    expect(problems).toEqual([
-      { option: "platform", message: 'invalid platform "arm64": write it as os/arch or os/arch/variant, e.g. linux/arm64' },
-    ]);
+    expect(problems).toEqual([{ option: "platform", message: 'invalid platform "arm64": write it as os/arch or os/arch/variant, e.g. linux/arm64' }]);
   });
 
   it("reads multi-platform from the option or the build arg, and rejects a contradiction", () => {
@@ -103,7 +101,14 @@ describe("readFrontendOptions", () => {
   });
 
   it("takes the build platform from the first worker, else from the process architecture", () => {
-    const worker: WorkerInfo = { id: "w", labels: {}, platforms: [{ os: "linux", architecture: "arm64" }, { os: "linux", architecture: "amd64" }] };
+    const worker: WorkerInfo = {
+      id: "w",
+      labels: {},
+      platforms: [
+        { os: "linux", architecture: "arm64" },
+        { os: "linux", architecture: "amd64" },
+      ],
+    };
     expect(read({}, [worker]).options.buildPlatform).toEqual({ os: "linux", architecture: "arm64" });
     expect(read({}, [], "x64").options.buildPlatform).toEqual({ os: "linux", architecture: "amd64" });
     expect(read({}, [], "arm").options.buildPlatform).toEqual({ os: "linux", architecture: "arm", variant: "v7" });

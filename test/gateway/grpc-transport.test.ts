@@ -62,9 +62,7 @@ describe("grpc transport", () => {
 
   it("surfaces grpc-status-details-bin as bytes", async () => {
     const details = Buffer.from([0x08, 0x02, 0x12, 0x03, 0x61, 0x62, 0x63]);
-    const t = await setup((_call, stream) =>
-      replyError(stream, 2, "abc", { "grpc-status-details-bin": details.toString("base64").replace(/=+$/, "") }),
-    );
+    const t = await setup((_call, stream) => replyError(stream, 2, "abc", { "grpc-status-details-bin": details.toString("base64").replace(/=+$/, "") }));
     const err = await failure(t.unary("Solve", new Uint8Array()));
     expect(err.code).toBe(GrpcCode.UNKNOWN);
     expect([...(err.details ?? [])]).toEqual([...details]);
@@ -72,10 +70,7 @@ describe("grpc transport", () => {
 
   it("reads the status of a trailers-only response", async () => {
     const t = await setup((_call, stream) => {
-      stream.respond(
-        { ":status": 200, "content-type": "application/grpc", "grpc-status": "12", "grpc-message": "unknown method Foo" },
-        { endStream: true },
-      );
+      stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "12", "grpc-message": "unknown method Foo" }, { endStream: true });
     });
     const err = await failure(t.unary("Foo", new Uint8Array()));
     expect(err.code).toBe(GrpcCode.UNIMPLEMENTED);

@@ -50,9 +50,7 @@ export function replyOk(stream: http2.ServerHttp2Stream, body: Uint8Array): void
 /** Answers with headers, no message, then an error status in trailers. */
 export function replyError(stream: http2.ServerHttp2Stream, code: number, message: string, extra: http2.OutgoingHttpHeaders = {}): void {
   stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-  stream.on("wantTrailers", () =>
-    stream.sendTrailers({ "grpc-status": String(code), "grpc-message": encodeGrpcMessage(message), ...extra }),
-  );
+  stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": String(code), "grpc-message": encodeGrpcMessage(message), ...extra }));
   stream.end();
 }
 

@@ -46,7 +46,11 @@ describe("parseWorkers", () => {
       {
         id: "abc",
         labels: { "org.mobyproject.buildkit.worker.executor": "oci" },
-        platforms: [{ architecture: "amd64", os: "linux" }, { architecture: "arm64", os: "linux", variant: "v8" }, { architecture: "386", os: "linux" }],
+        platforms: [
+          { architecture: "amd64", os: "linux" },
+          { architecture: "arm64", os: "linux", variant: "v8" },
+          { architecture: "386", os: "linux" },
+        ],
         gcPolicy: [],
         buildkitVersion: { version: "v0.32.2" },
       },

@@ -21,9 +21,7 @@ function roundTrip(result: Result): Result {
 describe("buildResult", () => {
   it("encodes one ref with its image config and a one-entry platform list", () => {
     const config = bytes('{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/server"]}}');
-    const result = roundTrip(
-      buildResult({ kind: "single", ref: ref("r1"), platform: { os: "linux", architecture: "amd64" }, imageConfig: config }, current),
-    );
+    const result = roundTrip(buildResult({ kind: "single", ref: ref("r1"), platform: { os: "linux", architecture: "amd64" }, imageConfig: config }, current));
     expect(result.result.case).toBe("ref");
     expect(result.result.case === "ref" && result.result.value.id).toBe("r1");
     expect(str(result.metadata["containerimage.config"])).toBe(str(config));
@@ -83,9 +81,18 @@ describe("buildResult", () => {
 
   it("throws on duplicate platform ids and clashing metadata keys", () => {
     const p = { os: "linux", architecture: "amd64" };
-    expect(() => buildResult({ kind: "platforms", platforms: [{ platform: p, ref: ref("a") }, { platform: p, ref: ref("b") }] }, current)).toThrow(
-      /linux\/amd64 appears twice/,
-    );
+    expect(() =>
+      buildResult(
+        {
+          kind: "platforms",
+          platforms: [
+            { platform: p, ref: ref("a") },
+            { platform: p, ref: ref("b") },
+          ],
+        },
+        current,
+      ),
+    ).toThrow(/linux\/amd64 appears twice/);
     expect(() => buildResult({ kind: "single", ref: ref("a"), imageConfig: bytes("{}"), metadata: { "containerimage.config": bytes("{}") } }, current)).toThrow(
       /set twice/,
     );
@@ -124,7 +131,9 @@ describe("errorStatus with sources", () => {
     const { SourceSchema } = await import("../../src/proto/errdefs/errdefs_pb.js");
     const { errorStatus } = await import("../../src/gateway/result.js");
     const data = new TextEncoder().encode("version: 1\nimgaes: {}\n");
-    const status = errorStatus("Gopherfile.yaml:2:1: unknown key 'imgaes'", undefined, [{ filename: "Gopherfile.yaml", data, language: "YAML", lines: [{ start: 2, end: 2 }] }]);
+    const status = errorStatus("Gopherfile.yaml:2:1: unknown key 'imgaes'", undefined, [
+      { filename: "Gopherfile.yaml", data, language: "YAML", lines: [{ start: 2, end: 2 }] },
+    ]);
     expect(status.details.map((d) => d.typeUrl)).toEqual(["type.googleapis.com/errdefs.Source"]);
     const source = anyUnpack(status.details[0]!, SourceSchema);
     expect(source?.info?.filename).toBe("Gopherfile.yaml");

@@ -79,14 +79,17 @@ describe("runFrontend", () => {
 
   it("passes a daemon error thrown from the handler through unchanged", async () => {
     const message = 'process "/bin/sh -c go test ./pkg/a" did not complete successfully: exit code: 1';
-    const result = await run(async ({ client }) => {
-      await client.solve({});
-      return { error: "unreachable" };
-    }, {
-      Solve: () => {
-        throw new BridgeFailure(2, message);
+    const result = await run(
+      async ({ client }) => {
+        await client.solve({});
+        return { error: "unreachable" };
       },
-    });
+      {
+        Solve: () => {
+          throw new BridgeFailure(2, message);
+        },
+      },
+    );
     expect(requestsOf(result.bridge.calls, "Return")[0]?.error?.message).toBe(message);
   });
 

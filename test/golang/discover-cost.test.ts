@@ -24,8 +24,21 @@ describe("discovery cost", () => {
     expect(r.ok).toBe(true);
     expect([...countBy(reader.dirCalls).values()].every((n) => n === 1)).toBe(true);
     expect([...reader.dirCalls].sort()).toEqual([
-      "", "assets", "cgo", "cmd", "cmd/client", "cmd/server", "docs", "gen", "internal", "internal/util",
-      "nested", "pkg", "pkg/onlytests", "pkg/winonly", "tools",
+      "",
+      "assets",
+      "cgo",
+      "cmd",
+      "cmd/client",
+      "cmd/server",
+      "docs",
+      "gen",
+      "internal",
+      "internal/util",
+      "nested",
+      "pkg",
+      "pkg/onlytests",
+      "pkg/winonly",
+      "tools",
     ]);
   });
 
@@ -40,7 +53,10 @@ describe("discovery cost", () => {
     // Test files are never read when a package has a buildable non-test file.
     expect(headers.filter((c) => c.path.endsWith("_test.go")).map((c) => c.path)).toEqual(["pkg/onlytests/a_test.go"]);
     // Only the over-long doc.go and the generator directory need a second read.
-    const twice = [...countBy(headers.map((c) => dirOf(c.path)))].filter(([, n]) => n === 2).map(([d]) => d).sort();
+    const twice = [...countBy(headers.map((c) => dirOf(c.path)))]
+      .filter(([, n]) => n === 2)
+      .map(([d]) => d)
+      .sort();
     expect(twice).toEqual(["docs", "gen"]);
   });
 

@@ -36,20 +36,47 @@ describe("discoverModule", () => {
     const f = await facts(fsReader(MODULE));
     expect(f.packages).toEqual([
       { dir: ".", importPath: "example.com/app", name: "main", isMain: true, hasTests: true, testFiles: ["main_test.go"], binary: "app", imports: [] },
-      { dir: "./cmd/client", importPath: "example.com/app/cmd/client", name: "main", isMain: true, hasTests: false, testFiles: [], binary: "client", imports: [] },
       {
-        dir: "./cmd/server", importPath: "example.com/app/cmd/server", name: "main", isMain: true, hasTests: true,
-        testFiles: ["server_test.go"], binary: "server", imports: [],
+        dir: "./cmd/client",
+        importPath: "example.com/app/cmd/client",
+        name: "main",
+        isMain: true,
+        hasTests: false,
+        testFiles: [],
+        binary: "client",
+        imports: [],
+      },
+      {
+        dir: "./cmd/server",
+        importPath: "example.com/app/cmd/server",
+        name: "main",
+        isMain: true,
+        hasTests: true,
+        testFiles: ["server_test.go"],
+        binary: "server",
+        imports: [],
       },
       { dir: "./docs", importPath: "example.com/app/docs", name: "docs", isMain: false, hasTests: false, testFiles: [], binary: undefined, imports: [] },
       { dir: "./gen", importPath: "example.com/app/gen", name: "gen", isMain: false, hasTests: false, testFiles: [], binary: undefined, imports: [] },
       {
-        dir: "./internal/util", importPath: "example.com/app/internal/util", name: "util", isMain: false, hasTests: true,
-        testFiles: ["ext_test.go", "util_test.go"], binary: undefined, imports: ["fmt", "net/http", "os", "strings"],
+        dir: "./internal/util",
+        importPath: "example.com/app/internal/util",
+        name: "util",
+        isMain: false,
+        hasTests: true,
+        testFiles: ["ext_test.go", "util_test.go"],
+        binary: undefined,
+        imports: ["fmt", "net/http", "os", "strings"],
       },
       {
-        dir: "./pkg/onlytests", importPath: "example.com/app/pkg/onlytests", name: "onlytests", isMain: false, hasTests: true,
-        testFiles: ["a_test.go"], binary: undefined, imports: [],
+        dir: "./pkg/onlytests",
+        importPath: "example.com/app/pkg/onlytests",
+        name: "onlytests",
+        isMain: false,
+        hasTests: true,
+        testFiles: ["a_test.go"],
+        binary: undefined,
+        imports: [],
       },
     ]);
   });
@@ -104,7 +131,16 @@ describe("discoverModule", () => {
     };
     const f = await facts(new MemoryContextReader(tree));
     expect(f.docs).toEqual({
-      unread: ["README.md", "cmd/help/text/other.md", "cmd/help/text/usage.md", "docs/guide.md", "lib/NOTES.md", "web/README.md", "web/static/_draft.md", "web/static/index.md"],
+      unread: [
+        "README.md",
+        "cmd/help/text/other.md",
+        "cmd/help/text/usage.md",
+        "docs/guide.md",
+        "lib/NOTES.md",
+        "web/README.md",
+        "web/static/_draft.md",
+        "web/static/index.md",
+      ],
       embedded: ["cmd/help/text/usage.md", "web/static/index.md"],
     });
   });
@@ -199,7 +235,7 @@ describe("discoverModule", () => {
   });
 
   it("does not follow symlinked directories", async () => {
-    const reader = fsReader({ "go.mod": "module m\n", "real/r.go": "package real\n", "alias": { symlink: "real" } });
+    const reader = fsReader({ "go.mod": "module m\n", "real/r.go": "package real\n", alias: { symlink: "real" } });
     expect((await facts(reader)).packages.map((p) => p.dir)).toEqual(["./real"]);
   });
 });

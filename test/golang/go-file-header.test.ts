@@ -66,7 +66,9 @@ describe("scanGoFileHeader", () => {
     } satisfies HeaderScan);
     const noName = scanGoFileHeader("package\n", true);
     expect(noName.kind === "error" && noName.problem).toEqual({
-      line: 2, col: 1, message: "expected package name, found end of file; write 'package name'",
+      line: 2,
+      col: 1,
+      message: "expected package name, found end of file; write 'package name'",
     });
   });
 
@@ -79,7 +81,10 @@ describe("scanGoFileHeader", () => {
   it("reports malformed //go:build lines at the expression", () => {
     const s = scanGoFileHeader("//go:build linux &&\n\npackage x\n", true);
     expect(s.kind === "error" && s.problem).toEqual({
-      line: 1, col: 20, message: "invalid //go:build line: unexpected end of expression; fix the expression", inConstraint: true,
+      line: 1,
+      col: 20,
+      message: "invalid //go:build line: unexpected end of expression; fix the expression",
+      inConstraint: true,
     });
     const twice = scanGoFileHeader("//go:build linux\n//go:build amd64\n\npackage x\n", true);
     expect(twice.kind === "error" && twice.problem.message).toBe("multiple //go:build lines; merge them into one");

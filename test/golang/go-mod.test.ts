@@ -37,15 +37,7 @@ describe("parseGoMod", () => {
   });
 
   it("accepts comments everywhere and a quoted module path", () => {
-    const mod = parse(
-      [
-        "// The app.",
-        'module "example.com/my-app" // quoted, as go allows',
-        "",
-        "go 1.21 // minimum",
-        "// trailing comment",
-      ].join("\n"),
-    );
+    const mod = parse(["// The app.", 'module "example.com/my-app" // quoted, as go allows', "", "go 1.21 // minimum", "// trailing comment"].join("\n"));
     expect(mod.module.path).toBe("example.com/my-app");
     expect(mod.go?.version).toBe("1.21");
     expect(mod.toolchain).toBeUndefined();
@@ -80,8 +72,13 @@ replace example.com/lib => ./third_party/lib
     expect(mod.replace).toEqual([
       { oldPath: "github.com/a/b", oldVersion: "", newPath: "../b", newVersion: "", local: true, line: 15, col: 2 },
       {
-        oldPath: "github.com/c/d", oldVersion: "v0.0.0-20240101000000-abcdef123456",
-        newPath: "github.com/fork/d", newVersion: "v0.1.0", local: false, line: 16, col: 2,
+        oldPath: "github.com/c/d",
+        oldVersion: "v0.0.0-20240101000000-abcdef123456",
+        newPath: "github.com/fork/d",
+        newVersion: "v0.1.0",
+        local: false,
+        line: 16,
+        col: 2,
       },
       { oldPath: "example.com/lib", oldVersion: "", newPath: "./third_party/lib", newVersion: "", local: true, line: 18, col: 1 },
     ]);

@@ -55,7 +55,12 @@ function theirs(listed: readonly Listed[]): Record<string, unknown> {
   return Object.fromEntries(
     listed.map((p) => [
       p.ImportPath,
-      { imports: sorted(p.Imports), testImports: sorted(p.TestImports, p.XTestImports), embeds: sorted(p.EmbedPatterns), testEmbeds: sorted(p.TestEmbedPatterns, p.XTestEmbedPatterns) },
+      {
+        imports: sorted(p.Imports),
+        testImports: sorted(p.TestImports, p.XTestImports),
+        embeds: sorted(p.EmbedPatterns),
+        testEmbeds: sorted(p.TestEmbedPatterns, p.XTestEmbedPatterns),
+      },
     ]),
   );
 }

@@ -73,7 +73,7 @@ export const corpus: readonly CorpusEntry[] = [
       marshal(
         golang().run({
           args: ["go", "version"],
-          env: { PATH: "/usr/local/go/bin:/usr/bin:/bin", GOFLAGS: "-mod=mod", "10": "ten", "9": "nine", "é": "e-acute", Z: "" },
+          env: { PATH: "/usr/local/go/bin:/usr/bin:/bin", GOFLAGS: "-mod=mod", "10": "ten", "9": "nine", é: "e-acute", Z: "" },
           cwd: "src/app",
           user: "1000:1000",
           hostname: "builder",
@@ -85,9 +85,14 @@ export const corpus: readonly CorpusEntry[] = [
   {
     name: "exec-network-security",
     build: () =>
-      marshal(golang().run({ args: ["true"], network: "host", security: "insecure" }).run({ args: ["ls"], network: "none" }), {
-        platform: arm64,
-      }),
+      marshal(
+        golang()
+          .run({ args: ["true"], network: "host", security: "insecure" })
+          .run({ args: ["ls"], network: "none" }),
+        {
+          platform: arm64,
+        },
+      ),
   },
   {
     name: "exec-exit-codes-hosts",
@@ -188,17 +193,15 @@ export const corpus: readonly CorpusEntry[] = [
       marshal(
         golang().run({
           args: ["git", "clone", "git@github.com:acme/private.git"],
-          mounts: [
-            { type: "ssh" },
-            { type: "ssh", id: "deploy", target: "/run/ssh/deploy.sock", uid: 1000, gid: 1000, mode: 0o660, optional: true },
-          ],
+          mounts: [{ type: "ssh" }, { type: "ssh", id: "deploy", target: "/run/ssh/deploy.sock", uid: 1000, gid: 1000, mode: 0o660, optional: true }],
         }),
         { platform: amd64 },
       ),
   },
   {
     name: "exec-on-scratch",
-    build: () => marshal(scratch().run({ args: ["/bin/static"], mounts: [{ type: "bind", target: "/bin", source: ctx(), readonly: true }] }), { platform: amd64 }),
+    build: () =>
+      marshal(scratch().run({ args: ["/bin/static"], mounts: [{ type: "bind", target: "/bin", source: ctx(), readonly: true }] }), { platform: amd64 }),
   },
   {
     name: "exec-readonly-root",
@@ -231,7 +234,10 @@ export const corpus: readonly CorpusEntry[] = [
       marshal(
         image("alpine:3.20").file(
           mkdir("/out/bin", 0o755, { makeParents: true, owner: { user: 0, group: 0 } })
-            .mkfile("out/etc/passwd", 0o100644, "nobody:x:65534:65534::/:/sbin/nologin\n", { owner: { user: "nobody", group: "nogroup" }, createdTime: new Date(0) })
+            .mkfile("out/etc/passwd", 0o100644, "nobody:x:65534:65534::/:/sbin/nologin\n", {
+              owner: { user: "nobody", group: "nogroup" },
+              createdTime: new Date(0),
+            })
             .mkdir("/out/x/../y/", 0o700, { createdTime: 1_700_000_000_123_456_789n })
             .rm("/out/tmp/*", { allowNotFound: true, allowWildcard: true })
             .mkfile("/empty", 0o600, new Uint8Array()),
@@ -246,10 +252,16 @@ export const corpus: readonly CorpusEntry[] = [
       // Layers from several ops and a second output of one exec, the same layer twice (kept once), scratch (dropped).
       const a = scratch().file(copy(ctx(), "/a/a.go", "/a/a.go", { createDestPath: true }), { name: "[source ./a]" });
       const b = scratch().file(copy(ctx(), "/b/b.go", "/b/b.go", { createDestPath: true }), { name: "[source ./b]" });
-      const out = image("alpine:3.20").run({ args: ["touch", "/out/x"], mounts: [{ type: "bind", target: "/out", source: scratch() }] }).output("/out");
+      const out = image("alpine:3.20")
+        .run({ args: ["touch", "/out/x"], mounts: [{ type: "bind", target: "/out", source: scratch() }] })
+        .output("/out");
       const joined = merge([a, scratch(), b, a, out], { name: "[test ./a] sources", description: { k: "v" } });
       return marshal(
-        golang().run({ args: ["go", "test", "./a"], mounts: [{ type: "bind", target: "/src", source: joined, noOutput: true, contentCache: "off" }], name: "[test ./a] go test" }),
+        golang().run({
+          args: ["go", "test", "./a"],
+          mounts: [{ type: "bind", target: "/src", source: joined, noOutput: true, contentCache: "off" }],
+          name: "[test ./a] go test",
+        }),
         { platform: amd64 },
       );
     },
@@ -282,7 +294,15 @@ export const corpus: readonly CorpusEntry[] = [
   },
   {
     name: "file-symlink",
-    build: () => marshal(scratch().file(mkdir("/bin", 0o755).symlink("/bin/app", "/app", { owner: { user: "app", group: 10 } }).rm("/tmp")), { platform: arm64 }),
+    build: () =>
+      marshal(
+        scratch().file(
+          mkdir("/bin", 0o755)
+            .symlink("/bin/app", "/app", { owner: { user: "app", group: 10 } })
+            .rm("/tmp"),
+        ),
+        { platform: arm64 },
+      ),
   },
   {
     name: "file-starters",
@@ -296,7 +316,11 @@ export const corpus: readonly CorpusEntry[] = [
   {
     name: "diamond-metadata-merge",
     build: () => {
-      const a = image("golang:1.23", { name: "golang", description: { "9": "nine", "10": "ten", b: "bee", "𝔊": "fraktur", "\uFFFD": "replacement", "": "empty" }, caps: ["z.custom", "10", "9"] });
+      const a = image("golang:1.23", {
+        name: "golang",
+        description: { "9": "nine", "10": "ten", b: "bee", 𝔊: "fraktur", "\uFFFD": "replacement", "": "empty" },
+        caps: ["z.custom", "10", "9"],
+      });
       const b = image("golang:1.23", { ignoreCache: true, progressGroup: { id: "pg1", name: "toolchain", weak: true } });
       const left = a.run({ args: ["echo", "left"] });
       const right = b.run({ args: ["echo", "right"] });
@@ -311,7 +335,11 @@ export const corpus: readonly CorpusEntry[] = [
       const same = sourceMap("Gopherfile.yaml", "version: 1\nbinaries:\n  server: ./cmd/server\n", "yaml");
       const other = sourceMap("go.mod", new TextEncoder().encode("module example.com/x\n\ngo 1.23\n"));
       const loc1 = sourceLocation(spec, { start: { line: 3, character: 2 }, end: { line: 3, character: 24 } });
-      const loc2 = sourceLocation(same, { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } }, { start: { line: 2, character: 0 }, end: { line: 2, character: 9 } });
+      const loc2 = sourceLocation(
+        same,
+        { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } },
+        { start: { line: 2, character: 0 }, end: { line: 2, character: 9 } },
+      );
       const loc3 = sourceLocation(other, { start: { line: 3, character: 0 }, end: { line: 3, character: 7 } });
       const st = image("golang:1.23", { location: loc3 })
         .run({ args: ["go", "build"], location: [loc1, loc2], name: "[build server linux/amd64]" })
@@ -325,12 +353,11 @@ export const corpus: readonly CorpusEntry[] = [
     build: () => {
       const win: Platform = { os: "windows", architecture: "amd64", osVersion: "10.0.20348.1", osFeatures: ["win32k"] };
       const onArm = image("golang:1.23", { platform: armv7 }).run({ args: ["uname", "-m"] });
-      const crossed = image("golang:1.23").withPlatform(arm64).run({ args: ["go", "env"], platform: amd64 });
+      const crossed = image("golang:1.23")
+        .withPlatform(arm64)
+        .run({ args: ["go", "env"], platform: amd64 });
       const w = image("mcr.microsoft.com/windows/nanoserver:ltsc2022", { platform: win });
-      return marshal(
-        scratch().file(copy(onArm, "/a", "/a").copy(crossed, "/b", "/b").copy(w, "/c", "/c")),
-        { platform: amd64 },
-      );
+      return marshal(scratch().file(copy(onArm, "/a", "/a").copy(crossed, "/b", "/b").copy(w, "/c", "/c")), { platform: amd64 });
     },
   },
   {
@@ -339,7 +366,7 @@ export const corpus: readonly CorpusEntry[] = [
       marshal(
         image("golang:1.23").run({
           args: ["echo", "héllo wörld ✓", "𝔊𝔬", ""],
-          env: { "Ω": "omega", "𝔊": "fraktur", "\uFFFD": "replacement", A: "a" },
+          env: { Ω: "omega", 𝔊: "fraktur", "\uFFFD": "replacement", A: "a" },
           mounts: [{ type: "tmpfs", target: "/t", size: 2 ** 53 - 1 }],
           name: "名前",
         }),

@@ -28,7 +28,8 @@ describe("encodeCanonical", () => {
 
   it("sorts string map keys by their UTF-8 bytes, not by JS object order", () => {
     const src = create(SourceOpSchema, { attrs: { b: "1", a: "2", "10": "x", "9": "y" } });
-    const entry = (k: string, v: string): string => `12${(4 + k.length + v.length).toString(16).padStart(2, "0")}0a0${k.length}${ascii(k)}120${v.length}${ascii(v)}`;
+    const entry = (k: string, v: string): string =>
+      `12${(4 + k.length + v.length).toString(16).padStart(2, "0")}0a0${k.length}${ascii(k)}120${v.length}${ascii(v)}`;
     expect(hex(encodeCanonical(SourceOpSchema, src))).toBe(entry("10", "x") + entry("9", "y") + entry("a", "2") + entry("b", "1"));
   });
 

@@ -64,9 +64,14 @@ const graphs: Record<string, () => unknown> = {
     definitionToJSON(
       marshal(
         scratch().file(
-          mkfile("/etc/passwd", 0o644, "nobody:x:65534:65534::/:/sbin/nologin\n", { owner: { user: 0, group: 0 } }).copy(image("alpine:3.20"), "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/", {
-            createDestPath: true,
-          }),
+          mkfile("/etc/passwd", 0o644, "nobody:x:65534:65534::/:/sbin/nologin\n", { owner: { user: 0, group: 0 } }).copy(
+            image("alpine:3.20"),
+            "/etc/ssl/certs/ca-certificates.crt",
+            "/etc/ssl/certs/",
+            {
+              createDestPath: true,
+            },
+          ),
         ),
         { platform: amd64 },
       ),

@@ -109,7 +109,9 @@ describe("marshal", () => {
   });
 
   it("chains file actions through relative indexes after the real inputs", () => {
-    const d = decodeDefinition(marshal(scratch().file(copy(local("ctx"), "a", "/a").mkdir("/d", 0o755).copy(image("alpine"), "/etc", "/e/")), { platform: amd64 }));
+    const d = decodeDefinition(
+      marshal(scratch().file(copy(local("ctx"), "a", "/a").mkdir("/d", 0o755).copy(image("alpine"), "/etc", "/e/")), { platform: amd64 }),
+    );
     const op = opOf(d, d.result?.digest);
     if (op.op.case !== "file") throw new Error("expected file op");
     const actions = op.op.value.actions.map((a) => [Number(a.input), Number(a.secondaryInput), Number(a.output), a.action.case]);
@@ -182,7 +184,10 @@ describe("marshal", () => {
   });
 
   it("puts the platform on images and execs but not on local sources or file ops", () => {
-    const st = image("alpine").run({ args: ["x"], mounts: [{ type: "bind", target: "/c", source: local("ctx"), readonly: true }] }).root().file(mkdir("/a", 0o755));
+    const st = image("alpine")
+      .run({ args: ["x"], mounts: [{ type: "bind", target: "/c", source: local("ctx"), readonly: true }] })
+      .root()
+      .file(mkdir("/a", 0o755));
     const d = decodeDefinition(marshal(st, { platform: { os: "linux", architecture: "arm64" } }));
     const byKind = d.order.slice(0, -1).map((g) => {
       const op = opOf(d, g);
@@ -287,7 +292,16 @@ describe("builder errors (programmer errors throw)", () => {
     const inner = local("context").file(mkdir("/a", 0o755), { name: "inner" });
     const base = inner.out!;
     // A vertex that counts its builds and otherwise builds what its wrapped file op builds.
-    const counting = new State({ vertex: { inputs: () => base.vertex.inputs(), build: (ctx) => (builds++, base.vertex.build(ctx)) }, index: 0 });
+    const counting = new State({
+      vertex: {
+        inputs: () => base.vertex.inputs(),
+        build: (ctx) => {
+          builds++;
+          return base.vertex.build(ctx);
+        },
+      },
+      index: 0,
+    });
     const a = counting.file(mkdir("/b", 0o755), { name: "a" });
     const b = counting.file(mkdir("/c", 0o755), { name: "b" });
     const first = marshalToBinary(a, { platform: amd64 });

@@ -32,7 +32,12 @@ class Recorder implements ContextReader, ImageResolver {
 
   resolve(ref: string): Promise<ImageConfig | undefined> {
     this.log.push(`resolve ${ref}`);
-    const config: ImageConfig = { architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] } };
+    const config: ImageConfig = {
+      architecture: "amd64",
+      os: "linux",
+      rootfs: { type: "layers", diff_ids: [] },
+      config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] },
+    };
     return Promise.resolve(config);
   }
 }

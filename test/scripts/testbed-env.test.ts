@@ -61,9 +61,7 @@ describe("test bed names", () => {
   });
 
   it("gives shells the same client environment as the e2e helpers", () => {
-    const fromShell = Object.fromEntries(
-      (shell["GOPHERFILE_CLIENT_ENV"] ?? "").split(" ").map((pair) => pair.split("=", 2) as [string, string]),
-    );
+    const fromShell = Object.fromEntries((shell["GOPHERFILE_CLIENT_ENV"] ?? "").split(" ").map((pair) => pair.split("=", 2) as [string, string]));
     const fromTs = testbed.clientEnv();
     expect(Object.keys(fromShell).sort()).toEqual(["BUILDKIT_HOST", "BUILDX_BUILDER", "DOCKER_BUILDKIT", "DOCKER_CONFIG", "DOCKER_HOST"]);
     for (const [key, value] of Object.entries(fromShell)) expect(fromTs[key]).toBe(value);
@@ -71,11 +69,15 @@ describe("test bed names", () => {
 
   it("pins the versions the tools modules require", () => {
     // A bump must change env.sh, testbed.ts and the go.mod of the tools module together.
-    const buildkitMod = execFileSync("grep", ["-E", "^require github.com/moby/buildkit ", join(ENV_SH, "..", "tools", "buildkit", "go.mod")], { encoding: "utf8" });
+    const buildkitMod = execFileSync("grep", ["-E", "^require github.com/moby/buildkit ", join(ENV_SH, "..", "tools", "buildkit", "go.mod")], {
+      encoding: "utf8",
+    });
     const buildxMod = execFileSync("grep", ["-E", "^require github.com/docker/buildx ", join(ENV_SH, "..", "tools", "buildx", "go.mod")], { encoding: "utf8" });
     expect(buildkitMod.trim()).toBe(`require github.com/moby/buildkit ${testbed.BUILDKIT_VERSION}`);
     expect(buildxMod.trim()).toBe(`require github.com/docker/buildx ${testbed.BUILDX_VERSION}`);
-    const syftMod = execFileSync("grep", ["-E", "^require github.com/anchore/syft ", join(ENV_SH, "..", "tools", "sbom-scanner", "go.mod")], { encoding: "utf8" });
+    const syftMod = execFileSync("grep", ["-E", "^require github.com/anchore/syft ", join(ENV_SH, "..", "tools", "sbom-scanner", "go.mod")], {
+      encoding: "utf8",
+    });
     expect(syftMod.trim()).toBe(`require github.com/anchore/syft ${testbed.SYFT_VERSION}`);
   });
 });

@@ -85,7 +85,7 @@ describe("resolveArgs", () => {
 
 describe("interpolate: -ldflags keep each value one field", () => {
   const ldflags = (template: string, value: string) => interpolate({ go: { ldflags: template } }, new Map([["V", value]]));
-  const go = (r: ReturnType<typeof interpolate>) => ((r.value as { go: { ldflags: string } }).go.ldflags);
+  const go = (r: ReturnType<typeof interpolate>) => (r.value as { go: { ldflags: string } }).go.ldflags;
 
   it("quotes a value that holds spaces, so a build arg cannot add a second -X or a linker flag", () => {
     const r = ldflags("-s -w -X main.version=${V}", "1.0 -X main.admin=true");

@@ -21,7 +21,10 @@ describe("spec limits", () => {
 
   it("refuses nesting deeper than the limit, however deep", () => {
     // At the first list too deep (the 65th, after "x-deep: "), or at the start when the parser itself gives up.
-    for (const [depth, col] of [[SPEC_LIMITS.depth + 5, 8 + 65], [3_000, 1]] as const) {
+    for (const [depth, col] of [
+      [SPEC_LIMITS.depth + 5, 8 + 65],
+      [3_000, 1],
+    ] as const) {
       expect(errors(`x-deep: ${"[".repeat(depth)}${"]".repeat(depth)}\n`)).toEqual([
         `Gopherfile.yaml:1:${col}: the spec nests deeper than 64 levels, the limit; a Gopherfile needs a handful`,
       ]);

@@ -242,9 +242,20 @@ binaries:
   });
 
   it("normalises the module directory and keeps test settings", () => {
-    const spec = parse("module: ./backend/\ntests: { packages: [./pkg/a, ./pkg/b], timeout: 1m30s, race: true, coverage: true, gate: false, network: default }\n").spec;
+    const spec = parse(
+      "module: ./backend/\ntests: { packages: [./pkg/a, ./pkg/b], timeout: 1m30s, race: true, coverage: true, gate: false, network: default }\n",
+    ).spec;
     expect(spec.module).toBe("backend");
-    expect(spec.tests).toEqual({ packages: ["./pkg/a", "./pkg/b"], flags: [], gate: false, timeout: "1m30s", race: true, coverage: true, network: "default", inputs: [] });
+    expect(spec.tests).toEqual({
+      packages: ["./pkg/a", "./pkg/b"],
+      flags: [],
+      gate: false,
+      timeout: "1m30s",
+      race: true,
+      coverage: true,
+      network: "default",
+      inputs: [],
+    });
   });
 
   it("accepts aliases, << merge keys and x- extension keys", () => {

@@ -69,8 +69,8 @@ describe("schema/gopherfile.schema.json", () => {
 
   it("explains every pattern and every alternative in words", () => {
     const bare = [...nodes(root)].filter(
-      ([, n]) => (n["pattern"] !== undefined && n["patternErrorMessage"] === undefined && !inAnyOf(n)) ||
-        (n["anyOf"] !== undefined && n["errorMessage"] === undefined),
+      ([, n]) =>
+        (n["pattern"] !== undefined && n["patternErrorMessage"] === undefined && !inAnyOf(n)) || (n["anyOf"] !== undefined && n["errorMessage"] === undefined),
     );
     expect(bare.map(([p]) => p)).toEqual([]);
   });
@@ -117,7 +117,10 @@ describe("the spec reference (docs/spec-reference.md) and the README's examples"
 
   it("shows only examples that are valid specs", () => {
     const blocks = [...docs.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```/gm)].map((m) =>
-      m[2]!.split("\n").map((line) => line.slice(m[1]!.length)).join("\n"),
+      m[2]!
+        .split("\n")
+        .map((line) => line.slice(m[1]!.length))
+        .join("\n"),
     );
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     for (const block of blocks) {

@@ -23,7 +23,12 @@ export interface BuiltBinary {
  * flags that differ from the tests' would make GOCACHE compile every dependency twice.
  */
 export function buildBinary(
-  tc: Toolchain, binary: Binary, platform: Platform, locations: SpecLocations, binaryPath: readonly (string | number)[], waits: readonly Mount[] = [],
+  tc: Toolchain,
+  binary: Binary,
+  platform: Platform,
+  locations: SpecLocations,
+  binaryPath: readonly (string | number)[],
+  waits: readonly Mount[] = [],
 ): BuiltBinary {
   const args = ["go", "build"];
   if (binary.tags.length > 0) args.push(`-tags=${binary.tags.join(",")}`);

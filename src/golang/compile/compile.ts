@@ -1,6 +1,17 @@
 // The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
 import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
-import { binaryFromGo, BUILTIN_TARGETS, sortSpecErrors, suggest, targetNames, unknownTargetMessage, type Binary, type Image, type SpecError, type SpecPath } from "../../spec/index.js";
+import {
+  binaryFromGo,
+  BUILTIN_TARGETS,
+  sortSpecErrors,
+  suggest,
+  targetNames,
+  unknownTargetMessage,
+  type Binary,
+  type Image,
+  type SpecError,
+  type SpecPath,
+} from "../../spec/index.js";
 import { chosenGoImage, goImageFor } from "../go-mod.js";
 import { buildBinary, buildKey, prepareBuilds, type BuiltBinary } from "./build.js";
 import { lint, vet } from "./checks.js";
@@ -47,7 +58,9 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const choice = { override: request.goImageOverride, image: spec.go.image, version: spec.go.version };
   const goImageRef = goImageFor(choice, request.facts.goVersion);
   if (errors.length > 0) return { ok: false, errors: sortSpecErrors(errors) };
-  const warnings: string[] = [...request.spec.ignoredBuildArgs.map((a) => `build arg ${a} is not declared under args: in ${request.specFile}; it has no effect`)];
+  const warnings: string[] = [
+    ...request.spec.ignoredBuildArgs.map((a) => `build arg ${a} is not declared under args: in ${request.specFile}; it has no effect`),
+  ];
   const notes: string[] = [];
   // The spec key each warning and note is about: BuildKit's Warn points at its line (CompiledTarget.warningPaths).
   const warningPaths = new Map<string, SpecPath>(warnings.map((w) => [w, ["args"]]));
@@ -61,7 +74,10 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   if (chosenGoImage(choice) === undefined && request.facts.goVersion === undefined) {
     // Named as the spec's module: facts.moduleDir is a tree path when named contexts moved the context.
     const goMod = spec.module === "." ? "go.mod" : `${spec.module}/go.mod`;
-    say(warnings, `${goMod} has no go line: building with ${goImageRef}, as go uses the toolchain it has; set go.version in the spec to pin one`, ["go", "version"]);
+    say(warnings, `${goMod} has no go line: building with ${goImageRef}, as go uses the toolchain it has; set go.version in the spec to pin one`, [
+      "go",
+      "version",
+    ]);
   }
 
   const imageCheck = parseImageRef(goImageRef);
@@ -91,7 +107,18 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   const testInfo = { plan: tests, gated: false, location: testsLocation(request) };
   const single = (kind: CompiledTarget["kind"], state: State, gatedOnTests = false): CompileOutcome => ({
     ok: true,
-    value: { target, kind, results: [{ platform: request.buildPlatform, state }], multiPlatform: false, warnings, warningPaths, tests: { ...testInfo, gated: gatedOnTests }, independent: [], available, notes },
+    value: {
+      target,
+      kind,
+      results: [{ platform: request.buildPlatform, state }],
+      multiPlatform: false,
+      warnings,
+      warningPaths,
+      tests: { ...testInfo, gated: gatedOnTests },
+      independent: [],
+      available,
+      notes,
+    },
   });
 
   switch (target) {
@@ -104,12 +131,18 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     case "lint": {
       const checks = lint(tc, spec.lint, locations);
       if (checks !== undefined) return single("lint", checks);
-      return { ok: false, errors: [parsed.errorAt(["lint"], "the lint target has nothing to run; set lint.vet: true or lint.golangci, or build --target vet")] };
+      return {
+        ok: false,
+        errors: [parsed.errorAt(["lint"], "the lint target has nothing to run; set lint.vet: true or lint.golangci, or build --target vet")],
+      };
     }
   }
 
   if (binaries.length === 0) {
-    return { ok: false, errors: [parsed.errorAt(["binaries"], "the module has no main package to build; declare binaries: in the spec, or build --target test")] };
+    return {
+      ok: false,
+      errors: [parsed.errorAt(["binaries"], "the module has no main package to build; declare binaries: in the spec, or build --target test")],
+    };
   }
   const image = images.find((i) => i.name === target);
   const byName = new Map(binaries.map((b) => [b.binary.name, b]));
@@ -140,11 +173,27 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
       // SOURCE_DATE_EPOCH stamps the files, so a local export is the same on every builder (BuildKit v0.11+ exporters do it too).
       const stamp = epoch instanceof Date ? { createdTime: epoch } : {};
       for (const b of binaries) action = action.copy(built(b, p).state, `/${b.binary.output}`, `/${b.binary.output}`, stamp);
-      const collected = scratch().withPlatform(p).file(waitFor(action, gates), { name: names.binaries(p), platform: p });
+      const collected = scratch()
+        .withPlatform(p)
+        .file(waitFor(action, gates), { name: names.binaries(p), platform: p });
       return { platform: p, state: collected };
     });
     const independent = [...builds.values()].map((b) => b.state);
-    return { ok: true, value: { target, kind: "binaries", results, multiPlatform, warnings, warningPaths, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
+    return {
+      ok: true,
+      value: {
+        target,
+        kind: "binaries",
+        results,
+        multiPlatform,
+        warnings,
+        warningPaths,
+        tests: { ...testInfo, gated: gates.length > 0 },
+        independent,
+        available,
+        notes,
+      },
+    };
   }
 
   if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
@@ -167,7 +216,21 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     independent.push(...assembled.checks);
   }
   independent.unshift(...[...builds.values()].map((b) => b.state));
-  return { ok: true, value: { target, kind: "image", results, multiPlatform, warnings, warningPaths, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes } };
+  return {
+    ok: true,
+    value: {
+      target,
+      kind: "image",
+      results,
+      multiPlatform,
+      warnings,
+      warningPaths,
+      tests: { ...testInfo, gated: gates.length > 0 },
+      independent,
+      available,
+      notes,
+    },
+  };
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */
@@ -182,7 +245,12 @@ function resolveBinaries(request: CompileRequest, errors: SpecError[]): NamedBin
     for (const [name, packages] of byName) {
       if (packages.length < 2) continue;
       const example = packages.map((pkg, i) => `${name}-${i + 1}: ${pkg}`).join(", ");
-      errors.push(parsed.errorAt(["binaries"], `main packages ${packages.join(" and ")} both build a binary named '${name}'; name each under binaries: (e.g. binaries: {${example}})`));
+      errors.push(
+        parsed.errorAt(
+          ["binaries"],
+          `main packages ${packages.join(" and ")} both build a binary named '${name}'; name each under binaries: (e.g. binaries: {${example}})`,
+        ),
+      );
     }
     return auto;
   }
@@ -198,11 +266,18 @@ function resolveBinaries(request: CompileRequest, errors: SpecError[]): NamedBin
     }
     if (ref.kind === "local" && !mains.some((p) => p.dir === ref.dir)) {
       const known = mains.map((p) => p.dir).join(", ");
-      errors.push(parsed.errorAt(path, `no main package at ${binary.package} in module ${facts.modulePath}; main packages are: ${known === "" ? "none" : known}`));
+      errors.push(
+        parsed.errorAt(path, `no main package at ${binary.package} in module ${facts.modulePath}; main packages are: ${known === "" ? "none" : known}`),
+      );
     }
     const sameOutput = out.find((o) => o.binary.output === binary.output);
     if (sameOutput !== undefined) {
-      errors.push(parsed.errorAt(["binaries", binary.name, "output"], `binaries ${sameOutput.binary.name} and ${binary.name} both write /${binary.output}; give one another output`));
+      errors.push(
+        parsed.errorAt(
+          ["binaries", binary.name, "output"],
+          `binaries ${sameOutput.binary.name} and ${binary.name} both write /${binary.output}; give one another output`,
+        ),
+      );
     }
     // go gets the cleaned path, never the text as written.
     out.push({ binary: { ...binary, package: ref.kind === "local" ? ref.dir : ref.importPath }, path: ["binaries", binary.name] });
@@ -225,7 +300,8 @@ function resolveTestedPackages(request: CompileRequest, errors: SpecError[]): st
     const ref = packageRef(pkg, facts.modulePath);
     const at: SpecPath = ["tests", "packages", i];
     if (ref.kind === "invalid") errors.push(parsed.errorAt(at, ref.message));
-    else if (ref.kind === "external") errors.push(parsed.errorAt(at, `${pkg} is not in module ${facts.modulePath}; tests.packages lists the module's own packages, such as ./pkg/store`));
+    else if (ref.kind === "external")
+      errors.push(parsed.errorAt(at, `${pkg} is not in module ${facts.modulePath}; tests.packages lists the module's own packages, such as ./pkg/store`));
     else if (!knownSet.has(ref.dir)) {
       const guess = suggest(ref.dir, known);
       errors.push(parsed.errorAt(at, `no package at ${pkg} in module ${facts.modulePath}${guess === undefined ? "" : `; did you mean '${guess}'?`}`));
@@ -243,11 +319,26 @@ function resolveImages(request: CompileRequest, binaries: readonly NamedBinary[]
     if (only === undefined) return [];
     if ((BUILTIN_TARGETS as readonly string[]).includes(only.binary.name)) {
       // Its image would take a built-in target's name; say so rather than build the wrong target.
-      errors.push(parsed.errorAt(["images"], `the only binary, from ${only.binary.package}, is named '${only.binary.name}' like a built-in target, so its image needs another name: declare images: {app: {binaries: [${only.binary.name}]}}`));
+      errors.push(
+        parsed.errorAt(
+          ["images"],
+          `the only binary, from ${only.binary.package}, is named '${only.binary.name}' like a built-in target, so its image needs another name: declare images: {app: {binaries: [${only.binary.name}]}}`,
+        ),
+      );
       return [];
     }
     return [
-      { name: only.binary.name, base: "scratch", binaries: [only.binary.name], env: {}, ports: [], labels: {}, certificates: false, zoneinfo: false, checks: [] },
+      {
+        name: only.binary.name,
+        base: "scratch",
+        binaries: [only.binary.name],
+        env: {},
+        ports: [],
+        labels: {},
+        certificates: false,
+        zoneinfo: false,
+        checks: [],
+      },
     ];
   }
   const names = binaries.map((b) => b.binary.name);

@@ -131,7 +131,13 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       const deps = closureOf(p);
       // cgo may #include headers from any directory: such steps mount the module (sound, not exact).
       if (p.cgo || deps.some((q) => q.cgo)) return undefined;
-      const pieces = [...moduleFiles(facts, graph, [p, ...deps]), ...ownFiles(facts, graph, p), ...deps.flatMap((q) => goFiles(q, false)), ...embeds([p, ...deps], p), ...data];
+      const pieces = [
+        ...moduleFiles(facts, graph, [p, ...deps]),
+        ...ownFiles(facts, graph, p),
+        ...deps.flatMap((q) => goFiles(q, false)),
+        ...embeds([p, ...deps], p),
+        ...data,
+      ];
       return copyFrom(context, pieces, `[test ${pkg}] sources`, skeleton);
     },
     build(pkg, platform, tags, cgo) {
@@ -249,7 +255,9 @@ function layeredInputs(parts: LayeredParts): StepInputs {
       const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
       if (shared.length === 0) return undefined;
       const n = shared.length;
-      const source = merge([buildBase, ...replacements(graph, shared), ...[...shared].sort(byDir).map(sourceOf)], { name: `[test] sources of ${n} shared ${n === 1 ? "package" : "packages"}` });
+      const source = merge([buildBase, ...replacements(graph, shared), ...[...shared].sort(byDir).map(sourceOf)], {
+        name: `[test] sources of ${n} shared ${n === 1 ? "package" : "packages"}`,
+      });
       return { packages: shared.map((p) => p.importPath).sort(), source };
     },
   };
@@ -292,8 +300,7 @@ const goFilesOf = new WeakMap<GraphPackage, readonly Piece[]>();
  * next, where a pattern's selection is walked again for every op.
  */
 function goFiles(p: GraphPackage, tests: boolean): readonly Piece[] {
-  const make = (): Piece[] =>
-    p.files.filter((f) => tests || !f.endsWith("_test.go")).map((f) => ({ src: p.dir === "" ? f : `${p.dir}/${f}`, dir: false }));
+  const make = (): Piece[] => p.files.filter((f) => tests || !f.endsWith("_test.go")).map((f) => ({ src: p.dir === "" ? f : `${p.dir}/${f}`, dir: false }));
   if (tests) return make();
   let out = goFilesOf.get(p);
   if (out === undefined) {
@@ -345,7 +352,10 @@ function embeds(packages: readonly GraphPackage[], tests?: GraphPackage | "all")
 function ownFiles(facts: ModuleFacts, graph: PackageGraph, p: GraphPackage): Piece[] {
   const unread = new Set(facts.docs.unread);
   const files = graph.dirs.get(p.dir)?.files ?? [];
-  return files.map((f) => (p.dir === "" ? f : `${p.dir}/${f}`)).filter((f) => !unread.has(f)).map((src) => ({ src, dir: false }));
+  return files
+    .map((f) => (p.dir === "" ? f : `${p.dir}/${f}`))
+    .filter((f) => !unread.has(f))
+    .map((src) => ({ src, dir: false }));
 }
 
 /**

@@ -9,7 +9,6 @@ export type PackageRef =
   | { readonly kind: "external"; readonly importPath: string }
   | { readonly kind: "invalid"; readonly message: string };
 
-
 /**
  * Reads a package path the spec gives (`./cmd/x`, `cmd/x`, `<module>/cmd/x`, another module's
  * path). The result is what goes on go's command line, so it can never start with `-`, hold

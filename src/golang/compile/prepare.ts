@@ -49,9 +49,9 @@ export function prepare(tc: Toolchain, input: PrepareInput): BindMount {
     ? tc.mounts.filter((m) => m.type === "cache")
     : input.scope === "module" && input.source !== undefined
       ? withSource(tc, tc.mounts, input.source)
-    : input.scope === "module" || tc.modFiles === undefined
-      ? tc.mounts
-      : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));
+      : input.scope === "module" || tc.modFiles === undefined
+        ? tc.mounts
+        : tc.mounts.map((m) => (m.type === "bind" && m.target === SOURCE_ROOT ? { ...m, source: tc.modFiles ?? m.source } : m));
   // The standard library needs no module: run outside one, before (and apart from) the download.
   const done = tc.image
     .run({
@@ -112,8 +112,28 @@ export function dependencyPackages(facts: ModuleFacts, graph?: PackageGraph): st
 
 /** Names of `go test` flags that change what is compiled, which `go list` accepts too. */
 const BUILD_FLAGS = new Set([
-  "asan", "asmflags", "buildmode", "buildvcs", "compiler", "cover", "covermode", "coverpkg", "gccgoflags", "gcflags",
-  "installsuffix", "ldflags", "linkshared", "mod", "modfile", "msan", "overlay", "pgo", "race", "tags", "toolexec", "trimpath",
+  "asan",
+  "asmflags",
+  "buildmode",
+  "buildvcs",
+  "compiler",
+  "cover",
+  "covermode",
+  "coverpkg",
+  "gccgoflags",
+  "gcflags",
+  "installsuffix",
+  "ldflags",
+  "linkshared",
+  "mod",
+  "modfile",
+  "msan",
+  "overlay",
+  "pgo",
+  "race",
+  "tags",
+  "toolexec",
+  "trimpath",
 ]);
 const BOOLEAN_BUILD_FLAGS = new Set(["asan", "cover", "linkshared", "msan", "race", "trimpath"]);
 

@@ -3,7 +3,16 @@ import { FileAction, scratch, type BindMount, type Mount, type State } from "../
 import type { Tests } from "../../spec/index.js";
 import type { GoPackage } from "../discover.js";
 import {
-  COVERAGE_FLAG, OUTCOME_GLOB, RECORD_ARGV0, recordEnv, RECORD_FILES, recordScript, REPORT_DIR, REPORT_LAYOUT, reportDirName, verdictScript,
+  COVERAGE_FLAG,
+  OUTCOME_GLOB,
+  RECORD_ARGV0,
+  recordEnv,
+  RECORD_FILES,
+  recordScript,
+  REPORT_DIR,
+  REPORT_LAYOUT,
+  reportDirName,
+  verdictScript,
 } from "../report/outcome.js";
 import type { SpecLocations } from "./locations.js";
 import { names } from "./names.js";
@@ -127,13 +136,21 @@ export function testPlan(tc: Toolchain, tests: Tests, packages: readonly string[
  * dependency, from their files alone, so an edit elsewhere leaves it cached.
  */
 function prepareTests(
-  tc: Toolchain, packages: readonly string[], buildFlags: readonly string[], env: Readonly<Record<string, string>>, dependencies: readonly string[], locations: SpecLocations,
+  tc: Toolchain,
+  packages: readonly string[],
+  buildFlags: readonly string[],
+  env: Readonly<Record<string, string>>,
+  dependencies: readonly string[],
+  locations: SpecLocations,
 ): BindMount[] {
   if (packages.length < 2) return [];
   const location = locations.at(["tests"]);
   // `testing` is what every test binary imports, whatever the packages do.
   const deps = prepareDependencies(tc, {
-    flags: buildFlags, env, packages: [...new Set([...dependencies, "testing"])].sort(), location,
+    flags: buildFlags,
+    env,
+    packages: [...new Set([...dependencies, "testing"])].sort(),
+    location,
     name: (what) => names.prepareTestDeps(what, packages.length),
   });
   const waits = deps === undefined ? [] : [deps];
@@ -154,11 +171,18 @@ function prepareTests(
  * leaves the builds as they were.
  */
 function prepareCoverage(
-  tc: Toolchain, packages: number, buildFlags: readonly string[], env: Readonly<Record<string, string>>, after: readonly BindMount[], locations: SpecLocations,
+  tc: Toolchain,
+  packages: number,
+  buildFlags: readonly string[],
+  env: Readonly<Record<string, string>>,
+  after: readonly BindMount[],
+  locations: SpecLocations,
 ): BindMount[] | undefined {
   if (packages < 2) return undefined;
   const name = names.prepareTestDeps("the coverage runtime", packages);
-  return [prepare(tc, { flags: buildFlags, packages: ["runtime/coverage"], env, scope: "standard", after, name, location: locations.at(["tests", "coverage"]) })];
+  return [
+    prepare(tc, { flags: buildFlags, packages: ["runtime/coverage"], env, scope: "standard", after, name, location: locations.at(["tests", "coverage"]) }),
+  ];
 }
 
 function outcomes(runs: readonly TestRun[]): State {
@@ -170,7 +194,12 @@ function outcomes(runs: readonly TestRun[]): State {
 
 function verdict(tc: Toolchain, runs: readonly TestRun[], locations: SpecLocations): State {
   const width = String(runs.length).length;
-  const mounts: Mount[] = runs.map((r, i) => ({ type: "bind", target: `${VERDICT_REPORTS}/${String(i).padStart(width, "0")}`, source: r.report, readonly: true }));
+  const mounts: Mount[] = runs.map((r, i) => ({
+    type: "bind",
+    target: `${VERDICT_REPORTS}/${String(i).padStart(width, "0")}`,
+    source: r.report,
+    readonly: true,
+  }));
   return tc.image
     .run({
       args: ["/bin/sh", "-c", verdictScript(VERDICT_REPORTS)],

@@ -183,7 +183,12 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const { spec, facts } = input;
   const env = goEnv(spec, input.imageConfig);
   const testEnv = spec.tests.race ? { ...env, CGO_ENABLED: "1" } : env;
-  const buildTarget = goTarget(input.buildPlatform, [...spec.go.tags, ...tagsOf([...spec.tests.flags, ...goFlagsOf(testEnv)])], testEnv, facts.goVersion ?? spec.go.version);
+  const buildTarget = goTarget(
+    input.buildPlatform,
+    [...spec.go.tags, ...tagsOf([...spec.tests.flags, ...goFlagsOf(testEnv)])],
+    testEnv,
+    facts.goVersion ?? spec.go.version,
+  );
   // Copies read the very op discovery read, so the client sends the context once.
   const testInputs = spec.tests.inputs.map((p) => (facts.moduleDir === "" ? p : `${facts.moduleDir}/${p}`));
   const inputs = stepInputs({ facts, context: contextSource(input.context), buildTarget, testInputs, layered: input.layeredInputs ?? false });
@@ -201,12 +206,28 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const mounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, readonly: true }, ...caches];
   const testMounts: Mount[] = [{ type: "bind", target: SOURCE_ROOT, source: context, noOutput: true }, ...caches];
   const build = spec.go.vcs
-    ? { mounts: [{ type: "bind", target: SOURCE_ROOT, source: goSources(input.context, facts.docs, true), readonly: true } as const, ...caches], env: { ...env, ...vcsEnv(spec) }, exact: false }
+    ? {
+        mounts: [{ type: "bind", target: SOURCE_ROOT, source: goSources(input.context, facts.docs, true), readonly: true } as const, ...caches],
+        env: { ...env, ...vcsEnv(spec) },
+        exact: false,
+      }
     : { mounts, env, exact: true };
   const tagFlags = spec.go.tags.length > 0 ? [`-tags=${spec.go.tags.join(",")}`] : [];
   return {
-    modules, modFiles, image: input.image, imageRef: input.imageRef, env, workdir, mounts, testMounts, build,
-    network: input.network.mode, tagFlags, buildPlatform: input.buildPlatform, inputs, cacheNamespace: input.cacheNamespace ?? "",
+    modules,
+    modFiles,
+    image: input.image,
+    imageRef: input.imageRef,
+    env,
+    workdir,
+    mounts,
+    testMounts,
+    build,
+    network: input.network.mode,
+    tagFlags,
+    buildPlatform: input.buildPlatform,
+    inputs,
+    cacheNamespace: input.cacheNamespace ?? "",
   };
 }
 
@@ -243,7 +264,13 @@ export function testSourceMounts(tc: Toolchain, pkg: string): readonly Mount[] {
  * The source `go build` of `pkg` mounts for `platform`, with the tags of `flags` and of GOFLAGS in
  * `env`, and cgo as `env` says: exactly its inputs where known, else the module.
  */
-export function buildSourceMounts(tc: Toolchain, pkg: string, platform: Platform, flags: readonly string[], env: Readonly<Record<string, string>>): readonly Mount[] {
+export function buildSourceMounts(
+  tc: Toolchain,
+  pkg: string,
+  platform: Platform,
+  flags: readonly string[],
+  env: Readonly<Record<string, string>>,
+): readonly Mount[] {
   const source = tc.build.exact ? tc.inputs?.build(pkg, platform, tagsOf([...flags, ...goFlagsOf(env)]), env["CGO_ENABLED"] === "1") : undefined;
   if (source === undefined) return tc.build.mounts;
   return withSource(tc, tc.build.mounts, source);
@@ -314,7 +341,13 @@ function download(input: ToolchainInput, modFiles: State, workdir: string, env: 
   const source: Mount = { type: "bind", target: SOURCE_ROOT, source: modFiles, readonly: true };
   const cache = (target: string): Mount => ({ type: "cache", target, id: cacheId(CACHE_IDS.modules, input.cacheNamespace ?? ""), sharing: "shared" });
   // The one step that needs the internet: the client's network (`--network host`) and proxies.
-  const common = { cwd: workdir, network: input.network.mode, proxyEnv: input.network.proxy, platform: input.buildPlatform, location: input.locations.at(["module"]) };
+  const common = {
+    cwd: workdir,
+    network: input.network.mode,
+    proxyEnv: input.network.proxy,
+    platform: input.buildPlatform,
+    location: input.locations.at(["module"]),
+  };
   const fetched = input.image
     .run({ ...common, args: ["go", "mod", "download"], env, mounts: [source, cache(GOMODCACHE), ...credentials], name: names.deps() })
     .root();

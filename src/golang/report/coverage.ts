@@ -53,7 +53,10 @@ export function mergeProfiles(profiles: readonly CoverageProfile[]): CoveragePro
   if (first === undefined) return undefined;
   const other = profiles.find((p) => p.mode !== first.mode);
   if (other !== undefined) throw new Error(`coverage profiles of modes ${first.mode} and ${other.mode} cannot be merged`);
-  return merged(first.mode, profiles.flatMap((p) => p.blocks));
+  return merged(
+    first.mode,
+    profiles.flatMap((p) => p.blocks),
+  );
 }
 
 function merged(mode: string, blocks: readonly CoverageBlock[]): CoverageProfile {

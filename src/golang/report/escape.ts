@@ -13,12 +13,7 @@ function visible(ch: string): string {
 
 /** Escapes element text: `&`, `<`, `>`, CR kept as a reference (parsers would turn it into LF), invalid characters made visible. */
 export function xmlText(s: string): string {
-  return s
-    .replace(NOT_XML_CHAR, visible)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\r/g, "&#13;");
+  return s.replace(NOT_XML_CHAR, visible).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 }
 
 /** Escapes an attribute value for double quotes; whitespace other than space is kept as references, which attribute normalisation would not. */

@@ -31,13 +31,9 @@ export function junitXml(results: readonly PackageResult[]): string {
     time += r.elapsedSeconds;
     return xml;
   });
-  return [
-    `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites${attrs({ ...countAttrs(total), time: seconds(time) })}>`,
-    ...suites,
-    `</testsuites>`,
-    ``,
-  ].join("\n");
+  return [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites${attrs({ ...countAttrs(total), time: seconds(time) })}>`, ...suites, `</testsuites>`, ``].join(
+    "\n",
+  );
 }
 
 function suite(r: PackageResult): { xml: string; tally: Tally } {

@@ -37,7 +37,10 @@ describe("tests.coverage", () => {
     for (const target of ["binaries", "pkg01"]) {
       const [withCoverage, without] = await Promise.all([graphOf(COVERAGE, target).catch(() => undefined), graphOf(PLAIN, target).catch(() => undefined)]);
       if (withCoverage === undefined || without === undefined) continue;
-      expect(buildExecs(withCoverage).map((e) => e.node.digest), target).toEqual(buildExecs(without).map((e) => e.node.digest));
+      expect(
+        buildExecs(withCoverage).map((e) => e.node.digest),
+        target,
+      ).toEqual(buildExecs(without).map((e) => e.node.digest));
       expect(buildExecs(withCoverage).length, target).toBeGreaterThan(0);
     }
   });
@@ -67,5 +70,4 @@ describe("tests.coverage", () => {
     const digests = async (target: string): Promise<string[]> => [...testExecs(await graphOf(COVERAGE, target)).values()].map((e) => e.node.digest);
     expect(await digests("test-report")).toEqual(await digests("test"));
   });
-
 });

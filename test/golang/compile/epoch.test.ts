@@ -19,7 +19,9 @@ describe("parseSourceDateEpoch", () => {
 
   it("refuses anything else, naming the value", () => {
     for (const bad of ["-1", "1.5", "1e9", " 1", "yesterday", "2023-11-14", "253402300800"]) {
-      expect(parseSourceDateEpoch(bad), bad).toBe(`build arg SOURCE_DATE_EPOCH must be whole Unix seconds, such as $(git log -1 --pretty=%ct) gives (e.g. 1700000000), not ${JSON.stringify(bad)}`);
+      expect(parseSourceDateEpoch(bad), bad).toBe(
+        `build arg SOURCE_DATE_EPOCH must be whole Unix seconds, such as $(git log -1 --pretty=%ct) gives (e.g. 1700000000), not ${JSON.stringify(bad)}`,
+      );
     }
   });
 

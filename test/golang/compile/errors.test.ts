@@ -33,7 +33,9 @@ images:
     const fromTarget = await compileErrors({ spec: images, tree: TWO_MAINS, target: "servr" });
     const message = (line: string): string => line.replace(/^\S+: \w+: /, "");
     expect(message(fromDefault)).toBe(message(fromTarget));
-    expect(fromDefault).toMatch(/^Gopherfile\.yaml:8:10: default: unknown target 'servr': did you mean 'server'\? valid targets are 'server', 'client', 'binaries'/);
+    expect(fromDefault).toMatch(
+      /^Gopherfile\.yaml:8:10: default: unknown target 'servr': did you mean 'server'\? valid targets are 'server', 'client', 'binaries'/,
+    );
   });
 
   it("a misspelled test-report target is suggested like any other", async () => {
@@ -122,8 +124,6 @@ images:
       ].join("\n"),
     );
   });
-
-
 });
 
 describe("package paths never become flags of go", () => {
@@ -185,7 +185,9 @@ describe("names derived from directories never collide silently", () => {
       "Gopherfile.yaml:2:1: binaries: main packages ./cmd/a/server and ./cmd/b/server both build a binary named 'server'; name each under binaries: (e.g. binaries: {server-1: ./cmd/a/server, server-2: ./cmd/b/server})",
     );
     const versioned = { "go.mod": mod, "cmd/server/main.go": main, "cmd/server/v2/main.go": main };
-    expect(await compileErrors({ spec: SYNTAX, tree: versioned })).toMatch(/main packages \.\/cmd\/server and \.\/cmd\/server\/v2 both build a binary named 'server'/);
+    expect(await compileErrors({ spec: SYNTAX, tree: versioned })).toMatch(
+      /main packages \.\/cmd\/server and \.\/cmd\/server\/v2 both build a binary named 'server'/,
+    );
   });
 
   it("a single binary named like a built-in target", async () => {

@@ -45,13 +45,17 @@ export function goTestArgs(e: ExecView): readonly string[] {
 
 /** The test vertices keyed by package, sorted by package (Definition order is not part of the contract). */
 export function testExecs(graph: Graph): Map<string, ExecView> {
-  const tests = goSteps(graph).filter(isTestRun).map((e) => [e.args[e.args.length - 1] ?? "", e] as const);
+  const tests = goSteps(graph)
+    .filter(isTestRun)
+    .map((e) => [e.args[e.args.length - 1] ?? "", e] as const);
   return new Map(tests.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The `go build` execs, sorted by progress name. */
 export function buildExecs(graph: Graph): ExecView[] {
-  return goSteps(graph).filter((e) => e.args[1] === "build").sort((a, b) => (a.node.name < b.node.name ? -1 : a.node.name > b.node.name ? 1 : 0));
+  return goSteps(graph)
+    .filter((e) => e.args[1] === "build")
+    .sort((a, b) => (a.node.name < b.node.name ? -1 : a.node.name > b.node.name ? 1 : 0));
 }
 
 /**
@@ -107,20 +111,34 @@ export function expectToolchain(graph: Graph, workdir = "/src", options: { vendo
       expect(mod, label).toBeDefined();
       const m = mod as NonNullable<typeof mod>;
       const out = mountAt(modules, "/go/pkg/mod").output;
-      expect({ type: m.type, source: m.source?.digest, sourceOutput: m.sourceOutput, readonly: m.readonly, output: m.output }, label)
-        .toEqual({ type: "bind", source: modules.node.digest, sourceOutput: out, readonly: false, output: -1 });
+      expect({ type: m.type, source: m.source?.digest, sourceOutput: m.sourceOutput, readonly: m.readonly, output: m.output }, label).toEqual({
+        type: "bind",
+        source: modules.node.digest,
+        sourceOutput: out,
+        readonly: false,
+        output: -1,
+      });
     }
     // No Go step but the first download sees the shared module cache at all.
-    if (label !== DEPS && label !== MODULES) expect(step.mounts.filter((m) => m.cacheId === "gopherfile-gomodcache"), label).toEqual([]);
+    if (label !== DEPS && label !== MODULES)
+      expect(
+        step.mounts.filter((m) => m.cacheId === "gopherfile-gomodcache"),
+        label,
+      ).toEqual([]);
     const build = download ? undefined : mountAt(step, "/root/.cache/go-build");
-    if (build !== undefined) expect({ type: build.type, id: build.cacheId, sharing: build.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gocache", sharing: "shared" });
+    if (build !== undefined)
+      expect({ type: build.type, id: build.cacheId, sharing: build.sharing }, label).toEqual({ type: "cache", id: "gopherfile-gocache", sharing: "shared" });
     expect(step.env["GOMODCACHE"], label).toBe("/go/pkg/mod");
     expect(step.env["GOCACHE"], label).toBe("/root/.cache/go-build");
     expect(step.env["GOTOOLCHAIN"], label).toBe("local");
     // A go.work in the context must not change what the module builds.
     expect(step.env["GOWORK"], label).toBe("off");
     // Credentials belong to the downloads alone.
-    if (!download) expect(step.mounts.filter((m) => m.type === "secret" || m.type === "ssh"), label).toEqual([]);
+    if (!download)
+      expect(
+        step.mounts.filter((m) => m.type === "secret" || m.type === "ssh"),
+        label,
+      ).toEqual([]);
   }
 }
 
@@ -148,7 +166,6 @@ export function expectDownloadKeyedOn(graph: Graph, files: readonly string[]): E
     expect(mountAt(step, "/go/pkg/mod").source?.digest, step.node.name).toBe(modules.node.digest);
   }
   return deps;
-
 }
 
 /** The image source ops (`docker-image://…`) of the graph. */
@@ -218,7 +235,10 @@ export function expectGatedOnVerdict(graph: Graph, verdict: ExecView, runs: read
   expect(runs.length).toBeGreaterThan(0);
   for (const r of runs) expect(graph.dependsOn(verdict.node, r.node), `verdict waits for ${r.node.name}`).toBe(true);
   const waits = copies(graph.result).filter((c) => c.from?.digest === verdict.node.digest);
-  expect(waits.map((c) => c.copy), `${graph.result.name} waits for the verdict`).toEqual([expect.objectContaining(GATE_COPY)]);
+  expect(
+    waits.map((c) => c.copy),
+    `${graph.result.name} waits for the verdict`,
+  ).toEqual([expect.objectContaining(GATE_COPY)]);
   const runDigests = new Set(runs.map((r) => r.node.digest));
   const readers = graph.ops.filter((o) => o.inputs.some((i) => runDigests.has(i.digest)));
   expect(readers.map((o) => o.name)).toEqual([verdict.node.name]);

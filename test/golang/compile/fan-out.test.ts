@@ -15,13 +15,23 @@ const SIX_TESTED = {
   ...TWO_MAINS,
   "cmd/server/main.go": 'package main\n\nimport (\n\t"net/http"\n\t"example.com/shop/p0"\n\t"golang.org/x/text/language"\n)\n\nfunc main() {}\n',
   "cmd/client/main.go": 'package main\n\nimport "fmt"\n\nfunc main() {}\n',
-  ...Object.fromEntries([0, 1, 2, 3, 4, 5].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n\nimport "strings"\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
+  ...Object.fromEntries(
+    [0, 1, 2, 3, 4, 5].flatMap((i) => [
+      [`p${i}/p.go`, `package p${i}\n\nimport "strings"\n`],
+      [`p${i}/p_test.go`, `package p${i}\n`],
+    ]),
+  ),
 };
 
 /** {@link SIX_TESTED} with six more tested packages: twelve, enough for the module-wide compile step. */
 const TWELVE_TESTED = {
   ...SIX_TESTED,
-  ...Object.fromEntries([6, 7, 8, 9, 10, 11].flatMap((i) => [[`p${i}/p.go`, `package p${i}\n`], [`p${i}/p_test.go`, `package p${i}\n`]])),
+  ...Object.fromEntries(
+    [6, 7, 8, 9, 10, 11].flatMap((i) => [
+      [`p${i}/p.go`, `package p${i}\n`],
+      [`p${i}/p_test.go`, `package p${i}\n`],
+    ]),
+  ),
 };
 
 function prepareSteps(g: Graph): ExecView[] {
@@ -30,7 +40,9 @@ function prepareSteps(g: Graph): ExecView[] {
 
 /** Where a step waits for others: its read-only mounts under /.gopherfile/after. */
 function waits(e: ExecView): { dest: string; source: GraphOp | undefined; selector: string; readonly: boolean }[] {
-  return e.mounts.filter((m) => m.dest.startsWith("/.gopherfile/after/")).map((m) => ({ dest: m.dest, source: m.source, selector: m.selector, readonly: m.readonly }));
+  return e.mounts
+    .filter((m) => m.dest.startsWith("/.gopherfile/after/"))
+    .map((m) => ({ dest: m.dest, source: m.source, selector: m.selector, readonly: m.readonly }));
 }
 
 describe("prepare steps", () => {
@@ -55,7 +67,9 @@ describe("prepare steps", () => {
   it("keeps the prepare steps when a Go file changes but not its imports; only the dependencies' step reads the context (go.mod)", async () => {
     const digests = async (tree: Record<string, string>) => {
       const g = only(graphs(await compileOk({ spec: SYNTAX, tree, target: "test" })));
-      return prepareSteps(g).map((e) => `${e.node.name} ${e.node.digest}`).sort();
+      return prepareSteps(g)
+        .map((e) => `${e.node.name} ${e.node.digest}`)
+        .sort();
     };
     const base = await digests(SIX_TESTED);
     expect(await digests({ ...SIX_TESTED, "p3/p.go": 'package p3\n\nimport "strings"\n\nvar X = strings.ToUpper("x")\n' })).toEqual(base);
@@ -81,8 +95,17 @@ describe("prepare steps", () => {
   it("gives go list the build flags of the test flags, not the test-only ones", async () => {
     const spec = `${SYNTAX}tests:\n  flags: [-count=1, -v, -run, TestX, -tags=integration, -race, -gcflags=all=-N, -short]\n  timeout: 5m\n`;
     const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED, target: "test" })));
-    expect(execView(g.named("[test] compile the standard library for 8 packages")).args.slice(3, 7)).toEqual(["go-list", "-tags=integration", "-race", "-gcflags=all=-N"]);
-    expect(buildFlagsOf(["-count=1", "-tags", "x", "--trimpath", "-cover", "-covermode=atomic", "-v", "-timeout=1m"])).toEqual(["--trimpath", "-cover", "-covermode=atomic"]);
+    expect(execView(g.named("[test] compile the standard library for 8 packages")).args.slice(3, 7)).toEqual([
+      "go-list",
+      "-tags=integration",
+      "-race",
+      "-gcflags=all=-N",
+    ]);
+    expect(buildFlagsOf(["-count=1", "-tags", "x", "--trimpath", "-cover", "-covermode=atomic", "-v", "-timeout=1m"])).toEqual([
+      "--trimpath",
+      "-cover",
+      "-covermode=atomic",
+    ]);
   });
 
   it("leaves out the prepare step for a single tested package", async () => {
@@ -119,11 +142,20 @@ describe("prepare steps", () => {
   it("starts gated builds for the build platform after the tests' compile steps, which they reuse; other platforms compile their own", async () => {
     const spec = `${SYNTAX}default: binaries\nplatforms: [linux/amd64, linux/arm64]\n`;
     const g = only(graphs(await compileOk({ spec, tree: SIX_TESTED }).then((t) => ({ ...t, results: t.results.slice(0, 1) }))));
-    const testCompiled = new Set(prepareSteps(g).filter((e) => e.node.name.startsWith("[test")).map((e) => e.node));
+    const testCompiled = new Set(
+      prepareSteps(g)
+        .filter((e) => e.node.name.startsWith("[test"))
+        .map((e) => e.node),
+    );
     expect(testCompiled.size).toBeGreaterThan(0);
     const amd64 = buildExecs(g).filter((b) => b.env["GOARCH"] === "amd64");
     expect(amd64).toHaveLength(2);
-    for (const b of amd64) expect(waits(b).map((w) => w.source).filter((s) => s !== undefined && testCompiled.has(s))).toHaveLength(1);
+    for (const b of amd64)
+      expect(
+        waits(b)
+          .map((w) => w.source)
+          .filter((s) => s !== undefined && testCompiled.has(s)),
+      ).toHaveLength(1);
     // No build-side compile of the standard library for amd64: the tests' one serves.
     expect(prepareSteps(g).filter((e) => e.node.name.startsWith("[build linux/amd64]"))).toEqual([]);
     const both = await compileOk({ spec, tree: SIX_TESTED });
@@ -142,7 +174,11 @@ describe("prepare steps", () => {
     for (const b of builds) expect(flagsOf(b.args), b.node.name).toEqual([]);
     for (const t of testExecs(g).values()) expect(flagsOf(t.args.slice(4)), t.node.name).toEqual([]);
     // The prepare steps of both sides compile the same way: no flag either.
-    for (const p of prepareSteps(g)) expect(flagsOf(p.args.slice(4)).filter((a) => a !== "-test"), p.node.name).toEqual([]);
+    for (const p of prepareSteps(g))
+      expect(
+        flagsOf(p.args.slice(4)).filter((a) => a !== "-test"),
+        p.node.name,
+      ).toEqual([]);
   });
 
   it("lists imports of other modules and the standard library, without the module's own, local replacements' or C", () => {
@@ -150,7 +186,10 @@ describe("prepare steps", () => {
     const facts = {
       modulePath: "example.com/m",
       localReplaces: [{ oldPath: "example.com/banner", dir: "third_party/banner", line: 1, col: 1 }],
-      packages: [pkg(["C", "fmt", "example.com/m/internal/x", "example.com/mx/y"]), pkg(["example.com/banner", "example.com/banner/sub", "fmt", "github.com/a/b"])],
+      packages: [
+        pkg(["C", "fmt", "example.com/m/internal/x", "example.com/mx/y"]),
+        pkg(["example.com/banner", "example.com/banner/sub", "fmt", "github.com/a/b"]),
+      ],
     } as unknown as ModuleFacts;
     expect(dependencyPackages(facts)).toEqual(["example.com/mx/y", "fmt", "github.com/a/b"]);
     expect(["fmt", "net/http", "golang.org/x/net", "example.com/m", "cmd/go"].map(isStandardPackage)).toEqual([true, true, false, false, true]);
@@ -171,7 +210,10 @@ describe("test lanes", () => {
       tree[`q${n}/q_test.go`] = `package q${n}\n`;
     }
     const tests = testExecs(only(graphs(await compileOk({ spec: SYNTAX, tree, target: "test" }))));
-    const lane = (pkg: string) => waits(tests.get(pkg)!).filter((w) => w.dest === "/.gopherfile/after/lane").map((w) => w.source);
+    const lane = (pkg: string) =>
+      waits(tests.get(pkg)!)
+        .filter((w) => w.dest === "/.gopherfile/after/lane")
+        .map((w) => w.source);
     expect(lane("./q31")).toEqual([]);
     expect(lane("./q32")).toEqual([tests.get("./q00")!.node]);
     expect(lane("./q33")).toEqual([tests.get("./q01")!.node]);
@@ -198,8 +240,13 @@ describe("test lanes", () => {
 describe("what Go steps see of the context", () => {
   it("without exact inputs, leaves out .git, the Markdown files and the build's own files discovery found, after the .dockerignore patterns", async () => {
     const tree = {
-      ...TWO_MAINS, "docs/guide.md": "# guide\n", "internal/api/testdata/golden.md": "kept\n",
-      "Gopherfile.yaml": SYNTAX, "deploy/Gopherfile.yaml": SYNTAX, ".dockerignore": "*.tmp\n", "config.yaml": "kept: true\n",
+      ...TWO_MAINS,
+      "docs/guide.md": "# guide\n",
+      "internal/api/testdata/golden.md": "kept\n",
+      "Gopherfile.yaml": SYNTAX,
+      "deploy/Gopherfile.yaml": SYNTAX,
+      ".dockerignore": "*.tmp\n",
+      "config.yaml": "kept: true\n",
     };
     const g = only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, exactInputs: false })));
     const locals = g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context");
@@ -207,7 +254,13 @@ describe("what Go steps see of the context", () => {
     expect(source.name).toBe("[context] load Go sources");
     const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
     expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([
-      ".git", "**/.git", ".dockerignore", "Gopherfile.yaml", "README.md", "deploy/Gopherfile.yaml", "docs/guide.md",
+      ".git",
+      "**/.git",
+      ".dockerignore",
+      "Gopherfile.yaml",
+      "README.md",
+      "deploy/Gopherfile.yaml",
+      "docs/guide.md",
     ]);
     for (const b of buildExecs(g)) expect(mountAt(b, "/src").source).toBe(source);
     const download = execView(g.named("[deps] go mod download"));

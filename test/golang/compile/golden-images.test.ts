@@ -1,7 +1,19 @@
 // Golden spec → LLB cases for images: base image and config, CA bundle and zoneinfo, checks inside the image.
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "./golden-json.js";
-import { buildExecs, contentCopies, expectGatedOnVerdict, expectResultWaitsFor, expectToolchain, expectVerdict, graphs, imageSources, only, testExecs, waitsFor } from "./expect-llb.js";
+import {
+  buildExecs,
+  contentCopies,
+  expectGatedOnVerdict,
+  expectResultWaitsFor,
+  expectToolchain,
+  expectVerdict,
+  graphs,
+  imageSources,
+  only,
+  testExecs,
+  waitsFor,
+} from "./expect-llb.js";
 import { execView, fileBase, mountAt } from "./graph.js";
 import { AMD64, ARM64, compileOk, FakeImageResolver, renderTarget } from "./helpers.js";
 import { ONE_MAIN, SYNTAX, TWO_MAINS } from "./modules.js";
@@ -44,7 +56,9 @@ default: server
     const base = fileBase(assemble);
     expect(base?.op.op.value).toMatchObject({ identifier: `docker-image://${DISTROLESS}:latest` });
     expect(base?.op.platform).toMatchObject({ OS: "linux", Architecture: "amd64" });
-    expect(contentCopies(assemble).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([["[build server linux/amd64] go build ./cmd/server", "/server", "/server"]]);
+    expect(contentCopies(assemble).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([
+      ["[build server linux/amd64] go build ./cmd/server", "/server", "/server"],
+    ]);
     expect(buildExecs(g).map((b) => b.node.name)).toEqual(["[build server linux/amd64] go build ./cmd/server"]);
     // The assembly is the result and waits for the verdict over both tested packages.
     expect(g.result.digest).toBe(assemble.digest);
@@ -59,7 +73,12 @@ default: server
         User: "65532:65532",
         ExposedPorts: { "8080/tcp": {}, "9090/udp": {} },
         // The base's variables first, in its order; the spec's appended in sorted order.
-        Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "APP_MODE=prod", "TZ=UTC"],
+        Env: [
+          "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+          "APP_MODE=prod",
+          "TZ=UTC",
+        ],
         Entrypoint: ["/server"],
         Cmd: ["--listen=:8080"],
         WorkingDir: "/data",
@@ -75,7 +94,11 @@ default: server
     const g = only(graphs(t));
     const assemble = g.named("[image tools linux/amd64] assemble");
     expect(fileBase(assemble)?.op.op.value).toMatchObject({ identifier: "docker-image://docker.io/library/alpine:3.20" });
-    expect(contentCopies(assemble).map((c) => c.copy.dest).sort()).toEqual(["/client", "/server"]);
+    expect(
+      contentCopies(assemble)
+        .map((c) => c.copy.dest)
+        .sort(),
+    ).toEqual(["/client", "/server"]);
     expect(t.results[0]?.config?.config).toEqual({ Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/bin/sh"] });
   });
 });
@@ -100,7 +123,10 @@ describe("golden: certificates and zoneinfo", () => {
       { from: GOLANG, src: "/etc/ssl/certs/ca-certificates.crt", dest: "/etc/ssl/certs/ca-certificates.crt", createDestPath: true },
       { from: GOLANG, src: "/usr/local/go/lib/time/zoneinfo.zip", dest: "/usr/local/go/lib/time/zoneinfo.zip", createDestPath: true },
     ]);
-    expect(t.results[0]?.config?.config.Env).toEqual(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ZONEINFO=/usr/local/go/lib/time/zoneinfo.zip"]);
+    expect(t.results[0]?.config?.config.Env).toEqual([
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "ZONEINFO=/usr/local/go/lib/time/zoneinfo.zip",
+    ]);
   });
 });
 
@@ -128,7 +154,10 @@ images:
     ]);
     const [amd, arm] = graphs(t);
     const assemble = amd!.named("[image hello linux/amd64] assemble");
-    const checks = amd!.startingWith("[check hello linux/amd64]").map(execView).sort((a, b) => (a.node.name < b.node.name ? -1 : 1));
+    const checks = amd!
+      .startingWith("[check hello linux/amd64]")
+      .map(execView)
+      .sort((a, b) => (a.node.name < b.node.name ? -1 : 1));
     expect(checks.map((c) => [c.node.name, c.args])).toEqual([
       ["[check hello linux/amd64] /hello --version", ["/hello", "--version"]],
       ["[check hello linux/amd64] config parses", ["/hello", "check-config"]],
@@ -148,12 +177,21 @@ images:
         selector: "/hello",
       });
       expect(amd!.dependsOn(c.node, assemble)).toBe(false);
-      expect({ user: c.user, cwd: c.cwd, platform: c.platform, networkNone: c.networkNone }).toEqual({ user: "65532", cwd: "/work", platform: "linux/amd64", networkNone: true });
+      expect({ user: c.user, cwd: c.cwd, platform: c.platform, networkNone: c.networkNone }).toEqual({
+        user: "65532",
+        cwd: "/work",
+        platform: "linux/amd64",
+        networkNone: true,
+      });
       expect(c.env).toEqual({ PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", MODE: "check" });
     }
     // The assembly is the result and waits for both checks and the verdict.
     expect(amd!.result.digest).toBe(assemble.digest);
-    expect(waitsFor(assemble)).toEqual(["[check hello linux/amd64] /hello --version", "[check hello linux/amd64] config parses", "[test] verdict of 1 package"]);
+    expect(waitsFor(assemble)).toEqual([
+      "[check hello linux/amd64] /hello --version",
+      "[check hello linux/amd64] config parses",
+      "[test] verdict of 1 package",
+    ]);
     const amdRuns = [...testExecs(amd!).values()];
     expectGatedOnVerdict(amd!, expectVerdict(amd!, amdRuns, "[test] verdict of 1 package"), amdRuns);
     // The arm64 image has no check vertex, but still waits for the tests.
@@ -169,6 +207,9 @@ images:
     const arm = graphs(t)[1]!;
     const checks = arm.startingWith("[check hello linux/arm64]").map(execView);
     expect(checks.map((c) => c.platform)).toEqual(["linux/arm64", "linux/arm64"]);
-    expectResultWaitsFor(arm, checks.map((c) => c.node));
+    expectResultWaitsFor(
+      arm,
+      checks.map((c) => c.node),
+    );
   });
 });

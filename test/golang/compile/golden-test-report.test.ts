@@ -17,7 +17,13 @@ function reportCopies(g: Graph): { pkg: string | undefined; fromReport: boolean;
   return copies(g.result)
     .map((c) => {
       const run = runs.get(c.from?.digest ?? "");
-      return { pkg: run?.pkg, fromReport: run !== undefined && c.fromOutput === run.output, src: c.copy.src, dest: c.copy.dest, createDestPath: c.copy.createDestPath };
+      return {
+        pkg: run?.pkg,
+        fromReport: run !== undefined && c.fromOutput === run.output,
+        src: c.copy.src,
+        dest: c.copy.dest,
+        createDestPath: c.copy.createDestPath,
+      };
     })
     .sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
 }
@@ -59,7 +65,12 @@ describe("golden: test-report", () => {
     ]);
     // A report must exist when tests fail: nothing waits for the verdict, and nothing is built.
     expect(g.ops.filter((o) => o.name.startsWith("[test] verdict") || o.name.startsWith("[gate")).map((o) => o.name)).toEqual([]);
-    expect(g.ops.filter((o) => o.op.op.case === "exec").map((o) => o.name).sort()).toEqual([
+    expect(
+      g.ops
+        .filter((o) => o.op.op.case === "exec")
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual([
       "[deps] go mod download",
       "[deps] go mod download: the build's modules, from the module cache",
       "[test ./pkg01] go test",
@@ -89,7 +100,11 @@ describe("golden: test-report", () => {
 
   it("a module without tested packages gives an empty report and an empty, ungated test result", async () => {
     const report = await compileOk({ spec: SYNTAX, tree: TOOLCHAIN_LINE, target: "test-report" });
-    expect({ runs: report.tests.plan.runs, verdict: report.tests.plan.verdict, gated: report.tests.gated }).toEqual({ runs: [], verdict: undefined, gated: false });
+    expect({ runs: report.tests.plan.runs, verdict: report.tests.plan.verdict, gated: report.tests.gated }).toEqual({
+      runs: [],
+      verdict: undefined,
+      gated: false,
+    });
     expect(definitions(report).map((d) => d.def.length)).toEqual([0]);
     const test = await compileOk({ spec: SYNTAX, tree: TOOLCHAIN_LINE, target: "test" });
     expect(test.tests.gated).toBe(false);
@@ -99,9 +114,13 @@ describe("golden: test-report", () => {
   it("reportWithSummary lays junit.xml and summary.txt on the raw reports in one op", async () => {
     const t = await compileOk({ spec: SYNTAX, fixture: "parallel-tests", target: "test-report" });
     const raw = only(t.results).state;
-    const junit = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="3" failures="1">\n  <testsuite name="example.com/parallel/pkg02"></testsuite>\n</testsuites>\n';
+    const junit =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="3" failures="1">\n  <testsuite name="example.com/parallel/pkg02"></testsuite>\n</testsuites>\n';
     const summary = "3 packages: 2 passed, 1 failed (./pkg02)\n";
-    const files = new Map([["junit.xml", junit], ["summary.txt", summary]]);
+    const files = new Map([
+      ["junit.xml", junit],
+      ["summary.txt", summary],
+    ]);
     const def = marshal(reportWithSummary(raw, files), { platform: BUILD_PLATFORM });
     expectGolden("test-report-summary", { llb: definitionToJSON(def) });
     const g = Graph.of(def);
@@ -145,7 +164,10 @@ describe("retries", () => {
       expect(f.resultOutput).toBe(mountAt(fe, REPORT).output);
       expect(fe.mounts.filter((m) => m.type === "cache").map((m) => m.cacheId)).toEqual(re.mounts.filter((m) => m.type === "cache").map((m) => m.cacheId));
       // BuildKit discards the cache mounts of an ignore-cache exec, so no op of a retry may ask for it.
-      expect([...r.ops, ...f.ops].filter((o) => o.ignoreCache).map((o) => o.name), run.pkg).toEqual([]);
+      expect(
+        [...r.ops, ...f.ops].filter((o) => o.ignoreCache).map((o) => o.name),
+        run.pkg,
+      ).toEqual([]);
       // Equal keys give byte-identical ops, so a later build finds the retry's result in the cache.
       expect(marshal(run.retry(KEY), { platform: BUILD_PLATFORM }).def.map(hex)).toEqual(retry.def.map(hex));
       expect(Graph.of(marshal(run.retry("2:1800000001"), { platform: BUILD_PLATFORM })).result.digest).not.toBe(f.result.digest);
@@ -174,9 +196,7 @@ describe("retries", () => {
 
 describe("reportDirName", () => {
   it("names a package's folder by its path without ./, and the module root _root", () => {
-    expect(
-      ["./pkg02", "./internal/store", "./internal/store/", "example.com/shop/internal/api", ".", "./"].map((p) => [p, reportDirName(p)]),
-    ).toEqual([
+    expect(["./pkg02", "./internal/store", "./internal/store/", "example.com/shop/internal/api", ".", "./"].map((p) => [p, reportDirName(p)])).toEqual([
       ["./pkg02", "pkg02"],
       ["./internal/store", "internal/store"],
       ["./internal/store/", "internal/store"],

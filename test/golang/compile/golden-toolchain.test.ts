@@ -40,10 +40,19 @@ describe("golden: tests", () => {
     if (verdict === undefined) throw new Error("a plan with a run has a verdict");
     // Nothing in the graph is the run's or the verdict's op, so nothing depends on them.
     const outside = [run.report, run.retry("1:1"), verdict].map((s) => Graph.of(marshal(s, { platform: BUILD_PLATFORM })).result.digest);
-    for (const [label, built] of [["image", t], ["binaries", await compileOk({ spec, tree: ONE_MAIN, target: "binaries" })]] as const) {
+    for (const [label, built] of [
+      ["image", t],
+      ["binaries", await compileOk({ spec, tree: ONE_MAIN, target: "binaries" })],
+    ] as const) {
       const g = only(graphs(built));
-      expect(g.ops.filter((o) => outside.includes(o.digest)).map((o) => o.name), label).toEqual([]);
-      expect(g.ops.filter((o) => o.name.startsWith("[test")).map((o) => o.name), label).toEqual([]);
+      expect(
+        g.ops.filter((o) => outside.includes(o.digest)).map((o) => o.name),
+        label,
+      ).toEqual([]);
+      expect(
+        g.ops.filter((o) => o.name.startsWith("[test")).map((o) => o.name),
+        label,
+      ).toEqual([]);
       expect(waitsFor(g.result), label).toEqual([]);
       expect(built.tests.gated, label).toBe(false);
     }
@@ -86,7 +95,9 @@ describe("golden: tests", () => {
     expect(test === undefined ? [] : goTestArgs(test)).toEqual(["-race", "./greet"]);
     expect(test?.env["CGO_ENABLED"]).toBe("1");
     // The verdict only reads files: it needs neither cgo nor the Go toolchain's env.
-    expect(execView(g.named("[test] verdict of 1 package")).env).toEqual({ PATH: "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" });
+    expect(execView(g.named("[test] verdict of 1 package")).env).toEqual({
+      PATH: "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    });
     expect(execView(g.named("[build hello linux/amd64] go build ./cmd/hello")).env["CGO_ENABLED"]).toBe("0");
   });
 });
@@ -112,7 +123,12 @@ describe("golden: module sources", () => {
     expectToolchain(g);
     const deps = expectDownloadKeyedOn(g, ["go.mod", "go.sum"]);
     const netrc = mountAt(deps, "/root/.netrc");
-    expect({ type: netrc.type, id: netrc.secretId, optional: netrc.optional, source: netrc.source }).toEqual({ type: "secret", id: "netrc", optional: true, source: undefined });
+    expect({ type: netrc.type, id: netrc.secretId, optional: netrc.optional, source: netrc.source }).toEqual({
+      type: "secret",
+      id: "netrc",
+      optional: true,
+      source: undefined,
+    });
     const ssh = deps.mounts.filter((m) => m.type === "ssh");
     expect(ssh.map((m) => m.optional)).toEqual([true]);
     for (const step of goSteps(g)) expect(step.env["GOPRIVATE"], step.node.name).toBe("github.com/acme/*,example.com/internal");

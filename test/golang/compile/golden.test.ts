@@ -30,7 +30,12 @@ describe("golden: defaults", () => {
   it("empty spec with one main package builds a tested scratch image", async () => {
     const t = await compileOk({ spec: SYNTAX, tree: ONE_MAIN });
     expectGolden("empty-one-main", renderTarget(t));
-    expect({ target: t.target, kind: t.kind, multiPlatform: t.multiPlatform, warnings: t.warnings }).toEqual({ target: "hello", kind: "image", multiPlatform: false, warnings: [] });
+    expect({ target: t.target, kind: t.kind, multiPlatform: t.multiPlatform, warnings: t.warnings }).toEqual({
+      target: "hello",
+      kind: "image",
+      multiPlatform: false,
+      warnings: [],
+    });
     const g = only(graphs(t));
     expectToolchain(g);
     expectDownloadKeyedOn(g, ["go.mod", "go.sum"]);
@@ -89,7 +94,10 @@ describe("golden: defaults", () => {
     // The fixture has no go.sum, so only go.mod keys the download.
     expectDownloadKeyedOn(g, ["go.mod"]);
     const builds = buildExecs(g);
-    expect(builds.map((b) => b.args.slice(-3))).toEqual([["-o", "/out/client", "./cmd/client"], ["-o", "/out/server", "./cmd/server"]]);
+    expect(builds.map((b) => b.args.slice(-3))).toEqual([
+      ["-o", "/out/client", "./cmd/client"],
+      ["-o", "/out/server", "./cmd/server"],
+    ]);
     const collect = g.named("[binaries linux/amd64] collect");
     expect(contentCopies(collect).map((c) => [c.from?.name, c.copy.src, c.copy.dest])).toEqual([
       ["[build client linux/amd64] go build ./cmd/client", "/client", "/client"],
@@ -133,7 +141,15 @@ binaries:
     expectToolchain(g);
     const server = execView(g.named("[build server linux/amd64] go build ./cmd/server"));
     expect(server.args).toEqual([
-      "go", "build", "-tags=netgo,osusergo", "-ldflags=-s -w -X main.commit=none -X main.version=v1.2.3", "-mod=readonly", "-v", "-o", "/out/shop-server", "./cmd/server",
+      "go",
+      "build",
+      "-tags=netgo,osusergo",
+      "-ldflags=-s -w -X main.commit=none -X main.version=v1.2.3",
+      "-mod=readonly",
+      "-v",
+      "-o",
+      "/out/shop-server",
+      "./cmd/server",
     ]);
     expect(server.env).toMatchObject({ CGO_ENABLED: "1", GOPROXY: "https://proxy.example.com", GOOS: "linux", GOARCH: "amd64" });
     const client = execView(g.named("[build client linux/amd64] go build ./cmd/client"));
@@ -160,7 +176,9 @@ binaries:
     // go.tags only: a binary's own tags (osusergo) and build flags stay with the binary.
     for (const [pkg, e] of tests) expectTestRun(e, pkg, ["-tags=netgo", pkg]);
     // The tags come first, then tests.flags, as go test's own flags; the package is always last.
-    const withFlags = testExecs(only(graphs(await compileOk({ spec: `${spec}tests: { flags: [-count=1], timeout: 30s }\n`, tree: TWO_MAINS, target: "test" }))));
+    const withFlags = testExecs(
+      only(graphs(await compileOk({ spec: `${spec}tests: { flags: [-count=1], timeout: 30s }\n`, tree: TWO_MAINS, target: "test" }))),
+    );
     expect(goTestArgs(withFlags.get("./internal/api")!)).toEqual(["-tags=netgo", "-count=1", "-timeout=30s", "./internal/api"]);
   });
 });
@@ -172,7 +190,11 @@ describe("golden: platforms", () => {
     expectGolden("platforms", renderTarget(t));
     expect({ target: t.target, kind: t.kind, multiPlatform: t.multiPlatform }).toEqual({ target: "hello", kind: "image", multiPlatform: true });
     expect(t.results.map((r) => r.platform)).toEqual([AMD64, ARM64, ARMV7]);
-    expect(t.results.map((r) => [r.config?.architecture, r.config?.variant])).toEqual([["amd64", undefined], ["arm64", undefined], ["arm", "v7"]]);
+    expect(t.results.map((r) => [r.config?.architecture, r.config?.variant])).toEqual([
+      ["amd64", undefined],
+      ["arm64", undefined],
+      ["arm", "v7"],
+    ]);
     const cross = [
       { GOOS: "linux", GOARCH: "amd64" },
       { GOOS: "linux", GOARCH: "arm64" },
@@ -206,7 +228,11 @@ describe("golden: platforms", () => {
 
 describe("golden: targets", () => {
   it("--target names one of several images (fixture client-server)", async () => {
-    const t = await compileOk({ spec: "# syntax=x\nimages:\n  server: { binaries: [server] }\n  client: { binaries: [client] }\n", fixture: "client-server", target: "client" });
+    const t = await compileOk({
+      spec: "# syntax=x\nimages:\n  server: { binaries: [server] }\n  client: { binaries: [client] }\n",
+      fixture: "client-server",
+      target: "client",
+    });
     expectGolden("target-image", renderTarget(t));
     expect({ target: t.target, kind: t.kind }).toEqual({ target: "client", kind: "image" });
     const g = only(graphs(t));

@@ -109,7 +109,8 @@ export class Graph {
   /** The one op whose name is exactly `name`; throws when there is none or several. */
   named(name: string): GraphOp {
     const hits = this.ops.filter((o) => o.name === name);
-    if (hits.length !== 1) throw new Error(`expected one op named ${JSON.stringify(name)}, found ${hits.length}; names: ${this.ops.map((o) => o.name).join(" | ")}`);
+    if (hits.length !== 1)
+      throw new Error(`expected one op named ${JSON.stringify(name)}, found ${hits.length}; names: ${this.ops.map((o) => o.name).join(" | ")}`);
     return hits[0]!;
   }
 
@@ -219,12 +220,23 @@ function outputAt(node: GraphOp, index: bigint): number | undefined {
 }
 
 function mountView(node: GraphOp, m: Mount): MountView {
-  const type = ({ [MountType.BIND]: "bind", [MountType.CACHE]: "cache", [MountType.TMPFS]: "tmpfs", [MountType.SECRET]: "secret", [MountType.SSH]: "ssh" } as const)[m.mountType];
-  const base = { dest: m.dest, type, readonly: m.readonly, source: inputAt(node, m.input), sourceOutput: outputAt(node, m.input), output: Number(m.output), selector: m.selector,
+  const type = (
+    { [MountType.BIND]: "bind", [MountType.CACHE]: "cache", [MountType.TMPFS]: "tmpfs", [MountType.SECRET]: "secret", [MountType.SSH]: "ssh" } as const
+  )[m.mountType];
+  const base = {
+    dest: m.dest,
+    type,
+    readonly: m.readonly,
+    source: inputAt(node, m.input),
+    sourceOutput: outputAt(node, m.input),
+    output: Number(m.output),
+    selector: m.selector,
     contentCache: ({ [MountContentCache.DEFAULT]: "default", [MountContentCache.ON]: "on", [MountContentCache.OFF]: "off" } as const)[m.contentCache],
   };
   if (m.cacheOpt !== undefined) {
-    const sharing = ({ [CacheSharingOpt.SHARED]: "shared", [CacheSharingOpt.PRIVATE]: "private", [CacheSharingOpt.LOCKED]: "locked" } as const)[m.cacheOpt.sharing];
+    const sharing = ({ [CacheSharingOpt.SHARED]: "shared", [CacheSharingOpt.PRIVATE]: "private", [CacheSharingOpt.LOCKED]: "locked" } as const)[
+      m.cacheOpt.sharing
+    ];
     return { ...base, cacheId: m.cacheOpt.ID, sharing };
   }
   if (m.secretOpt !== undefined) return { ...base, secretId: m.secretOpt.ID, optional: m.secretOpt.optional };

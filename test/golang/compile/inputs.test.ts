@@ -16,7 +16,7 @@ const MODULE: Tree = {
   "README.md": "# app\n",
   "docs/notes.md": "notes\n",
   "Gopherfile.yaml": SYNTAX,
-  "Makefile": "all:\n",
+  Makefile: "all:\n",
   ".golangci.yml": "linters: {}\n",
   "app.go": 'package app\n\nimport (\n\t"embed"\n\n\t"example.com/app/core"\n)\n\n//go:embed static/*.html\nvar Static embed.FS\n\nvar _ = core.X\n',
   "app_test.go": "package app\n",
@@ -28,7 +28,8 @@ const MODULE: Tree = {
   "winonly/w.go": "package winonly\n",
   "winonly/w_test.go": "package winonly\n",
   "store/store.go": 'package store\n\nimport "example.com/app/core"\n\nvar _ = core.X\n',
-  "store/store_test.go": 'package store_test\n\nimport (\n\t"testing"\n\n\t"example.com/app/testutil"\n)\n\nfunc TestX(t *testing.T) { testutil.Read(t, "../testdata/x.json") }\n',
+  "store/store_test.go":
+    'package store_test\n\nimport (\n\t"testing"\n\n\t"example.com/app/testutil"\n)\n\nfunc TestX(t *testing.T) { testutil.Read(t, "../testdata/x.json") }\n',
   "store/README.md": "# store\n",
   "store/schema.sql": "create table x;\n",
   "testutil/testutil.go": 'package testutil\n\nimport "testing"\n\nfunc Read(t *testing.T, p string) {}\n',
@@ -60,7 +61,8 @@ function selected(tree: Tree, src: string, include: readonly string[], exclude: 
     return hit;
   };
   const root = src.replace(/^\/+/, "");
-  const under = (f: string): string | undefined => (root === "" ? f : f === root ? f.split("/").pop() : f.startsWith(`${root}/`) ? f.slice(root.length + 1) : undefined);
+  const under = (f: string): string | undefined =>
+    root === "" ? f : f === root ? f.split("/").pop() : f.startsWith(`${root}/`) ? f.slice(root.length + 1) : undefined;
   return Object.keys(tree)
     .filter((f) => {
       const rel = under(f);
@@ -73,7 +75,8 @@ function selected(tree: Tree, src: string, include: readonly string[], exclude: 
 function seen(tree: Tree, step: ExecView): string[] {
   const source = mountAt(step, "/src").source;
   if (source === undefined) throw new Error(`${step.node.name} mounts nothing at /src`);
-  if (source.op.op.case !== "file" && source.op.op.case !== "merge") throw new Error(`${step.node.name} mounts ${source.name}, not a copy or a merge of copies`);
+  if (source.op.op.case !== "file" && source.op.op.case !== "merge")
+    throw new Error(`${step.node.name} mounts ${source.name}, not a copy or a merge of copies`);
   const out = new Set<string>();
   for (const c of sourceCopies(source)) for (const f of selected(tree, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns)) out.add(f);
   return [...out].sort();
@@ -85,7 +88,11 @@ function exactSteps(g: Graph): ExecView[] {
 }
 
 async function build(tree: Tree, target = "binaries", layeredInputs?: boolean): Promise<Graph> {
-  return only(graphs(await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, target, platforms: [AMD64], ...(layeredInputs === undefined ? {} : { layeredInputs }) })));
+  return only(
+    graphs(
+      await compileOk({ spec: `${SYNTAX}default: binaries\n`, tree, target, platforms: [AMD64], ...(layeredInputs === undefined ? {} : { layeredInputs }) }),
+    ),
+  );
 }
 
 function step(g: Graph, name: string): ExecView {
@@ -99,12 +106,38 @@ describe("exact inputs of Go steps", () => {
     const g = await build(MODULE, "test");
     // Any non-Go file may be a test's data, next to another package too (store/schema.sql for ./leaf):
     // real suites read them (the corpus found go-toml's benchmark/benchmark.toml and yq's doc/).
-    expect(seen(MODULE, step(g, "./store"))).toEqual([
-      ".golangci.yml", "core/core.go", "core/helper_windows.go", "fixtures/big.json", "go.mod", "go.sum", "leaf/testdata/in.txt", "Makefile", "static/index.html",
-      "store/schema.sql", "store/store.go", "store/store_test.go", "testdata/x.json", "testutil/testutil.go",
-    ].sort());
+    expect(seen(MODULE, step(g, "./store"))).toEqual(
+      [
+        ".golangci.yml",
+        "core/core.go",
+        "core/helper_windows.go",
+        "fixtures/big.json",
+        "go.mod",
+        "go.sum",
+        "leaf/testdata/in.txt",
+        "Makefile",
+        "static/index.html",
+        "store/schema.sql",
+        "store/store.go",
+        "store/store_test.go",
+        "testdata/x.json",
+        "testutil/testutil.go",
+      ].sort(),
+    );
     expect(seen(MODULE, step(g, "./leaf"))).toEqual(
-      [".golangci.yml", "fixtures/big.json", "go.mod", "go.sum", "leaf/leaf.go", "leaf/leaf_test.go", "leaf/testdata/in.txt", "Makefile", "static/index.html", "store/schema.sql", "testdata/x.json"].sort(),
+      [
+        ".golangci.yml",
+        "fixtures/big.json",
+        "go.mod",
+        "go.sum",
+        "leaf/leaf.go",
+        "leaf/leaf_test.go",
+        "leaf/testdata/in.txt",
+        "Makefile",
+        "static/index.html",
+        "store/schema.sql",
+        "testdata/x.json",
+      ].sort(),
     );
   });
 
@@ -123,8 +156,11 @@ describe("exact inputs of Go steps", () => {
         const files = seen(MODULE, e);
         const root = e.node.name === "[test .] go test";
         const building = e.node.name.startsWith("[build");
-        for (const f of files) expect(f.endsWith(".md") || f === "Gopherfile.yaml" || (building && f === ".golangci.yml"), `${e.node.name} sees ${f}`).toBe(false);
-        for (const f of files) if (f.endsWith("_test.go")) expect(e.node.name.startsWith(`[test ./${f.split("/")[0]}]`) || (root && !f.includes("/")), `${e.node.name} sees ${f}`).toBe(true);
+        for (const f of files)
+          expect(f.endsWith(".md") || f === "Gopherfile.yaml" || (building && f === ".golangci.yml"), `${e.node.name} sees ${f}`).toBe(false);
+        for (const f of files)
+          if (f.endsWith("_test.go"))
+            expect(e.node.name.startsWith(`[test ./${f.split("/")[0]}]`) || (root && !f.includes("/")), `${e.node.name} sees ${f}`).toBe(true);
       }
     }
   });
@@ -138,13 +174,19 @@ describe("exact inputs of Go steps", () => {
     const tests = await build(MODULE, "test");
     const dependents = [...testExecs(tests).keys()].filter((k) => seen(MODULE, step(tests, k)).includes("leaf/leaf.go"));
     expect(dependents).toEqual(["./leaf"]);
-    const builds = buildExecs(before).filter((b) => seen(MODULE, b).includes("leaf/leaf.go")).map((b) => b.node.name);
+    const builds = buildExecs(before)
+      .filter((b) => seen(MODULE, b).includes("leaf/leaf.go"))
+      .map((b) => b.node.name);
     expect(builds).toEqual(["[build tool linux/amd64] go build ./cmd/tool"]);
   });
 
   it("an edit to an embedded file re-keys the embedding package's build and test; a README edit re-keys nothing", async () => {
     const g = await build(MODULE);
-    expect(buildExecs(g).filter((b) => seen(MODULE, b).includes("static/index.html")).map((b) => b.node.name)).toEqual(["[build server linux/amd64] go build ./cmd/server"]);
+    expect(
+      buildExecs(g)
+        .filter((b) => seen(MODULE, b).includes("static/index.html"))
+        .map((b) => b.node.name),
+    ).toEqual(["[build server linux/amd64] go build ./cmd/server"]);
     const t = await build(MODULE, "test");
     expect(seen(MODULE, step(t, ".")).includes("static/index.html")).toBe(true);
     for (const e of [...buildExecs(g), ...testExecs(t).values()]) expect(seen(MODULE, e)).not.toContain("README.md");
@@ -161,10 +203,12 @@ describe("exact inputs of Go steps", () => {
   it("shares the compile of packages two or more test steps import, from their files alone", async () => {
     const many: Tree = {
       ...MODULE,
-      ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [
-        [`p${i}/p.go`, `package p${i}\n\nimport "example.com/app/core"\n\nvar _ = core.X\n`],
-        [`p${i}/p_test.go`, `package p${i}\n`],
-      ])),
+      ...Object.fromEntries(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [
+          [`p${i}/p.go`, `package p${i}\n\nimport "example.com/app/core"\n\nvar _ = core.X\n`],
+          [`p${i}/p_test.go`, `package p${i}\n`],
+        ]),
+      ),
     };
     const g = only(graphs(await compileOk({ spec: SYNTAX, tree: many, target: "test" })));
     const shared = execView(g.named("[test] compile 1 package shared by 14 tested packages"));
@@ -181,7 +225,9 @@ describe("exact inputs of Go steps", () => {
     for (const e of testExecs(t).values()) expect(seen(MODULE, e), e.node.name).toEqual(expect.arrayContaining([".golangci.yml", "docs/notes.md"]));
     const b = only(graphs(await compileOk({ spec, tree: MODULE, platforms: [AMD64] })));
     for (const e of buildExecs(b)) expect(seen(MODULE, e)).not.toContain(".golangci.yml");
-    expect(await compileErrors({ spec: `${SYNTAX}tests:\n  inputs: [../secrets, /etc/x]\n`, tree: MODULE })).toMatch(/tests\.inputs\[0\]: must be a pattern inside the module[\s\S]*tests\.inputs\[1\]: must be a pattern inside the module/);
+    expect(await compileErrors({ spec: `${SYNTAX}tests:\n  inputs: [../secrets, /etc/x]\n`, tree: MODULE })).toMatch(
+      /tests\.inputs\[0\]: must be a pattern inside the module[\s\S]*tests\.inputs\[1\]: must be a pattern inside the module/,
+    );
   });
 
   it("a step that compiles cgo mounts the module: headers may come from any directory", async () => {
@@ -200,7 +246,15 @@ describe("exact inputs of Go steps", () => {
     const source = only(g.ops.filter((o) => o.op.op.case === "source" && o.op.op.value.identifier === "local://context"));
     for (const b of buildExecs(g)) expect(mountAt(b, "/src").source).toBe(source);
     const attrs = source.op.op.case === "source" ? source.op.op.value.attrs : {};
-    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([".git", "**/.git", "Gopherfile.yaml", "README.md", "docs/notes.md", "static/notes.md", "store/README.md"]);
+    expect(JSON.parse(attrs["local.excludepatterns"] ?? "[]")).toEqual([
+      ".git",
+      "**/.git",
+      "Gopherfile.yaml",
+      "README.md",
+      "docs/notes.md",
+      "static/notes.md",
+      "store/README.md",
+    ]);
   });
 
   it("a module whose closures would make the Definition too large keeps the module mount", async () => {
@@ -263,11 +317,18 @@ describe("exact inputs of Go steps", () => {
     const server = mountAt(step(g, "./cmd/server"), "/src").source!;
     expect(server.op.op.case).toBe("merge");
     expect(server.inputs.map((i) => i.name)).toEqual([
-      "[deps] go.mod and go.sum", "[source .] Go files", "[source ./cmd/server] Go files", "[source ./core] Go files", "[source ./store] Go files",
+      "[deps] go.mod and go.sum",
+      "[source .] Go files",
+      "[source ./cmd/server] Go files",
+      "[source ./core] Go files",
+      "[source ./store] Go files",
     ]);
     const store = mountAt(step(t, "./store"), "/src").source!;
     expect(store.inputs.map((i) => i.name)).toEqual([
-      "[test] module files and data", "[test ./store] package files", "[source ./core] Go files", "[source ./testutil] Go files",
+      "[test] module files and data",
+      "[test ./store] package files",
+      "[source ./core] Go files",
+      "[source ./testutil] Go files",
     ]);
     expect(store.inputs[2]?.digest).toBe(core.digest);
     // No copy lists another package's files.
@@ -282,7 +343,8 @@ describe("exact inputs of Go steps", () => {
       const layered = exactSteps(await build(MODULE, target));
       expect(layered.length).toBeGreaterThan(0);
       // The module download and the dependency compiles read go.mod alone: BuildKit's default.
-      for (const e of layered) expect(mountAt(e, "/src").contentCache, e.node.name).toBe(mountAt(e, "/src").source?.name === "[deps] go.mod and go.sum" ? "default" : "off");
+      for (const e of layered)
+        expect(mountAt(e, "/src").contentCache, e.node.name).toBe(mountAt(e, "/src").source?.name === "[deps] go.mod and go.sum" ? "default" : "off");
       for (const e of exactSteps(await build(MODULE, target, false))) expect(mountAt(e, "/src").contentCache, e.node.name).toBe("default");
     }
   });
@@ -292,9 +354,15 @@ describe("exact inputs of Go steps", () => {
     for (const target of ["binaries", "test"]) {
       const before = await build(MODULE, target);
       const after = await build(edited, target);
-      const holders = before.ops.filter((o) => o.op.op.case === "file" && sourceCopies(o).some((c) => selected(MODULE, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns).includes("leaf/leaf.go")));
+      const holders = before.ops.filter(
+        (o) =>
+          o.op.op.case === "file" &&
+          sourceCopies(o).some((c) => selected(MODULE, c.copy.src, c.copy.includePatterns, c.copy.excludePatterns).includes("leaf/leaf.go")),
+      );
       // No tested package imports leaf: only a build needs its package copy.
-      expect(holders.map((o) => o.name).sort(), target).toEqual(target === "test" ? ["[test ./leaf] package files"] : ["[source ./leaf] Go files", "[test ./leaf] package files"]);
+      expect(holders.map((o) => o.name).sort(), target).toEqual(
+        target === "test" ? ["[test ./leaf] package files"] : ["[source ./leaf] Go files", "[test ./leaf] package files"],
+      );
       expect(after.ops.map((o) => o.digest)).toEqual(before.ops.map((o) => o.digest));
     }
   });
@@ -312,7 +380,14 @@ describe("exact inputs of Go steps", () => {
     expect(tool.inputs.map((i) => i.name)).toContain("[source third_party/banner] local replacement");
     const server = mountAt(step(g, "./cmd/server"), "/src").source!;
     expect(server.inputs.map((i) => i.name)).not.toContain("[source third_party/banner] local replacement");
-    expect(seen(tree, step(g, "./cmd/tool"))).toEqual(["cmd/tool/main.go", "go.mod", "go.sum", "leaf/leaf.go", "third_party/banner/banner.go", "third_party/banner/go.mod"]);
+    expect(seen(tree, step(g, "./cmd/tool"))).toEqual([
+      "cmd/tool/main.go",
+      "go.mod",
+      "go.sum",
+      "leaf/leaf.go",
+      "third_party/banner/banner.go",
+      "third_party/banner/go.mod",
+    ]);
     expect(seen(tree, step(g, "./cmd/server"))).toContain("third_party/banner/go.mod");
     expect(seen(tree, step(g, "./cmd/server"))).not.toContain("third_party/banner/banner.go");
   });

@@ -143,7 +143,7 @@ describe("invariance", () => {
       expectIdentical(base, readme);
       const docs = await defs({ spec: SPEC, tree: { ...withDocs, "docs/guide.md": "# guide\n\nStep one.\n" }, target });
       expectIdentical(base, docs);
-      const body = await defs({ spec: SPEC, tree: { ...withDocs, "cmd/server/main.go": "package main\n\nfunc main() { println(\"changed\") }\n" }, target });
+      const body = await defs({ spec: SPEC, tree: { ...withDocs, "cmd/server/main.go": 'package main\n\nfunc main() { println("changed") }\n' }, target });
       expectIdentical(base, body);
     }
   });

@@ -10,9 +10,9 @@ const GO_SUM = "golang.org/x/text v0.14.0 h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI
 export const ONE_MAIN: Tree = {
   "go.mod": "module example.com/hello\n\ngo 1.22\n\nrequire golang.org/x/text v0.14.0\n",
   "go.sum": GO_SUM,
-  "cmd/hello/main.go": "// Command hello greets.\npackage main\n\nimport \"example.com/hello/greet\"\n\nfunc main() { println(greet.Line()) }\n",
-  "greet/greet.go": "// Package greet says hello.\npackage greet\n\nfunc Line() string { return \"hello\" }\n",
-  "greet/greet_test.go": "package greet\n\nimport \"testing\"\n\nfunc TestLine(t *testing.T) {}\n",
+  "cmd/hello/main.go": '// Command hello greets.\npackage main\n\nimport "example.com/hello/greet"\n\nfunc main() { println(greet.Line()) }\n',
+  "greet/greet.go": '// Package greet says hello.\npackage greet\n\nfunc Line() string { return "hello" }\n',
+  "greet/greet_test.go": 'package greet\n\nimport "testing"\n\nfunc TestLine(t *testing.T) {}\n',
   "README.md": "# hello\n",
 };
 

@@ -53,9 +53,17 @@ describe("the network of Go steps", () => {
     const g = only(graphs(t));
     for (const name of [DEPS, MODULES]) {
       const deps = execOf(g.named(name));
-      expect(deps.meta?.proxyEnv, name).toMatchObject({ httpProxy: "", httpsProxy: "http://proxy.local:3128", noProxy: "localhost,127.0.0.1", allProxy: "socks5://p:1080" });
+      expect(deps.meta?.proxyEnv, name).toMatchObject({
+        httpProxy: "",
+        httpsProxy: "http://proxy.local:3128",
+        noProxy: "localhost,127.0.0.1",
+        allProxy: "socks5://p:1080",
+      });
       // GOPROXY is go's setting, not the client's HTTP proxy.
-      expect(deps.meta?.env.filter((e) => /proxy/i.test(e) && !e.startsWith("GOPROXY=")), name).toEqual([]);
+      expect(
+        deps.meta?.env.filter((e) => /proxy/i.test(e) && !e.startsWith("GOPROXY=")),
+        name,
+      ).toEqual([]);
     }
     // Only the step that needs the internet gets them.
     for (const tr of testExecs(g).values()) expect(execOf(tr.node).meta?.proxyEnv).toBeUndefined();
@@ -70,11 +78,17 @@ describe("the network of Go steps", () => {
 describe("cache ids", () => {
   it("BUILDKIT_CACHE_MOUNT_NS namespaces every Go cache id as the Dockerfile frontend does", async () => {
     const idsOf = async (buildArgs: Record<string, string>): Promise<string[]> => {
-      const g = only(graphs(await compileOk({ spec: `${SYNTAX}lint: { golangci: { image: golangci/golangci-lint:v1.61 } }\n`, tree: TWO_MAINS, target: "lint", buildArgs })));
+      const g = only(
+        graphs(await compileOk({ spec: `${SYNTAX}lint: { golangci: { image: golangci/golangci-lint:v1.61 } }\n`, tree: TWO_MAINS, target: "lint", buildArgs })),
+      );
       const ids = g.ops.flatMap((o) => (o.op.op.case === "exec" ? o.op.op.value.mounts.flatMap((m) => (m.cacheOpt?.ID ? [m.cacheOpt.ID] : [])) : []));
       return [...new Set(ids)].sort();
     };
     expect(await idsOf({})).toEqual(["gopherfile-gocache", "gopherfile-golangci-lint", "gopherfile-gomodcache"]);
-    expect(await idsOf({ BUILDKIT_CACHE_MOUNT_NS: "acme/app" })).toEqual(["acme/app/gopherfile-gocache", "acme/app/gopherfile-golangci-lint", "acme/app/gopherfile-gomodcache"]);
+    expect(await idsOf({ BUILDKIT_CACHE_MOUNT_NS: "acme/app" })).toEqual([
+      "acme/app/gopherfile-gocache",
+      "acme/app/gopherfile-golangci-lint",
+      "acme/app/gopherfile-gomodcache",
+    ]);
   });
 });

@@ -20,7 +20,8 @@ import {
 const MODULE: Readonly<Record<string, string>> = {
   "go.mod": "module example.com/shop\n\ngo 1.22\n",
   "calc/calc.go": "package calc\n\nfunc Sum(a, b int) int { return a + b }\n\nfunc Sign(x int) int {\n\tif x < 0 {\n\t\treturn -1\n\t}\n\treturn 1\n}\n",
-  "greet/greet.go": 'package greet\n\nimport "example.com/shop/calc"\n\nfunc Hello(n int) string {\n\tif calc.Sign(n) > 0 {\n\t\treturn "hello"\n\t}\n\treturn "bye"\n}\n',
+  "greet/greet.go":
+    'package greet\n\nimport "example.com/shop/calc"\n\nfunc Hello(n int) string {\n\tif calc.Sign(n) > 0 {\n\t\treturn "hello"\n\t}\n\treturn "bye"\n}\n',
 };
 const CALC = [
   "mode: set",
@@ -30,7 +31,13 @@ const CALC = [
   "example.com/shop/calc/calc.go:9.2,9.10 1 0",
   "",
 ].join("\n");
-const GREET = ["mode: set", "example.com/shop/greet/greet.go:5.26,6.22 1 1", "example.com/shop/greet/greet.go:6.22,8.3 1 1", "example.com/shop/greet/greet.go:9.2,9.14 1 0", ""].join("\n");
+const GREET = [
+  "mode: set",
+  "example.com/shop/greet/greet.go:5.26,6.22 1 1",
+  "example.com/shop/greet/greet.go:6.22,8.3 1 1",
+  "example.com/shop/greet/greet.go:9.2,9.14 1 0",
+  "",
+].join("\n");
 const CALC_COUNT = CALC.replace("mode: set", "mode: count");
 const GREET_COUNT = [
   "mode: count",
@@ -116,7 +123,11 @@ describe("coverageReport", () => {
   });
 
   it("prints percentages as Go does: one decimal", () => {
-    expect([percent({ statements: 3, covered: 2 }), percent({ statements: 0, covered: 0 }), percent({ statements: 8, covered: 8 })]).toEqual(["66.7%", "0.0%", "100.0%"]);
+    expect([percent({ statements: 3, covered: 2 }), percent({ statements: 0, covered: 0 }), percent({ statements: 8, covered: 8 })]).toEqual([
+      "66.7%",
+      "0.0%",
+      "100.0%",
+    ]);
   });
 });
 
@@ -156,10 +167,17 @@ describe.skipIf(!GO)("go tool cover", () => {
       { pkg: "./greet", profile: GREET },
     ]);
     writeFileSync(join(dir, "coverage.out"), report.merged);
-    const out = spawnSync("go", ["tool", "cover", "-func=coverage.out"], { cwd: dir, encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" } });
+    const out = spawnSync("go", ["tool", "cover", "-func=coverage.out"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" },
+    });
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
-    const rows = out.stdout.trim().split("\n").map((l) => l.split(/\s+/));
+    const rows = out.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split(/\s+/));
     expect(rows.map((r) => r[1])).toEqual(["Sum", "Sign", "Hello", "(statements)"]);
     expect(rows.at(-1)?.at(-1)).toBe(report.summary.split(" ")[1]);
   });

@@ -9,7 +9,12 @@ const LAST = "tests: fix the failures above; build --target test-report -o <dir>
 describe("failureMessage", () => {
   it("names every failure with Go's file:line and the first lines of output", () => {
     const names = ["subtests", "passing", "slow", "broken", "panicking", "failing", "exiting"];
-    expect(failureMessage(names.map((n) => loadResult(n)), { specLocation: SPEC })).toBe(
+    expect(
+      failureMessage(
+        names.map((n) => loadResult(n)),
+        { specLocation: SPEC },
+      ),
+    ).toBe(
       [
         "tests failed: 6 of 7 packages (1 did not build), 7 of 17 tests",
         "--- FAIL: ./broken [build failed]",
@@ -43,7 +48,12 @@ describe("failureMessage", () => {
 
   it("is undefined when nothing failed, skipped and empty packages included", () => {
     const names = ["passing", "passing-cached", "skipping", "nofiles", "notests"];
-    expect(failureMessage(names.map((n) => loadResult(n)), { specLocation: SPEC })).toBeUndefined();
+    expect(
+      failureMessage(
+        names.map((n) => loadResult(n)),
+        { specLocation: SPEC },
+      ),
+    ).toBeUndefined();
     expect(failureMessage([], {})).toBeUndefined();
   });
 

@@ -126,7 +126,8 @@ FAIL\texample.com/report/failing\t0.003s
 
   it("reports a package that failed with no failing test as an error case", async () => {
     const P = "example.com/m/p";
-    const stream = ev({ Action: "start", Package: P }) + ev({ Action: "output", Package: P, Output: "PASS\n" }) + ev({ Action: "pass", Package: P, Elapsed: 0 });
+    const stream =
+      ev({ Action: "start", Package: P }) + ev({ Action: "output", Package: P, Output: "PASS\n" }) + ev({ Action: "pass", Package: P, Elapsed: 0 });
     const r = parseTestRun({ pkg: "./p", stream, stderr: "signal: killed\n", exitCode: 137 });
     const report = await readBack(junitXml([r]));
     const c = report.testsuite?.[0]?.testcase?.[0];

@@ -115,9 +115,7 @@ describe("parseTestRun on captured runs", () => {
   it("fails a test that never reported because the binary exited", () => {
     const r = loadResult("exiting");
     expect(r.status).toBe("fail");
-    expect(r.tests.map((t) => [t.name, t.status, t.finished, t.locations])).toEqual([
-      ["TestExit", "fail", false, ["exiting_test.go:9"]],
-    ]);
+    expect(r.tests.map((t) => [t.name, t.status, t.finished, t.locations])).toEqual([["TestExit", "fail", false, ["exiting_test.go:9"]]]);
   });
 
   const brokenOutput =
@@ -264,9 +262,7 @@ describe("parseTestRun on unusual streams", () => {
   });
 
   it("times a package without an end event from its first to its last event", () => {
-    const stream =
-      ev({ Time: T, Action: "start", Package: P }) +
-      ev({ Time: "2026-01-02T03:04:07.250+00:00", Action: "run", Package: P, Test: "TestA" });
+    const stream = ev({ Time: T, Action: "start", Package: P }) + ev({ Time: "2026-01-02T03:04:07.250+00:00", Action: "run", Package: P, Test: "TestA" });
     const r = run(stream, 1);
     expect(r.elapsedSeconds).toBe(2.25);
     expect(r.startTime).toBe(T);
@@ -287,7 +283,10 @@ describe("parseTestRun on unusual streams", () => {
   });
 
   it("reads Go 1.23's build failure from its verdict line alone", () => {
-    const stream = ev({ Action: "start", Package: P }) + ev({ Action: "output", Package: P, Output: `FAIL\t${P} [build failed]\n` }) + ev({ Action: "fail", Package: P, Elapsed: 0 });
+    const stream =
+      ev({ Action: "start", Package: P }) +
+      ev({ Action: "output", Package: P, Output: `FAIL\t${P} [build failed]\n` }) +
+      ev({ Action: "fail", Package: P, Elapsed: 0 });
     expect(run(stream, 1).status).toBe("build-fail");
   });
 });

@@ -42,7 +42,9 @@ describe("summaryText", () => {
   it("names a package that failed with no failing test, and why", () => {
     const P = "example.com/m/p";
     const stream =
-      ev({ Action: "run", Package: P, Test: "TestA" }) + ev({ Action: "pass", Package: P, Test: "TestA", Elapsed: 0 }) + ev({ Action: "pass", Package: P, Elapsed: 0 });
+      ev({ Action: "run", Package: P, Test: "TestA" }) +
+      ev({ Action: "pass", Package: P, Test: "TestA", Elapsed: 0 }) +
+      ev({ Action: "pass", Package: P, Elapsed: 0 });
     const r = parseTestRun({ pkg: "./p", stream, stderr: "", exitCode: 2 });
     expect(summaryText([r])).toBe(
       [
@@ -58,7 +60,8 @@ describe("summaryText", () => {
   it("lists at most 50 failures", () => {
     const P = "example.com/m/p";
     let stream = "";
-    for (let i = 0; i < 60; i++) stream += ev({ Action: "run", Package: P, Test: `Test${i}` }) + ev({ Action: "fail", Package: P, Test: `Test${i}`, Elapsed: 0 });
+    for (let i = 0; i < 60; i++)
+      stream += ev({ Action: "run", Package: P, Test: `Test${i}` }) + ev({ Action: "fail", Package: P, Test: `Test${i}`, Elapsed: 0 });
     const lines = summaryText([parseTestRun({ pkg: "./p", stream, stderr: "", exitCode: 1 })]).split("\n");
     expect(lines[0]).toBe("FAIL: 1 package, 60 tests: 0 passed, 60 failed, 0 skipped");
     expect(lines.filter((l) => l.startsWith("  ./p  Test"))).toHaveLength(50);
