@@ -14,8 +14,11 @@ export interface Platform {
 /** A parse outcome: user input yields a value or a message saying what to write instead. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
-/** GOOS values a Go toolchain builds for (go tool dist list). */
-const KNOWN_OS = new Set([
+/**
+ * GOOS values a Go toolchain builds for (go tool dist list). The spec keeps its own list for its
+ * schema and suggestions (it imports nothing of llb); a unit test keeps the two equal.
+ */
+export const KNOWN_OS: ReadonlySet<string> = new Set([
   "aix",
   "android",
   "darwin",
@@ -32,8 +35,23 @@ const KNOWN_OS = new Set([
   "wasip1",
   "windows",
 ]);
-/** GOARCH values a Go toolchain builds for. */
-const KNOWN_ARCH = new Set(["386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"]);
+/** GOARCH values a Go toolchain builds for (the spec's list is kept equal the same way). */
+export const KNOWN_ARCH: ReadonlySet<string> = new Set([
+  "386",
+  "amd64",
+  "arm",
+  "arm64",
+  "loong64",
+  "mips",
+  "mips64",
+  "mips64le",
+  "mipsle",
+  "ppc64",
+  "ppc64le",
+  "riscv64",
+  "s390x",
+  "wasm",
+]);
 /** Variants that mean something to Go (GOARM, GOAMD64), after normalisation. */
 const KNOWN_VARIANTS: Readonly<Record<string, readonly string[]>> = { arm: ["v5", "v6", "v7"], amd64: ["v2", "v3", "v4"] };
 
