@@ -2,9 +2,9 @@
 import { basename } from "node:path";
 import { discoverModule } from "../golang/discover.js";
 import { chosenGoImage, goImageFor, goVersionFor } from "../golang/go-mod.js";
-import { compile, type CompileOutcome, type CompileRequest, type ContextSource, type ImageResolver, type UserError } from "../golang/compile/index.js";
+import { compile, type CompileOutcome, type CompileRequest, type ImageResolver, type UserError } from "../golang/compile/index.js";
 import type { ContextReader } from "../context/reader.js";
-import { formatPlatform, parseImageRef, type NetworkMode, type Platform, type ProxyEnv } from "../llb/index.js";
+import { formatPlatform, parseImageRef, type NetworkMode, type ProxyEnv } from "../llb/index.js";
 import { parseSpec } from "../spec/index.js";
 import { userContextError } from "../golang/context-tree.js";
 import { arrangeTree, type NamedContexts } from "./named-contexts.js";
@@ -45,21 +45,26 @@ export function proxyFromBuildArgs(buildArgs: ReadonlyMap<string, string>): Prox
   return proxy;
 }
 
-export interface ConvertInput {
-  readonly specFile: string;
-  readonly specText: string;
+/**
+ * What a conversion needs: the fields a compile takes as they are (one definition, in
+ * CompileRequest), and what preparing reads to make the rest (spec text parsed, context discovered).
+ */
+export type ConvertInput = Pick<
+  CompileRequest,
+  | "specFile"
+  | "specText"
+  | "target"
+  | "platforms"
+  | "buildPlatform"
+  | "runnablePlatforms"
+  | "images"
+  | "context"
+  | "testRetries"
+  | "testLanes"
+  | "layeredInputs"
+> & {
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly reader: ContextReader;
-  readonly context: ContextSource;
-  readonly target?: string | undefined;
-  readonly platforms: readonly Platform[];
-  readonly buildPlatform: Platform;
-  readonly runnablePlatforms: readonly Platform[];
-  readonly images: ImageResolver;
-  /** See CompileRequest.testRetries. */
-  readonly testRetries?: ReadonlyMap<string, string> | undefined;
-  /** See CompileRequest.testLanes. */
-  readonly testLanes?: number | undefined;
   /** The client's `--network` (`force-network-mode`); undefined: the sandbox. */
   readonly networkMode?: NetworkMode | undefined;
   /** Reads of the context in flight at once during discovery (DiscoverOptions.concurrency). */
@@ -69,14 +74,12 @@ export interface ConvertInput {
    * for a daemon without copy include patterns, where every Go step mounts the module. Default true.
    */
   readonly exactInputs?: boolean | undefined;
-  /** See CompileRequest.layeredInputs. Default true. */
-  readonly layeredInputs?: boolean | undefined;
   /**
    * The client's named contexts (`--build-context`): directories of local replaces outside the
    * context, and an image replacing the Go image. Undefined (the CLI): none.
    */
   readonly namedContexts?: NamedContexts | undefined;
-}
+};
 
 /** A conversion's prepared half: the spec parsed and the module discovered, ready to compile (again). */
 export type Prepared = { readonly ok: true; readonly request: CompileRequest } | { readonly ok: false; readonly errors: readonly UserError[] };
