@@ -167,6 +167,11 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
   };
 
   const multiPlatform = platforms.length > 1;
+  // What binaries and image targets return alike: the same tests, warnings and notes.
+  const compiled = (kind: "binaries" | "image", results: PlatformResult[], independent: State[]): CompileOutcome => ({
+    ok: true,
+    value: { target, kind, results, multiPlatform, warnings, warningPaths, tests: { ...testInfo, gated: gates.length > 0 }, independent, available, notes },
+  });
   if (target === "binaries") {
     const results: PlatformResult[] = platforms.map((p) => {
       let action: FileAction = FileAction.empty;
@@ -178,22 +183,11 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
         .file(waitFor(action, gates), { name: names.binaries(p), platform: p });
       return { platform: p, state: collected };
     });
-    const independent = [...builds.values()].map((b) => b.state);
-    return {
-      ok: true,
-      value: {
-        target,
-        kind: "binaries",
-        results,
-        multiPlatform,
-        warnings,
-        warningPaths,
-        tests: { ...testInfo, gated: gates.length > 0 },
-        independent,
-        available,
-        notes,
-      },
-    };
+    return compiled(
+      "binaries",
+      results,
+      [...builds.values()].map((b) => b.state),
+    );
   }
 
   if (image === undefined) throw new Error(`target ${target} passed validation but is not an image`);
@@ -216,21 +210,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
     independent.push(...assembled.checks);
   }
   independent.unshift(...[...builds.values()].map((b) => b.state));
-  return {
-    ok: true,
-    value: {
-      target,
-      kind: "image",
-      results,
-      multiPlatform,
-      warnings,
-      warningPaths,
-      tests: { ...testInfo, gated: gates.length > 0 },
-      independent,
-      available,
-      notes,
-    },
-  };
+  return compiled("image", results, independent);
 }
 
 /** The spec's binaries, or one per main package (named like `go build` names it) when it has none. */
