@@ -148,19 +148,10 @@ export function stepInputs(options: InputsOptions): StepInputs | undefined {
       if (all.some((q) => q.cgo)) return undefined;
       return copyFrom(context, [...moduleFiles(facts, g, all), ...all.flatMap((q) => goFiles(q, false)), ...embeds(all)], `[build ${pkg}] sources`);
     },
-    vet() {
-      const all = [...graph.packages.values()];
-      return copyFrom(context, [...moduleFiles(facts, graph, all), ...all.flatMap((q) => goFiles(q, true)), ...embeds(all, "all")], "[vet] sources");
-    },
+    vet: () => vetSource(facts, context, graph),
     shared(tested) {
-      const count = new Map<string, number>();
-      for (const pkg of new Set(tested)) {
-        const p = byPkg(graph, pkg);
-        if (p === undefined) return undefined;
-        for (const q of closureOf(p)) count.set(q.importPath, (count.get(q.importPath) ?? 0) + 1);
-      }
-      const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
-      if (shared.length === 0) return undefined;
+      const shared = sharedPackages(graph, byPkg, closureOf, tested);
+      if (shared === undefined) return undefined;
       const pieces = [...moduleFiles(facts, graph, shared), ...shared.flatMap((q) => goFiles(q, false)), ...embeds(shared)];
       const source = copyFrom(context, pieces, `[test] sources of ${shared.length} shared ${shared.length === 1 ? "package" : "packages"}`);
       return { packages: shared.map((p) => p.importPath).sort(), source };
@@ -241,19 +232,10 @@ function layeredInputs(parts: LayeredParts): StepInputs {
       if (all.some((q) => q.cgo)) return undefined;
       return merge([buildBase, ...replacements(g, all), ...all.sort(byDir).map(sourceOf)], { name: `[build ${pkg}] sources` });
     },
-    vet() {
-      const all = [...graph.packages.values()];
-      return copyFrom(context, [...moduleFiles(facts, graph, all), ...all.flatMap((q) => goFiles(q, true)), ...embeds(all, "all")], "[vet] sources");
-    },
+    vet: () => vetSource(facts, context, graph),
     shared(tested) {
-      const count = new Map<string, number>();
-      for (const pkg of new Set(tested)) {
-        const p = parts.byPkg(graph, pkg);
-        if (p === undefined) return undefined;
-        for (const q of parts.closureOf(p)) count.set(q.importPath, (count.get(q.importPath) ?? 0) + 1);
-      }
-      const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
-      if (shared.length === 0) return undefined;
+      const shared = sharedPackages(graph, parts.byPkg, parts.closureOf, tested);
+      if (shared === undefined) return undefined;
       const n = shared.length;
       const source = merge([buildBase, ...replacements(graph, shared), ...[...shared].sort(byDir).map(sourceOf)], {
         name: `[test] sources of ${n} shared ${n === 1 ? "package" : "packages"}`,
@@ -261,6 +243,32 @@ function layeredInputs(parts: LayeredParts): StepInputs {
       return { packages: shared.map((p) => p.importPath).sort(), source };
     },
   };
+}
+
+/** `go vet ./...`'s source, with either kind of inputs: every package's Go files, tests included, and what they embed. */
+function vetSource(facts: ModuleFacts, context: State, graph: PackageGraph): State {
+  const all = [...graph.packages.values()];
+  return copyFrom(context, [...moduleFiles(facts, graph, all), ...all.flatMap((q) => goFiles(q, true)), ...embeds(all, "all")], "[vet] sources");
+}
+
+/**
+ * The packages two or more of the `tested` packages' closures hold (what a shared compile step
+ * compiles once); undefined when a tested package is unknown or none is shared.
+ */
+function sharedPackages(
+  graph: PackageGraph,
+  byPkg: (g: PackageGraph, pkg: string) => GraphPackage | undefined,
+  closureOf: (p: GraphPackage) => GraphPackage[],
+  tested: readonly string[],
+): GraphPackage[] | undefined {
+  const count = new Map<string, number>();
+  for (const pkg of new Set(tested)) {
+    const p = byPkg(graph, pkg);
+    if (p === undefined) return undefined;
+    for (const q of closureOf(p)) count.set(q.importPath, (count.get(q.importPath) ?? 0) + 1);
+  }
+  const shared = [...count].filter(([, n]) => n >= 2).map(([i]) => graph.packages.get(i)!);
+  return shared.length === 0 ? undefined : shared;
 }
 
 /**
