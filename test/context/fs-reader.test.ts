@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { formatContextError } from "../../src/context/errors.js";
@@ -76,6 +78,25 @@ describe("FsContextReader", () => {
     expect(await reader.readFile("d")).toBeUndefined();
     expect(await reader.readFile("out")).toBeUndefined();
     expect(new TextDecoder().decode(await reader.readFile("ok"))).toBe("i");
+  });
+
+  it("reads listed files the same way, also when one is replaced after the listing", async () => {
+    const outside = tree({ "secret.txt": "s" });
+    const root = tree({ "d/a.go": "package d\n", "d/b.go": "package b\n", "d/c.go": "x", "e/f.go": "package e\n" });
+    const reader = new FsContextReader(root);
+    await listAll(reader);
+    expect(new TextDecoder().decode(await reader.readFile("d/a.go"))).toBe("package d\n");
+    expect(new TextDecoder().decode(await reader.readFile("e/f.go", 3))).toBe("pac");
+    // Swapped for a symlink leaving the root after the listing: never read through it.
+    rmSync(join(root, "d/b.go"));
+    symlinkSync(join(outside, "secret.txt"), join(root, "d/b.go"));
+    expect(await reader.readFile("d/b.go")).toBeUndefined();
+    // Removed, or made a directory, after the listing: absent, as with an unlisted path.
+    rmSync(join(root, "d/c.go"));
+    expect(await reader.readFile("d/c.go")).toBeUndefined();
+    rmSync(join(root, "e/f.go"));
+    mkdirSync(join(root, "e/f.go"));
+    expect(await reader.readFile("e/f.go")).toBeUndefined();
   });
 
   it("rejects listing a directory that is not in the context", async () => {
