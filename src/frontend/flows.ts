@@ -21,6 +21,8 @@ export interface Flow {
   readonly startedAtSeconds: number;
   /** Shows a warning about the spec key at `path` (see spec-warnings.ts). */
   warnAt(message: string, path: SpecPath): Promise<void>;
+  /** Notes that a phase ended (see FrontendContext.mark). */
+  mark(phase: string): void;
 }
 
 /** Runs the flow the target asks for: its test report, or the target gated on its tests or not. */
@@ -66,10 +68,14 @@ export async function gatedFlow(flow: Flow): Promise<ReturnOutcome> {
       ? Promise.resolve([])
       : Promise.all([settle(client.solve({ definition: marshal(allOf(compiled.independent, "[build] binaries and checks"), marshalling), evaluate: true }))]);
   const tests = await runTests(client, compiled.tests.plan, marshalling, flow.startedAtSeconds, false);
+  flow.mark("tests");
   const failure = failureMessage(tests.runs.map(parseTestRun), { specLocation: compiled.tests.location });
   if (failure !== undefined) return { error: failure };
   for (const solved of await early) if (!solved.ok) throw solved.error;
-  return { result: await solveTarget(client, await withRetries(flow, tests.retries), marshalling) };
+  flow.mark("builds");
+  const result = await solveTarget(client, await withRetries(flow, tests.retries), marshalling);
+  flow.mark("result");
+  return { result };
 }
 
 /**

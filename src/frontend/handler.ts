@@ -58,6 +58,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
       ".dockerignore",
     ),
   ]);
+  ctx.mark("spec");
   if (specText === undefined) return { error: `${filename}: not found in the build context; pass the spec with -f <file>` };
 
   let excludes: readonly string[] = [];
@@ -71,6 +72,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   // patterns would send less up front, but BuildKit v0.8 drops nested directories for `**/*.go`.)
   const context = { name: options.contextName, excludes, sessionId };
   const sourcesRef = await solveOne(client, contextSource(context), options.buildPlatform);
+  ctx.mark("context");
 
   const input: ConvertInput = {
     specFile: filename,
@@ -99,6 +101,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     }),
   };
   const prepared = await prepareConversion(input);
+  ctx.mark("prepared");
   const subrequest = env.options.get(SUBREQUEST_OPTION);
   if (subrequest !== undefined && subrequest !== "") {
     return answerSubrequest(subrequest, {
@@ -112,6 +115,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
   const outcome = await compile(prepared.request);
   if (!outcome.ok) return userErrorOutcome(outcome.errors, filename, specText);
   const compiled = outcome.value;
+  ctx.mark("compiled");
   const spec: LoadedSpec = { file: filename, text: specText, state: specState, lineOf: (path) => prepared.request.spec.locate(path).line };
   await sendSpecWarnings(client, ctx.log, [...compiled.warnings, ...compiled.notes], compiled.warningPaths, spec);
   // `--no-cache` (docker, buildctl and buildx send `no-cache=`) runs every step again. Its named
@@ -124,6 +128,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     platform: options.buildPlatform,
     marshalling,
     startedAtSeconds: STARTED_AT_SECONDS,
+    mark: ctx.mark,
     warnAt: async (message, path) => {
       await sendSpecWarnings(client, ctx.log, [message], new Map([[message, path]]), spec);
     },

@@ -7,15 +7,17 @@ import { RESERVED_ARGS } from "../pipeline/index.js";
 export const TIMINGS_ARG = RESERVED_ARGS.timings;
 
 /**
- * Shows how long after process start the first request (Ping) went out and the build was ready to
- * Return, as the name of a tiny vertex: progress output is the one channel every client shows. It
+ * Shows how long after process start the first request (Ping) went out, each phase the build
+ * marked ended (`ctx.mark`) and the build was ready to Return, as the name of a tiny vertex: progress output is the one channel every client shows. It
  * is solved after the build, so it does not add to the times it reports.
  */
 export async function reportTimings(ctx: FrontendContext): Promise<void> {
   const ready = ctx.uptimeMs();
   const first = ctx.firstRequestAtMs;
   if (ready === undefined || first === undefined) return;
-  const name = `[gopherfile] timings: first-request=${first.toFixed(1)}ms return=${ready.toFixed(1)}ms`;
+  // Phases after the two totals, so readers of the totals (scripts/measure-startup.mjs) keep working.
+  const phases = ctx.marks.map((m) => `${m.phase}=${m.atMs.toFixed(1)}ms`).join(" ");
+  const name = `[gopherfile] timings: first-request=${first.toFixed(1)}ms return=${ready.toFixed(1)}ms${phases === "" ? "" : ` (${phases})`}`;
   const state = scratch().file(FileAction.empty.mkdir("/timings", 0o755), { name });
   await ctx.client.solve({ definition: marshal(state), evaluate: true });
 }

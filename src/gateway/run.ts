@@ -23,6 +23,16 @@ export interface FrontendContext {
   uptimeMs(): number | undefined;
   /** When the first request (Ping) was sent, in milliseconds since the process started. */
   readonly firstRequestAtMs: number | undefined;
+  /** Notes that a phase of the build ended now (for start-up measurements; see frontend/timings.ts). */
+  mark(phase: string): void;
+  /** The phases noted so far, in order, each with its end in milliseconds since the process started. */
+  readonly marks: readonly PhaseMark[];
+}
+
+/** One phase of a build noted by {@link FrontendContext.mark}. */
+export interface PhaseMark {
+  readonly phase: string;
+  readonly atMs: number;
 }
 
 /** A frontend's build: resolves with a result or with the user-facing error message. */
@@ -90,7 +100,12 @@ export async function runFrontend(handler: FrontendHandler, io: FrontendIO = pro
   for (const problem of env.problems) log(problem);
   const { options, problems } = readFrontendOptions(env, io.arch);
   const uptimeMs = (): number | undefined => io.uptimeMs?.();
-  const outcome = await runHandler(handler, { client, env, options, optionProblems: problems, log, uptimeMs, firstRequestAtMs });
+  const marks: PhaseMark[] = [];
+  const mark = (phase: string): void => {
+    const atMs = io.uptimeMs?.();
+    if (atMs !== undefined) marks.push({ phase, atMs });
+  };
+  const outcome = await runHandler(handler, { client, env, options, optionProblems: problems, log, uptimeMs, firstRequestAtMs, mark, marks });
 
   try {
     await sendReturn(client, outcome, log);
