@@ -1,5 +1,5 @@
 // Canonical encoder: hand-computed bytes for Go's field order, map order, zero values and empty messages.
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import {
   DefinitionSchema,
@@ -54,6 +54,20 @@ describe("encodeCanonical", () => {
     const def = create(DefinitionSchema, { metadata: { d: create(OpMetadataSchema) }, Source: {} });
     // metadata(2) entry: 12 05 [0a 01 "d" 12 00]; Source(3): 1a 00
     expect(hex(encodeCanonical(DefinitionSchema, def))).toBe(`12050a01${ascii("d")}12001a00`);
+  });
+
+  it("writes lengths of one, two and three bytes, and multi-byte UTF-8, as protobuf's own writer does", () => {
+    // Without maps, and with the oneof member last, protobuf-es's toBinary writes Go's order too.
+    for (const identifier of ["a", "€".repeat(42), "€".repeat(43), "x".repeat(127), "x".repeat(128), "\u{1D50A}".repeat(5000), "y".repeat(20_000)]) {
+      const op = create(OpSchema, {
+        inputs: [
+          { digest: `sha256:${"0".repeat(64)}`, index: 3n },
+          { digest: identifier, index: 0n },
+        ],
+        op: { case: "source", value: create(SourceOpSchema, { identifier }) },
+      });
+      expect(hex(encodeCanonical(OpSchema, op)), `identifier of ${identifier.length} units`).toBe(hex(toBinary(OpSchema, op)));
+    }
   });
 
   it("packs repeated scalars", () => {
