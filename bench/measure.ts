@@ -9,6 +9,7 @@ import { failureCause } from "./failure.js";
 import { command, tail, type ExecResult } from "./exec.js";
 import type { Fixture, FixtureName } from "./fixtures.js";
 import { runHostFloor } from "./host-floor.js";
+import { waitUntilSettled } from "./settle.js";
 import type { Scenario, ScenarioId } from "./scenarios.js";
 import { TWO_PLATFORMS } from "./build-files.js";
 import { checkOutput, differingFiles, expectedFiles } from "./verify.js";
@@ -187,6 +188,7 @@ class FixtureMeasurer {
   async build(tool: Tool, sc: Scenario, repeat: number, marker: string | undefined): Promise<RunRecord> {
     const outputDir = this.outputDir(tool);
     await rm(outputDir, { recursive: true, force: true });
+    await waitUntilSettled();
     const load1 = loadavg()[0] ?? 0;
     const result = await runBuild({
       daemon: this.daemon,
@@ -264,6 +266,7 @@ class FixtureMeasurer {
   /** The host floor at the current state; throws ScenarioFailure if go fails or the binaries are wrong. */
   async floor(sc: Scenario, repeat: number, marker: string | undefined): Promise<RunRecord> {
     const outputDir = this.outputDir("host");
+    await waitUntilSettled();
     const load1 = loadavg()[0] ?? 0;
     const result = await runHostFloor(this.fixture.context, join(this.settings.work, "host-cache", this.fixture.name), outputDir);
     if (result.exitCode !== 0) {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { BUILDCTL, DOCKER, IMAGES, clientEnv } from "../testbed/testbed.js";
 import type { Daemon } from "./clients.js";
 import { execTimed, tail } from "./exec.js";
+import { waitUntilSettled } from "./settle.js";
 import { summarize, type Summary } from "./stats.js";
 import { listFiles } from "./verify.js";
 
@@ -72,6 +73,7 @@ export async function measureFrontendOverhead(
     await rm(outputDir, { recursive: true, force: true });
     await mkdir(outputDir, { recursive: true });
     const { file, args } = overheadCommand(daemon, mode, context, frontendImage, outputDir);
+    await waitUntilSettled();
     const result = await execTimed(file, args, { env: clientEnv(), timeoutMs: 900_000 });
     if (result.exitCode !== 0) throw new Error(`overhead build (${daemon}, ${mode}) exited ${result.exitCode}:\n${tail(result.stderr, 12)}`);
     const files = await listFiles(outputDir);
@@ -130,6 +132,7 @@ export async function measureLlbGeneration(
   const runs: { ms: number; rssMiB: number; stdoutBytes: number }[] = [];
   const base: { ms: number; rssMiB: number }[] = [];
   await timedNode([cli, "llb", join(context, "Gopherfile.yaml"), "--context", context, "--target", "binaries"], work);
+  await waitUntilSettled();
   for (let i = 0; i < repeats; i++) {
     runs.push(await timedNode([cli, "llb", join(context, "Gopherfile.yaml"), "--context", context, "--target", "binaries"], work));
     base.push(await timedNode(["-e", ""], work));
