@@ -1,7 +1,7 @@
 // A ContextReader over a local directory that hides .dockerignored paths the way BuildKit's file sync does.
 
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 
 import { ContextError, isContextError, type Checked } from "./errors.js";
@@ -63,7 +63,7 @@ export class FsContextReader implements ContextReader {
     assertCleanContextPath(path);
     if (path === "" || this.excluded(path)) return undefined;
     if (this.plainFiles.has(path)) {
-      const read = this.readPlainFile(path, limit);
+      const read = readRegularFile(join(this.root, path), path, limit);
       if (read !== "symlink") return read;
       this.plainFiles.delete(path);
     }
@@ -73,72 +73,17 @@ export class FsContextReader implements ContextReader {
       this.realRoot ??= realpath(this.root);
       const root = await this.realRoot;
       if (!real.startsWith(root + sep)) return undefined;
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw unreadable(path, e);
-    }
-    try {
-      // Only regular files: a FIFO would block the read forever, a device never end.
+      // Only regular files are opened: a FIFO would block the read forever, a device never end.
       const info = await stat(real);
       if (info.isDirectory()) return undefined;
       if (!info.isFile()) throw notRegular(path);
-      if (limit === undefined && info.size > CONTEXT_FILE_MAX_BYTES) throw tooLarge(path, info.size);
-      if (limit === undefined) return new Uint8Array(await readFile(real));
-      const fh = await open(real, "r");
-      try {
-        const buf = new Uint8Array(limit);
-        let n = 0;
-        while (n < limit) {
-          const { bytesRead } = await fh.read(buf, n, limit - n, n);
-          if (bytesRead === 0) break;
-          n += bytesRead;
-        }
-        return buf.subarray(0, n);
-      } finally {
-        await fh.close();
-      }
     } catch (e) {
       if (isContextError(e)) throw e;
-      if (isMissing(e) || (e as NodeJS.ErrnoException).code === "EISDIR") return undefined;
-      throw unreadable(path, e);
-    }
-  }
-
-  /**
-   * Reads a file a listing showed as regular inside plain directories, synchronously: one open,
-   * fstat, read and close, refusing a symlink put in its place since (O_NOFOLLOW).
-   */
-  private readPlainFile(path: string, limit: number | undefined): Uint8Array | undefined | "symlink" {
-    let fd: number;
-    try {
-      fd = openSync(join(this.root, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
       if (isMissing(e)) return undefined;
-      // Replaced by a symlink since the listing: the caller takes the checked path.
-      if (code === "ELOOP") return "symlink";
       throw unreadable(path, e);
     }
-    try {
-      const info = fstatSync(fd);
-      if (info.isDirectory()) return undefined;
-      if (!info.isFile()) throw notRegular(path);
-      if (limit === undefined && info.size > CONTEXT_FILE_MAX_BYTES) throw tooLarge(path, info.size);
-      const want = limit === undefined ? info.size : limit;
-      const buf = new Uint8Array(want);
-      let n = 0;
-      while (n < want) {
-        const read = readSync(fd, buf, n, want - n, n);
-        if (read === 0) break;
-        n += read;
-      }
-      return n === want ? buf : buf.subarray(0, n);
-    } catch (e) {
-      if (isContextError(e)) throw e;
-      throw unreadable(path, e);
-    } finally {
-      closeSync(fd);
-    }
+    const read = readRegularFile(real, path, limit);
+    return read === "symlink" ? undefined : read;
   }
 
   /** Whether the patterns exclude `path`, computing and caching its ancestors' results top-down. */
@@ -175,6 +120,43 @@ export class FsContextReader implements ContextReader {
       if (d.isDirectory() ? await this.dirVisible(child) : !this.excluded(child)) return true;
     }
     return false;
+  }
+}
+
+/**
+ * Reads the regular file at `file` (`path` in the context, for errors) synchronously: one open,
+ * fstat, read and close. Opened without following a symlink (O_NOFOLLOW), so a file a listing
+ * showed as regular and since replaced by a symlink is never read through it: "symlink" tells the
+ * caller to take the checked path. Undefined when it is gone or a directory.
+ */
+function readRegularFile(file: string, path: string, limit: number | undefined): Uint8Array | undefined | "symlink" {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    if ((e as NodeJS.ErrnoException).code === "ELOOP") return "symlink";
+    throw unreadable(path, e);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return undefined;
+    if (!info.isFile()) throw notRegular(path);
+    if (limit === undefined && info.size > CONTEXT_FILE_MAX_BYTES) throw tooLarge(path, info.size);
+    const want = limit === undefined ? info.size : limit;
+    const buf = new Uint8Array(want);
+    let n = 0;
+    while (n < want) {
+      const read = readSync(fd, buf, n, want - n, n);
+      if (read === 0) break;
+      n += read;
+    }
+    return n === want ? buf : buf.subarray(0, n);
+  } catch (e) {
+    if (isContextError(e)) throw e;
+    throw unreadable(path, e);
+  } finally {
+    closeSync(fd);
   }
 }
 
