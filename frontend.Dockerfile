@@ -17,7 +17,7 @@ COPY tsconfig.json ./
 COPY scripts/bundle.mjs scripts/bundle.mjs
 COPY schema schema
 COPY src src
-RUN node scripts/bundle.mjs
+RUN node scripts/bundle.mjs frontend
 
 FROM ${NODE_RUNTIME_IMAGE}
 COPY --from=build /src/dist/frontend.mjs /gopherfile/frontend.mjs

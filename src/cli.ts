@@ -138,4 +138,15 @@ async function run(): Promise<number> {
   }
 }
 
-process.exitCode = await run();
+/** Resolves once everything written to `stream` so far is out (a pipe's writes may be asynchronous). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
+// Exits as soon as the output is out, rather than when Node has torn the heap down and finished
+// optimising code no one will run: 20 ms of a 0.3 s run on the 210-package bench module.
+// Not a top-level await: the CLI is bundled as CommonJS to start from a code cache (src/cli-start.ts).
+void run().then(async (code) => {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+});

@@ -29,6 +29,17 @@ beforeAll(async () => {
     return root;
   };
   module("ok");
+  // 60 tested packages in a chain and a binary: a Definition of ~300 KB, several pipe buffers.
+  const many = join(dir, "many");
+  for (let i = 0; i < 60; i++) {
+    mkdirSync(join(many, `p${i}`), { recursive: true });
+    writeFileSync(join(many, `p${i}`, "p.go"), `package p${i}\n${i > 0 ? `\nimport _ "example.com/many/p${i - 1}"\n` : ""}`);
+    writeFileSync(join(many, `p${i}`, "p_test.go"), `package p${i}\n\nimport "testing"\n\nfunc TestP(t *testing.T) {}\n`);
+  }
+  mkdirSync(join(many, "cmd", "m"), { recursive: true });
+  writeFileSync(join(many, "cmd", "m", "main.go"), 'package main\n\nimport _ "example.com/many/p59"\n\nfunc main() {}\n');
+  writeFileSync(join(many, "go.mod"), "module example.com/many\n\ngo 1.22\n");
+  writeFileSync(join(many, "Gopherfile.yaml"), "version: 1\nbinaries:\n  m:\n    package: ./cmd/m\n");
   execFileSync("mkfifo", [join(module("fifo", ""), "go.mod")]);
   symlinkSync("go.mod", join(module("loop", ""), "go.mod"));
   writeFileSync(join(dir, "Gopherfile.yaml"), "# syntax=x\n");
@@ -75,5 +86,15 @@ describe("gopherfile llb", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(100);
+  });
+
+  it("exits only once a slow reader has the whole Definition", () => {
+    const direct = gopherfile("llb", join("many", "Gopherfile.yaml"), "--context", "many", "--target", "binaries");
+    expect(direct.code).toBe(0);
+    expect(direct.stdout.length).toBeGreaterThan(200_000);
+    // The reader starts after the CLI has written everything it can: the rest waits in the pipe.
+    const script = `"$0" "$1" llb many/Gopherfile.yaml --context many --target binaries | { sleep 1; wc -c; }`;
+    const slow = spawnSync("sh", ["-c", script, process.execPath, cli], { cwd: dir, timeout: 20_000 });
+    expect(slow.stdout.toString().trim()).toBe(String(direct.stdout.length));
   });
 });

@@ -18,26 +18,35 @@ export type GlobToken =
 export function matchGlob(tokens: readonly GlobToken[], text: string): boolean {
   const n = tokens.length;
   // at[i]: about to match token i (at[n]: matched all); inside[i]: within the `.*` of a `dirs` token.
+  // Two generations of each, swapped per character: no allocation per character.
   let at = new Uint8Array(n + 1);
   let inside = new Uint8Array(n);
+  let nextAt = new Uint8Array(n + 1);
+  let nextInside = new Uint8Array(n);
   at[0] = 1;
   close(tokens, at, inside);
   for (const c of text) {
-    const nextAt = new Uint8Array(n + 1);
-    const nextInside = new Uint8Array(n);
+    nextAt.fill(0);
+    nextInside.fill(0);
+    let alive = false;
     for (let i = 0; i < n; i++) {
       const t = tokens[i]!;
       if (inside[i]) {
         nextInside[i] = 1;
+        alive = true;
         if (c === "/") nextAt[i + 1] = 1;
       }
       if (!at[i]) continue;
       if (t.kind === "one" && t.test(c)) nextAt[i + 1] = 1;
       else if ((t.kind === "star" && c !== "/") || t.kind === "rest") nextAt[i] = 1;
+      else continue;
+      alive = true;
     }
+    // No state left: no rest of the text can match.
+    if (!alive) return false;
     close(tokens, nextAt, nextInside);
-    at = nextAt;
-    inside = nextInside;
+    [at, nextAt] = [nextAt, at];
+    [inside, nextInside] = [nextInside, inside];
   }
   return at[n] === 1;
 }

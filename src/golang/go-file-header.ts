@@ -88,13 +88,19 @@ export function constraintHolds(constraint: Constraint | undefined, target: Buil
 }
 
 function findConstraint(src: string): Constraint | HeaderProblem | undefined {
-  const lines = src.split("\n");
+  // Lines are taken one at a time: the scan stops at the first line that is not a comment, so
+  // splitting the whole file would copy every line of it for nothing.
+  const lines: string[] = [];
+  let next = 0;
   let end = 0;
   let ended = false;
   let inSlashStar = false;
   let goBuild: { expr: string; line: number; col: number } | undefined;
-  scan: for (let n = 0; n < lines.length; n++) {
-    const raw = lines[n]!;
+  scan: for (let n = 0; next <= src.length; n++) {
+    const newline = src.indexOf("\n", next);
+    const raw = src.slice(next, newline < 0 ? src.length : newline);
+    next = newline < 0 ? src.length + 1 : newline + 1;
+    lines.push(raw);
     let line = raw.trim();
     if (line === "" && !ended) {
       end = n + 1;

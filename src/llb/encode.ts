@@ -7,7 +7,7 @@
 // The Go conformance test in test/conformance/ is the judge of this file.
 import { ScalarType, type DescField, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
-import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { ProtoWriter, Wire } from "./proto-writer.js";
 
 type Fields = Readonly<Record<string, unknown>>;
 type MapKey = string | number | bigint | boolean;
@@ -19,10 +19,20 @@ type MapKey = string | number | bigint | boolean;
  * both key and value. Deterministic: equal messages give equal bytes on every run and machine.
  */
 export function encodeCanonical<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): Uint8Array {
-  const writer = new BinaryWriter();
-  writeMessage(writer, schema, message as unknown as Fields);
-  return writer.finish();
+  // One writer, kept between messages: a marshal encodes one message per op, and a new buffer
+  // for each would be most of what the encoding allocates. A nested call gets its own.
+  const writer = spareWriter ?? new ProtoWriter();
+  spareWriter = undefined;
+  try {
+    writeMessage(writer, schema, message as unknown as Fields);
+    return writer.finish();
+  } finally {
+    writer.reset();
+    spareWriter = writer;
+  }
 }
+
+let spareWriter: ProtoWriter | undefined;
 
 const sortedCache = new WeakMap<DescMessage, readonly DescField[]>();
 
@@ -41,33 +51,76 @@ function sortedFields(desc: DescMessage): readonly DescField[] {
   return fields;
 }
 
-function writeMessage(w: BinaryWriter, desc: DescMessage, msg: Fields): void {
-  for (const field of sortedFields(desc)) {
-    const value = fieldValue(field, msg);
-    if (value !== undefined) writeField(w, field, value);
+/** Writes one message's fields; made once per message type (see compileEncoder). */
+type Encoder = (w: ProtoWriter, msg: Fields) => void;
+
+const encoders = new WeakMap<DescMessage, Encoder>();
+
+function writeMessage(w: ProtoWriter, desc: DescMessage, msg: Fields): void {
+  let encode = encoders.get(desc);
+  if (encode === undefined) {
+    encode = compileEncoder(desc);
+    encoders.set(desc, encode);
   }
+  encode(w, msg);
 }
 
-/** The value to write for a field, or undefined when Go would write nothing. */
-function fieldValue(field: DescField, msg: Fields): unknown {
+/**
+ * The helpers generated encoders call: writing nested messages and maps, and the zero test of
+ * values whose zero is not one literal.
+ */
+interface EncoderHelpers {
+  readonly message: (w: ProtoWriter, desc: DescMessage, msg: Fields) => void;
+  readonly map: (w: ProtoWriter, field: DescField & { fieldKind: "map" }, map: Readonly<Record<string, unknown>>) => void;
+  readonly string: (w: ProtoWriter, s: string) => void;
+  readonly isZero: (value: unknown) => boolean;
+  readonly fields: readonly DescField[];
+  readonly messages: readonly (DescMessage | undefined)[];
+}
+
+/**
+ * One message type's encoder as straight-line code: each field read by its name, its tag a
+ * constant, its writer method chosen once. A generic loop over the descriptor reads every field
+ * through one property access site shared by all types, which V8 cannot cache (megamorphic); a
+ * function per type keeps each read monomorphic, which makes a cold marshal of 0.9 MB markedly
+ * cheaper. The source is built only from the compiled-in descriptors (field names are quoted with
+ * JSON.stringify), never from user data.
+ */
+function compileEncoder(desc: DescMessage): Encoder {
+  const fields = sortedFields(desc);
+  const helpers: EncoderHelpers = {
+    message: writeMessage,
+    map: writeMap,
+    string: writeString,
+    isZero,
+    fields,
+    messages: fields.map((f) => (f.fieldKind === "message" || (f.fieldKind === "list" && f.listKind === "message") ? f.message : undefined)),
+  };
+  const body = fields.map((field, i) => `{ ${fieldCode(field, i)} }`).join("\n");
+  const make = new Function("h", `return function encode_${desc.typeName.replace(/\W/g, "_")}(w, m) {\n${body}\n};`) as (h: EncoderHelpers) => Encoder;
+  return make(helpers);
+}
+
+/** The code writing field `i` of the sorted fields, reading the message `m` into `w`. */
+function fieldCode(field: DescField, i: number): string {
+  const name = JSON.stringify(field.localName);
   if (field.oneof) {
-    const group = msg[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
     // A selected oneof member has explicit presence: written even when zero.
-    return group?.case === field.localName ? group.value : undefined;
+    return `const g = m[${JSON.stringify(field.oneof.localName)}]; if (g !== undefined && g.case === ${name}) { const v = g.value; ${valueCode(field, i)} }`;
   }
-  const value = msg[field.localName];
   switch (field.fieldKind) {
     case "message":
-      return value ?? undefined;
+      return `const v = m[${name}]; if (v !== undefined && v !== null) { ${valueCode(field, i)} }`;
     case "list":
-      return Array.isArray(value) && value.length > 0 ? value : undefined;
+      return `const v = m[${name}]; if (v !== undefined && v.length > 0) { ${valueCode(field, i)} }`;
     case "map":
-      return value !== undefined && Object.keys(value as object).length > 0 ? value : undefined;
+      return `const v = m[${name}]; if (v !== undefined) { for (const _ in v) { ${valueCode(field, i)} break; } }`;
     case "scalar":
-    case "enum":
-      if (value === undefined) return undefined;
-      if (field.presence !== FeatureSet_FieldPresence.IMPLICIT) return value;
-      return isZero(value) ? undefined : value;
+    case "enum": {
+      const implicit = field.presence === FeatureSet_FieldPresence.IMPLICIT;
+      const scalar = field.fieldKind === "enum" ? ScalarType.INT32 : field.scalar;
+      return `const v = m[${name}]; if (v !== undefined${implicit ? ` && ${nonZeroCode(scalar)}` : ""}) { ${valueCode(field, i)} }`;
+    }
   }
 }
 
@@ -77,77 +130,113 @@ function isZero(value: unknown): boolean {
   return value === "" || value === false || value === 0n || Object.is(value, 0);
 }
 
-function writeField(w: BinaryWriter, field: DescField, value: unknown): void {
+/** A test that the scalar `v` is not its type's zero value (Go omits zeros of implicit presence). */
+function nonZeroCode(scalar: ScalarType): string {
+  switch (scalar) {
+    case ScalarType.STRING:
+      return `v !== ""`;
+    case ScalarType.BOOL:
+      return `v !== false`;
+    case ScalarType.INT64:
+    case ScalarType.UINT64:
+    case ScalarType.SINT64:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return `v !== 0n`;
+    case ScalarType.INT32:
+    case ScalarType.UINT32:
+    case ScalarType.SINT32:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return `v !== 0`;
+    default:
+      // bytes, and floats, whose -0.0 has set bits and is written.
+      return `!h.isZero(v)`;
+  }
+}
+
+/** The code writing the present value `v` of field `i`. */
+function valueCode(field: DescField, i: number): string {
   switch (field.fieldKind) {
     case "scalar":
-      w.tag(field.number, wireTypeOf(field.scalar));
-      writeScalar(w, field.scalar, value);
-      return;
+      return `w.uint32(${tagOf(field.number, wireTypeOf(field.scalar))}); ${scalarCode(field.scalar, "v")}`;
     case "enum":
-      w.tag(field.number, WireType.Varint).int32(value as number);
-      return;
+      return `w.uint32(${tagOf(field.number, Wire.Varint)}); w.int32(v);`;
     case "message":
-      writeNested(w, field.number, field.message, value as Fields);
-      return;
-    case "list":
-      writeList(w, field, value as readonly unknown[]);
-      return;
+      return `w.uint32(${tagOf(field.number, Wire.LengthDelimited)}); w.open(); h.message(w, h.messages[${i}], v); w.close();`;
     case "map":
-      writeMap(w, field, value as Readonly<Record<string, unknown>>);
-      return;
+      return `h.map(w, h.fields[${i}], v);`;
+    case "list":
+      switch (field.listKind) {
+        case "message":
+          return `for (let k = 0; k < v.length; k++) { w.uint32(${tagOf(field.number, Wire.LengthDelimited)}); w.open(); h.message(w, h.messages[${i}], v[k]); w.close(); }`;
+        case "enum":
+        case "scalar": {
+          const scalar = field.listKind === "enum" ? ScalarType.INT32 : field.scalar;
+          const packable = scalar !== ScalarType.STRING && scalar !== ScalarType.BYTES;
+          if (field.packed && packable) {
+            return `w.uint32(${tagOf(field.number, Wire.LengthDelimited)}); w.open(); for (let k = 0; k < v.length; k++) { ${scalarCode(scalar, "v[k]")} } w.close();`;
+          }
+          return `for (let k = 0; k < v.length; k++) { w.uint32(${tagOf(field.number, wireTypeOf(scalar))}); ${scalarCode(scalar, "v[k]")} }`;
+        }
+      }
   }
 }
 
-function writeNested(w: BinaryWriter, no: number, desc: DescMessage, value: Fields): void {
-  w.tag(no, WireType.LengthDelimited).fork();
-  writeMessage(w, desc, value);
-  w.join();
+function tagOf(no: number, wire: Wire): number {
+  return ((no << 3) | wire) >>> 0;
 }
 
-function writeList(w: BinaryWriter, field: DescField & { fieldKind: "list" }, items: readonly unknown[]): void {
-  switch (field.listKind) {
-    case "message":
-      for (const item of items) writeNested(w, field.number, field.message, item as Fields);
-      return;
-    case "enum":
-    case "scalar": {
-      const scalar = field.listKind === "enum" ? ScalarType.INT32 : field.scalar;
-      const packable = scalar !== ScalarType.STRING && scalar !== ScalarType.BYTES;
-      if (field.packed && packable) {
-        w.tag(field.number, WireType.LengthDelimited).fork();
-        for (const item of items) writeScalar(w, scalar, item);
-        w.join();
-        return;
-      }
-      for (const item of items) {
-        w.tag(field.number, wireTypeOf(scalar));
-        writeScalar(w, scalar, item);
-      }
-      return;
-    }
-  }
+/** The writer call for one scalar value of `type`, the expression `value`. */
+function scalarCode(type: ScalarType, value: string): string {
+  return type === ScalarType.STRING ? `h.string(w, ${value});` : `w.${SCALAR_METHOD[type]}(${value});`;
 }
 
-function writeMap(w: BinaryWriter, field: DescField & { fieldKind: "map" }, map: Readonly<Record<string, unknown>>): void {
-  const entries = Object.keys(map).map((raw) => ({ key: mapKey(field.mapKey, raw), value: map[raw] }));
-  entries.sort((a, b) => compareKeys(a.key, b.key));
-  for (const { key, value } of entries) {
-    w.tag(field.number, WireType.LengthDelimited).fork();
+type ScalarMethod = "bytes" | "bool" | "int32" | "uint32" | "sint32" | "fixed32" | "sfixed32" | "float" | "double" | "int64" | "sint64" | "fixed64";
+
+/** The writer method of each scalar type but strings (see writeString). */
+const SCALAR_METHOD: Readonly<Record<Exclude<ScalarType, ScalarType.STRING>, ScalarMethod>> = {
+  [ScalarType.BYTES]: "bytes",
+  [ScalarType.BOOL]: "bool",
+  [ScalarType.INT32]: "int32",
+  [ScalarType.UINT32]: "uint32",
+  [ScalarType.SINT32]: "sint32",
+  [ScalarType.FIXED32]: "fixed32",
+  [ScalarType.SFIXED32]: "sfixed32",
+  [ScalarType.FLOAT]: "float",
+  [ScalarType.DOUBLE]: "double",
+  [ScalarType.INT64]: "int64",
+  [ScalarType.UINT64]: "int64",
+  [ScalarType.SINT64]: "sint64",
+  [ScalarType.FIXED64]: "fixed64",
+  [ScalarType.SFIXED64]: "fixed64",
+};
+
+function writeMap(w: ProtoWriter, field: DescField & { fieldKind: "map" }, map: Readonly<Record<string, unknown>>): void {
+  const raw = Object.keys(map);
+  // protobuf-es keeps every key as a string; only non-string keys need parsing and their own order.
+  const keys: readonly MapKey[] = field.mapKey === ScalarType.STRING ? sortUtf8(raw) : raw.map((k) => mapKey(field.mapKey, k)).sort(compareKeys);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as MapKey;
+    const value = map[String(key)];
+    w.tag(field.number, Wire.LengthDelimited).open();
     w.tag(1, wireTypeOf(field.mapKey));
     writeScalar(w, field.mapKey, key);
     switch (field.mapKind) {
       case "message":
-        writeNested(w, 2, field.message, (value ?? {}) as Fields);
+        w.tag(2, Wire.LengthDelimited).open();
+        writeMessage(w, field.message, (value ?? {}) as Fields);
+        w.close();
         break;
       case "enum":
-        w.tag(2, WireType.Varint).int32(value as number);
+        w.tag(2, Wire.Varint).int32(value as number);
         break;
       case "scalar":
         w.tag(2, wireTypeOf(field.scalar));
         writeScalar(w, field.scalar, value);
         break;
     }
-    w.join();
+    w.close();
   }
 }
 
@@ -176,16 +265,27 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** Go sorts string keys by byte order of their UTF-8 form, numbers numerically, false before true. */
 function compareKeys(a: MapKey, b: MapKey): number {
   if (typeof a === "string" && typeof b === "string") {
-    // Without surrogate pairs, UTF-16 code unit order is code point order, which is UTF-8 byte order.
-    if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
-    return compareBytes(utf8.encode(a), utf8.encode(b));
+    return compareUtf8(a, b);
   }
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** `strings` sorted in place in Go's string order (see compareUtf8), and returned. */
+export function sortUtf8(strings: string[]): string[] {
+  // Without surrogates the default sort, by UTF-16 code units, is that order already.
+  return strings.some((s) => SURROGATE.test(s)) ? strings.sort(compareUtf8) : strings.sort();
+}
+
+/** Go's string order (`<`, strings.Compare, sort.Strings): by the bytes of the strings' UTF-8. */
+export function compareUtf8(a: string, b: string): number {
+  // Without surrogate pairs, UTF-16 code unit order is code point order, which is UTF-8 byte order.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return compareBytes(utf8.encode(a), utf8.encode(b));
+}
+
 /** Bytewise comparison, the order of Go's string `<` and strings.Compare. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
@@ -194,21 +294,21 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-function wireTypeOf(type: ScalarType): WireType {
+function wireTypeOf(type: ScalarType): Wire {
   switch (type) {
     case ScalarType.STRING:
     case ScalarType.BYTES:
-      return WireType.LengthDelimited;
+      return Wire.LengthDelimited;
     case ScalarType.DOUBLE:
     case ScalarType.FIXED64:
     case ScalarType.SFIXED64:
-      return WireType.Bit64;
+      return Wire.Bit64;
     case ScalarType.FLOAT:
     case ScalarType.FIXED32:
     case ScalarType.SFIXED32:
-      return WireType.Bit32;
+      return Wire.Bit32;
     default:
-      return WireType.Varint;
+      return Wire.Varint;
   }
 }
 
@@ -221,7 +321,7 @@ const utf8Of = new Map<string, Uint8Array>();
 const UTF8_KEPT_MIN_LENGTH = 24;
 const UTF8_KEPT_MAX_ENTRIES = 200_000;
 
-function writeString(w: BinaryWriter, s: string): void {
+function writeString(w: ProtoWriter, s: string): void {
   if (s.length < UTF8_KEPT_MIN_LENGTH) {
     w.string(s);
     return;
@@ -235,52 +335,7 @@ function writeString(w: BinaryWriter, s: string): void {
   w.bytes(bytes);
 }
 
-function writeScalar(w: BinaryWriter, type: ScalarType, value: unknown): void {
-  switch (type) {
-    case ScalarType.STRING:
-      writeString(w, value as string);
-      return;
-    case ScalarType.BYTES:
-      w.bytes(value as Uint8Array);
-      return;
-    case ScalarType.BOOL:
-      w.bool(value as boolean);
-      return;
-    case ScalarType.INT32:
-      w.int32(value as number);
-      return;
-    case ScalarType.UINT32:
-      w.uint32(value as number);
-      return;
-    case ScalarType.SINT32:
-      w.sint32(value as number);
-      return;
-    case ScalarType.FIXED32:
-      w.fixed32(value as number);
-      return;
-    case ScalarType.SFIXED32:
-      w.sfixed32(value as number);
-      return;
-    case ScalarType.FLOAT:
-      w.float(value as number);
-      return;
-    case ScalarType.DOUBLE:
-      w.double(value as number);
-      return;
-    case ScalarType.INT64:
-      w.int64(value as bigint);
-      return;
-    case ScalarType.UINT64:
-      w.uint64(value as bigint);
-      return;
-    case ScalarType.SINT64:
-      w.sint64(value as bigint);
-      return;
-    case ScalarType.FIXED64:
-      w.fixed64(value as bigint);
-      return;
-    case ScalarType.SFIXED64:
-      w.sfixed64(value as bigint);
-      return;
-  }
+function writeScalar(w: ProtoWriter, type: ScalarType, value: unknown): void {
+  if (type === ScalarType.STRING) writeString(w, value as string);
+  else (w[SCALAR_METHOD[type]] as (this: ProtoWriter, v: unknown) => ProtoWriter).call(w, value);
 }

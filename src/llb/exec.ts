@@ -18,7 +18,7 @@ import {
 } from "../proto/pb/ops_pb.js";
 import { Caps } from "./caps.js";
 import { opLocations, opMetadata, type OpOptions } from "./constraints.js";
-import { compareBytes } from "./encode.js";
+import { compareUtf8, sortUtf8 } from "./encode.js";
 import type { CacheSharing, ContentCache, Mount, SecretEnv, SecretMount, SSHMount } from "./mounts.js";
 import { joinPath } from "./path.js";
 import { platformToPb, type Platform } from "./platform.js";
@@ -75,8 +75,7 @@ interface FsMount {
   readonly contentCache: ContentCache;
 }
 
-const utf8 = new TextEncoder();
-const byTarget = (a: { target: string }, b: { target: string }): number => compareBytes(utf8.encode(a.target), utf8.encode(b.target));
+const byTarget = (a: { target: string }, b: { target: string }): number => compareUtf8(a.target, b.target);
 
 const networkModes: Readonly<Record<NetworkMode, NetMode>> = { sandbox: NetMode.UNSET, host: NetMode.HOST, none: NetMode.NONE };
 const sharingModes: Readonly<Record<CacheSharing, CacheSharingOpt>> = {
@@ -249,9 +248,7 @@ export class ExecVertex implements Vertex {
     const env: Record<string, string> = { ...this.#opts.env };
     const firstSSH = this.#ssh[0];
     if (firstSSH && !Object.hasOwn(env, "SSH_AUTH_SOCK")) env["SSH_AUTH_SOCK"] = firstSSH.target;
-    return Object.keys(env)
-      .sort((a, b) => compareBytes(utf8.encode(a), utf8.encode(b)))
-      .map((k) => `${k}=${env[k] ?? ""}`);
+    return sortUtf8(Object.keys(env)).map((k) => `${k}=${env[k] ?? ""}`);
   }
 }
 

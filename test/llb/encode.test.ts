@@ -10,7 +10,7 @@ import {
   UserOptSchema,
   WorkerConstraintsSchema,
 } from "../../src/proto/pb/ops_pb.js";
-import { encodeCanonical } from "../../src/llb/encode.js";
+import { compareUtf8, encodeCanonical, sortUtf8 } from "../../src/llb/encode.js";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const ascii = (s: string): string => Buffer.from(s, "utf8").toString("hex");
@@ -74,5 +74,19 @@ describe("encodeCanonical", () => {
     const meta = create(OpSchema, { op: { case: "exec", value: { meta: { validExitCodes: [0, 1, 300] } } } });
     // exec(2) { meta(1) { validExitCodes(12): 62 04 [00 01 ac 02] } }
     expect(hex(encodeCanonical(OpSchema, meta))).toBe("1208" + "0a06" + "6204" + "0001ac02");
+  });
+
+  it("sorts strings in Go's order, by UTF-8 bytes, with or without characters past U+FFFF", () => {
+    // UTF-16 puts U+1D50A (a surrogate pair, d835 dd0a) before U+FFFD; UTF-8 (f0… after ef…) after it.
+    expect(sortUtf8(["\u{1D50A}", "\uFFFD", "b", "B", "a"])).toEqual(["B", "a", "b", "\uFFFD", "\u{1D50A}"]);
+    expect(sortUtf8(["GOPATH=/go", "GOFLAGS=-mod=mod", "PATH=/usr/bin", "CGO_ENABLED=0"])).toEqual([
+      "CGO_ENABLED=0",
+      "GOFLAGS=-mod=mod",
+      "GOPATH=/go",
+      "PATH=/usr/bin",
+    ]);
+    expect(Math.sign(compareUtf8("\u{1D50A}", "\uFFFD"))).toBe(1);
+    expect(Math.sign(compareUtf8("a", "ab"))).toBe(-1);
+    expect(compareUtf8("x", "x")).toBe(0);
   });
 });
