@@ -12,7 +12,16 @@ type Compiled =
   | { readonly type: "exact" }
   | { readonly type: "prefix"; readonly prefix: string }
   | { readonly type: "suffix"; readonly suffix: string }
-  | { readonly type: "regexp"; readonly tokens: readonly GlobToken[] };
+  | {
+      readonly type: "regexp";
+      readonly tokens: readonly GlobToken[];
+      /**
+       * The number of `/` every match has, when the pattern fixes it (only literals, `?` and `*`,
+       * none of which but a literal `/` matches one): a path with another count is rejected
+       * without running the automaton, which is most paths for most patterns (`*.log`, `build/*`).
+       */
+      readonly slashes: number | undefined;
+    };
 
 interface Entry extends IgnorePattern {
   readonly compiled: Compiled;
@@ -106,7 +115,10 @@ const escaped = (c: string, inClass: boolean): string => (c < "\x80" && !/[0-9A-
 function compile(pattern: string): Compiled {
   const chars = Array.from(pattern);
   const tokens: GlobToken[] = [];
+  // Cleared by anything that may match a `/` other than a literal one: `**`, classes, escapes.
+  let slashes: number | undefined = 0;
   const one = (re: string): void => {
+    slashes = undefined;
     const single = new RegExp(`^${re}$`, "u");
     tokens.push({ kind: "one", test: (c) => single.test(c) });
   };
@@ -152,6 +164,7 @@ function compile(pattern: string): Compiled {
       type = "regexp";
     } else {
       const literal = ch;
+      if (literal === "/" && slashes !== undefined) slashes++;
       tokens.push({ kind: "one", test: (c) => c === literal });
     }
   }
@@ -163,7 +176,7 @@ function compile(pattern: string): Compiled {
     case "suffix":
       return { type, suffix: pattern.slice(2) };
     case "regexp":
-      return { type, tokens };
+      return { type, tokens, slashes: tokens.some((t) => t.kind === "dirs" || t.kind === "rest") ? undefined : slashes };
   }
 }
 
@@ -206,8 +219,15 @@ function matchOne(e: Entry, path: string): boolean {
       if (path.endsWith(c.suffix)) return true;
       return c.suffix.startsWith("/") && path === c.suffix.slice(1);
     case "regexp":
+      if (c.slashes !== undefined && countSlashes(path) !== c.slashes) return false;
       return matchGlob(c.tokens, path);
   }
+}
+
+function countSlashes(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) n++;
+  return n;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Go build constraints: `//go:build` and `// +build` expressions, file-name GOOS/GOARCH suffixes, tag matching.
 
+import { isTagChar } from "./chars.js";
 import { goMinorVersion } from "./go-version.js";
 
 /** What the build targets, as go/build.Context sees it. Immutable. */
@@ -102,8 +103,6 @@ export function plusBuildExpression(line: string): string | undefined {
   return trimmed;
 }
 
-const TAG_CHAR = /[\p{L}\p{Nd}_.]/u;
-
 /** A `//go:build` syntax error: `offset` is the code-unit offset into the expression. */
 export interface ConstraintError {
   readonly offset: number;
@@ -145,7 +144,7 @@ export function parseGoBuildExpression(text: string): Constraint | ConstraintErr
       return undefined;
     }
     let end = pos;
-    while (end < text.length && TAG_CHAR.test(text[end]!)) end++;
+    while (end < text.length && isTagChar(text[end]!)) end++;
     if (end === pos) return fail(`invalid syntax at ${JSON.stringify(c)}`);
     tok = text.slice(pos, end);
     pos = end;
@@ -223,7 +222,7 @@ export function parsePlusBuildExpression(text: string): Constraint {
       else {
         const neg = lit.startsWith("!");
         if (neg) lit = lit.slice(1);
-        z = { op: "tag", tag: lit !== "" && [...lit].every((c) => TAG_CHAR.test(c)) ? lit : "ignore" };
+        z = { op: "tag", tag: lit !== "" && [...lit].every((c) => isTagChar(c)) ? lit : "ignore" };
         if (neg) z = { op: "not", x: z };
       }
       y = y ? { op: "and", x: y, y: z } : z;

@@ -9,6 +9,7 @@ import {
   type BuildTarget,
   type Constraint,
 } from "./build-constraints.js";
+import { isIdentPart, isIdentStart } from "./chars.js";
 
 /** A located problem in a Go file's header; line and col are 1-based. */
 export interface HeaderProblem {
@@ -42,9 +43,6 @@ export type HeaderScan =
   | { readonly kind: "header"; readonly header: GoFileHeader }
   | { readonly kind: "incomplete" }
   | { readonly kind: "error"; readonly problem: HeaderProblem; readonly constraint: Constraint | undefined };
-
-const IDENT_START = /[\p{L}_]/u;
-const IDENT_PART = /[\p{L}\p{Nd}_]/u;
 
 /**
  * Scans the first bytes of a Go file. `complete` says whether `text` is the whole file; when it
@@ -193,9 +191,9 @@ class Lexer {
 
   word(): string {
     const start = this.i;
-    if (IDENT_START.test(this.peek())) {
+    if (isIdentStart(this.peek())) {
       this.step();
-      while (this.i < this.src.length && IDENT_PART.test(this.peek())) this.step();
+      while (this.i < this.src.length && isIdentPart(this.peek())) this.step();
     }
     return this.src.slice(start, this.i);
   }
@@ -253,7 +251,7 @@ function importPaths(lx: Lexer): string[] | "incomplete" {
   const spec = (): "ok" | "stop" | "incomplete" => {
     if (lx.skip() !== "ok") return lx.complete ? "stop" : "incomplete";
     if (lx.peek() === ".") lx.step();
-    else if (IDENT_START.test(lx.peek())) lx.word();
+    else if (isIdentStart(lx.peek())) lx.word();
     if (lx.skip() !== "ok") return lx.complete ? "stop" : "incomplete";
     const path = lx.stringLit();
     if (path === "incomplete") return path;

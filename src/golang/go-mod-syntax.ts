@@ -1,5 +1,7 @@
 // go.mod's low-level syntax (golang.org/x/mod/modfile/read.go): tokens, comments, lines and `verb ( … )` blocks.
 
+import { isPrintable } from "./chars.js";
+
 /** A token with its 1-based position; `col` counts Unicode code points like Go's LineRune. */
 export interface ModToken {
   readonly text: string;
@@ -28,11 +30,10 @@ export interface ModSyntaxError {
 }
 
 const PUNCT = new Set(["(", ")", "[", "]", "{", "}", ","]);
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 function isIdentChar(c: string): boolean {
   if (c === " " || PUNCT.has(c)) return false;
-  return PRINTABLE.test(c);
+  return isPrintable(c);
 }
 
 interface RawLine {

@@ -1,6 +1,6 @@
 // Marshal a State into a Definition: depth-first, deduplicated by digest, ending in the result op.
 import { create } from "@bufbuild/protobuf";
-import { DefinitionSchema, InputSchema, OpMetadataSchema, OpSchema, type Definition, type Input, type OpMetadata } from "../proto/pb/ops_pb.js";
+import { DefinitionSchema, OpMetadataSchema, OpSchema, type Definition, type Input, type OpMetadata } from "../proto/pb/ops_pb.js";
 import { Caps } from "./caps.js";
 import { mergeMetadata } from "./constraints.js";
 import { digestOf } from "./digest.js";
@@ -72,7 +72,8 @@ class Marshaller implements BuildContext {
   input(output: Output): Input {
     const enc = this.#done.get(output.vertex);
     if (!enc) throw new Error("internal: an op's input was not marshalled before the op");
-    return create(InputSchema, { digest: enc.digest, index: BigInt(output.index) });
+    // Written out as create() would make it (all fields, no prototype): one per edge of the graph.
+    return { $typeName: "pb.Input", digest: enc.digest, index: BigInt(output.index) };
   }
 
   visit(root: Vertex): void {

@@ -107,6 +107,30 @@ describe("IgnoreMatcher", () => {
     expect(new IgnoreMatcher(["docs", "!**/keep"]).canSkipExcludedDir("docs")).toBe(false);
   });
 
+  it("matches every short pattern of letters, `/`, `*` and `?` like the regexp it stands for, at any depth", () => {
+    // Without `**`, `*` is `[^/]*` and `?` is `[^/]`; a path is excluded when it or a parent matches.
+    const words = (alphabet: readonly string[], max: number): string[] => {
+      const out = [""];
+      for (let i = 0; i < out.length; i++) for (const c of alphabet) if (out[i]!.length < max) out.push(out[i]! + c);
+      return out;
+    };
+    const paths = words(["a", "b", "/"], 5).filter((p) => p !== "" && !p.startsWith("/") && !p.endsWith("/") && !p.includes("//"));
+    const wrong: string[] = [];
+    for (const raw of words(["a", "/", "*", "?"], 4)) {
+      if (raw.includes("**") || raw.replaceAll("/", "") === "") continue;
+      const [pattern] = patterns(raw);
+      if (pattern === undefined) continue;
+      const re = new RegExp(`^${pattern.replaceAll("*", "[^/]*").replaceAll("?", "[^/]")}$`);
+      const m = new IgnoreMatcher([pattern]);
+      for (const path of paths) {
+        const parts = path.split("/");
+        const expected = parts.some((_, i) => re.test(parts.slice(0, i + 1).join("/")));
+        if (m.excludes(path) !== expected) wrong.push(`${pattern} on ${path}: expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("throws on patterns that were not validated (a programmer error)", () => {
     expect(() => new IgnoreMatcher(["!"])).toThrow(/illegal exclusion pattern/);
     expect(() => new IgnoreMatcher(["a["])).toThrow(/malformed ignore pattern/);
