@@ -18,7 +18,8 @@ import { runFlow } from "./flows.js";
  * BuildKit before v0.10 (Docker Engine 20.10 embeds v0.8) lacks the merge op, which v0.10 added.
  * Those daemons fail a build with "flightcontrol: exceeded retry timeout" when a few hundred
  * steps run at once, or when a frontend keeps dozens of file reads in flight on one reference
- * (every read goes through one flightcontrol key). Newer daemons take any number of either.
+ * (every read goes through one flightcontrol key), or when each of those steps unpacks the same
+ * lazily pulled Go image (CompileRequest.materializeGoImage). Newer daemons take any number of these.
  */
 function isOldDaemon(client: GatewayClient): boolean {
   return !client.caps.llb.has(Caps.mergeOp);
@@ -86,7 +87,7 @@ export async function buildGopherfile(ctx: FrontendContext): Promise<ReturnOutco
     runnablePlatforms: env.workers[0]?.platforms ?? [options.buildPlatform],
     images: new GatewayImageResolver(client, options.imageResolveMode),
     networkMode: options.networkMode,
-    ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY } : {}),
+    ...(isOldDaemon(client) ? { testLanes: OLD_DAEMON_TEST_LANES, readConcurrency: OLD_DAEMON_READ_CONCURRENCY, materializeGoImage: true } : {}),
     // Exact inputs are copies with include patterns (BuildKit v0.10+); older daemons mount the module.
     exactInputs: client.caps.llb.has(Caps.fileCopyIncludeExcludePatterns),
     // Steps share their dependencies' copies through merges keyed by their inputs (BuildKit v0.13+).

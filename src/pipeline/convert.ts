@@ -62,6 +62,7 @@ export type ConvertInput = Pick<
   | "testRetries"
   | "testLanes"
   | "layeredInputs"
+  | "materializeGoImage"
 > & {
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly reader: ContextReader;
@@ -155,6 +156,7 @@ export async function prepareConversion(input: ConvertInput): Promise<Prepared> 
     testRetries: input.testRetries,
     testLanes: input.testLanes,
     layeredInputs: input.layeredInputs,
+    materializeGoImage: input.materializeGoImage,
   };
   return { ok: true, request };
 }

@@ -39,6 +39,8 @@ export interface Scenario {
   readonly tests: Readonly<Record<string, { readonly first: Outcome; readonly retry?: Outcome }>>;
   /** The early build of binaries and checks (`evaluate: true`) fails. */
   readonly earlyBuildFails?: boolean;
+  /** The LLB capabilities the daemon offers; default every one the frontend knows. */
+  readonly llbCaps?: readonly string[];
 }
 
 /** One Solve the frontend sent. */
@@ -111,7 +113,7 @@ export async function runScenario(scenario: Scenario): Promise<Run> {
   };
 
   const bridge = fakeBridge({
-    Ping: () => pong(CURRENT_FRONTEND_CAPS, Object.values(Caps)),
+    Ping: () => pong(CURRENT_FRONTEND_CAPS, scenario.llbCaps ?? Object.values(Caps)),
     Solve: (req) => {
       if (req.Definition === undefined) throw new Error("a solve without a Definition");
       const definition = decodeDefinition(req.Definition);

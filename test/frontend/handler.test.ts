@@ -2,6 +2,7 @@
 // with which options, what is read, and what is returned.
 import { describe, expect, it } from "vitest";
 import { RECORD_FILES } from "../../src/golang/report/index.js";
+import { Caps, CUSTOM_NAME_KEY } from "../../src/llb/index.js";
 import { fresh, runScenario, stale, type SolveRecord } from "./fake-daemon.js";
 
 const SPEC = "# syntax=ghcr.io/gopherfile/gopherfile:1\n";
@@ -16,6 +17,46 @@ function ignoresCache(solve: SolveRecord): boolean[] {
 function retriesIn(solves: readonly SolveRecord[]): string[] {
   return [...new Set(solves.flatMap((s) => s.retries))];
 }
+
+/**
+ * What the exec ops of some solves run on: each root mount's source op, as `<op kind> <progress name or
+ * identifier>`, except other execs (a step on another's root runs on what that one ran on).
+ */
+function stepRoots(solves: readonly SolveRecord[]): string[] {
+  const roots = new Set<string>();
+  for (const { definition } of solves) {
+    for (const { op } of definition.ops.values()) {
+      if (op.op.case !== "exec") continue;
+      const root = op.op.value.mounts.find((m) => m.dest === "/");
+      const input = root === undefined ? undefined : op.inputs[Number(root.input)];
+      const source = input === undefined ? undefined : definition.ops.get(input.digest);
+      if (source === undefined) throw new Error("an exec op without a root filesystem");
+      const name = source.op.op.case === "source" ? source.op.op.value.identifier : (source.metadata?.description[CUSTOM_NAME_KEY] ?? "");
+      if (source.op.op.case !== "exec") roots.add(`${source.op.op.case} ${name}`);
+    }
+  }
+  return [...roots].sort();
+}
+
+/** BuildKit v0.8's LLB capabilities as far as the frontend looks: no merge op, no copy patterns, no content-cache control. */
+const OLD_DAEMON_CAPS = Object.values(Caps).filter((c) => c !== Caps.mergeOp && c !== Caps.fileCopyIncludeExcludePatterns && c !== Caps.execMountContentCache);
+
+describe("the Go image steps run on", () => {
+  it("is the image itself on a daemon with merge ops", async () => {
+    const run = await runScenario({ spec: SPEC, tests: { "./sum": { first: fresh(0) } } });
+    expect(run.error).toBeUndefined();
+    expect(stepRoots(run.solves)).toEqual(["source docker-image://docker.io/library/golang:1.22"]);
+  });
+
+  it("is unpacked once by a file op on a daemon without them, so steps do not each unpack it (flightcontrol on BuildKit v0.8)", async () => {
+    const run = await runScenario({ spec: SPEC, tests: { "./sum": { first: fresh(0) } }, llbCaps: OLD_DAEMON_CAPS });
+    expect(run.error).toBeUndefined();
+    expect(stepRoots(run.solves)).toEqual(["file [go] unpack golang:1.22"]);
+    const unpack = run.solves.flatMap((s) => [...s.definition.ops.values()]).find((o) => o.metadata?.description[CUSTOM_NAME_KEY]?.startsWith("[go] unpack"));
+    const actions = unpack?.op.op.case === "file" ? unpack.op.op.value.actions.map((a) => a.action.case) : [];
+    expect(actions).toEqual(["mkdir"]);
+  });
+});
 
 describe("gated build (tests.gate: true, the default)", () => {
   it("returns the image when every test passed, solving the early builds with evaluate first", async () => {

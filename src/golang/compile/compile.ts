@@ -1,5 +1,5 @@
 // The compiler: a parsed spec and the module's facts in, the LLB states and image configs of one target out.
-import { formatPlatform, image as imageSource, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
+import { formatPlatform, parseImageRef, parsePlatform, scratch, FileAction, type Platform, type State } from "../../llb/index.js";
 import {
   binaryFromGo,
   BUILTIN_TARGETS,
@@ -23,7 +23,7 @@ import { names } from "./names.js";
 import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult, TargetInfo } from "./request.js";
 import { defaultTarget } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
-import { toolchain } from "./toolchain.js";
+import { goStepImage, toolchain } from "./toolchain.js";
 import { packageRef } from "./package-path.js";
 import { dependencyPackages } from "./prepare.js";
 
@@ -82,7 +82,7 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
 
   const imageCheck = parseImageRef(goImageRef);
   if (!imageCheck.ok) return { ok: false, errors: [parsed.errorAt(["go", "image"], imageCheck.message)] };
-  const goImage = imageSource(goImageRef, { platform: request.buildPlatform, location: locations.at(["go"]) });
+  const goImage = goStepImage(goImageRef, request.buildPlatform, locations.at(["go"]), request.materializeGoImage ?? false);
   const tc = toolchain({
     spec,
     facts,

@@ -2,6 +2,7 @@
 import { formatPlatform, type Platform } from "../../llb/index.js";
 
 export const names = {
+  goImage: (image: string): string => `[go] unpack ${image}`,
   deps: (): string => "[deps] go mod download",
   modules: (): string => "[deps] go mod download: the build's modules, from the module cache",
   build: (binary: string, pkg: string, p: Platform): string => `[build ${binary} ${formatPlatform(p)}] go build ${pkg}`,

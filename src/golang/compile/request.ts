@@ -56,6 +56,13 @@ export interface CompileRequest {
    * daemon without `mergeop` or `exec.mount.cache.content` (each step then copies its own). Default true.
    */
   readonly layeredInputs?: boolean | undefined;
+  /**
+   * Steps run on the Go image as a FileOp's output instead of the image itself; true for BuildKit
+   * before v0.10. Such a daemon unpacks a lazily pulled image for every step that mounts it, all
+   * through one flightcontrol key, and with a hundred steps keyed at once some fail with "exceeded
+   * retry timeout"; a FileOp's output is unpacked once, before any step. Default false.
+   */
+  readonly materializeGoImage?: boolean | undefined;
   readonly images: ImageResolver;
 }
 

@@ -1,5 +1,17 @@
 // The Go toolchain every step shares: image, environment, caches, the read-only source and the module download.
-import { FileAction, local, scratch, type Mount, type NetworkMode, type Platform, type ProxyEnv, type State } from "../../llb/index.js";
+import {
+  FileAction,
+  image,
+  local,
+  mkdir,
+  scratch,
+  type Mount,
+  type NetworkMode,
+  type Platform,
+  type ProxyEnv,
+  type SourceLocation,
+  type State,
+} from "../../llb/index.js";
 import type { Spec } from "../../spec/index.js";
 import type { DocumentationFacts, ModuleFacts } from "../discover.js";
 import type { BuildTarget } from "../build-constraints.js";
@@ -176,6 +188,17 @@ export interface ToolchainInput {
   readonly locations: SpecLocations;
   /** See StepInputs.layered (the daemon has `mergeop` and `exec.mount.cache.content`). */
   readonly layeredInputs?: boolean;
+}
+
+/**
+ * The image every Go step runs on. Where the daemon would unpack a lazily pulled image once per
+ * step (CompileRequest.materializeGoImage), steps run on a FileOp's output instead, which the
+ * daemon unpacks once; creating the source mount point changes nothing a step sees.
+ */
+export function goStepImage(ref: string, platform: Platform, location: SourceLocation, materialize: boolean): State {
+  const state = image(ref, { platform, location });
+  if (!materialize) return state;
+  return state.file(mkdir(SOURCE_ROOT, 0o755, { makeParents: true }), { name: names.goImage(ref), location });
 }
 
 /** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */

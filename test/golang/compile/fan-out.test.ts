@@ -237,6 +237,38 @@ describe("test lanes", () => {
   });
 });
 
+describe("the image Go steps run on", () => {
+  /** The root filesystem's source of every exec that does not run on another exec's root. */
+  const roots = (g: Graph): GraphOp[] =>
+    g.execs().flatMap((e) => {
+      const root = mountAt(e, "/").source;
+      if (root === undefined) throw new Error(`${e.node.name} runs on scratch`);
+      return root.op.op.case === "exec" ? [] : [root];
+    });
+
+  it("is the Go image's source op by default", async () => {
+    for (const target of ["test", "binaries"]) {
+      const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target })));
+      expect(g.startingWith("[go] unpack"), target).toEqual([]);
+      expect(new Set(roots(g).map((r) => r.op.op.case)), target).toEqual(new Set(["source"]));
+    }
+  });
+
+  it("on an old daemon, is one file op over the Go image that only creates the source mount point", async () => {
+    for (const target of ["test", "binaries"]) {
+      const old = { exactInputs: false, layeredInputs: false, testLanes: 8, materializeGoImage: true } as const;
+      const g = only(graphs(await compileOk({ spec: SYNTAX, tree: SIX_TESTED, target, ...old })));
+      const unpack = g.named("[go] unpack golang:1.22");
+      expect(new Set(roots(g)), target).toEqual(new Set([unpack]));
+      expect(unpack.inputs.map((i) => (i.op.op.case === "source" ? i.op.op.value.identifier : i.name))).toEqual([
+        "docker-image://docker.io/library/golang:1.22",
+      ]);
+      const actions = unpack.op.op.case === "file" ? unpack.op.op.value.actions.map((a) => a.action) : [];
+      expect(actions.map((a) => (a.case === "mkdir" ? [a.case, a.value.path, a.value.makeParents] : [a.case]))).toEqual([["mkdir", "/src", true]]);
+    }
+  });
+});
+
 describe("what Go steps see of the context", () => {
   it("without exact inputs, leaves out .git, the Markdown files and the build's own files discovery found, after the .dockerignore patterns", async () => {
     const tree = {

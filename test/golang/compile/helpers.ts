@@ -97,6 +97,8 @@ export interface Case {
   readonly exactInputs?: boolean;
   /** False: what the frontend does on a daemon without merge ops or content-cache control (a copy per step). */
   readonly layeredInputs?: boolean;
+  /** True: what the frontend does on a daemon without merge ops (steps run on the Go image unpacked by a file op). */
+  readonly materializeGoImage?: boolean;
 }
 
 /** Runs `convert()` exactly as the frontend does, with a fixed build platform and fake image configs. */
@@ -118,6 +120,7 @@ export async function run(c: Case): Promise<CompileOutcome> {
     networkMode: c.networkMode,
     exactInputs: c.exactInputs,
     layeredInputs: c.layeredInputs,
+    materializeGoImage: c.materializeGoImage,
   });
 }
 
