@@ -2,7 +2,7 @@
 // `node scripts/bundle.mjs [frontend|cli] [--out DIR]`: both into dist/ by default; only the
 // frontend is what the image needs; test/scripts/bundle.test.ts bundles the CLI elsewhere.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -19,44 +19,49 @@ const common = {
   logLevel: "warning",
 };
 
-/** frontend.mjs: the frontend, as the image runs it. */
-async function bundleFrontend(outDir) {
-  await build({
-    ...common,
-    format: "esm",
-    entryPoints: [join(repo, "src/frontend.ts")],
-    outfile: join(outDir, "frontend.mjs"),
-    minify: true,
-    // Some bundled CommonJS dependencies call require(); give ESM output one.
-    banner: { js: "import { createRequire as __gfRequire } from 'node:module'; const require = __gfRequire(import.meta.url);" },
-  });
-}
-
 /**
- * The CLI: its program as CommonJS (cli.cjs), started by cli.mjs from V8's code cache (cli.cache,
- * see src/cli-start.ts), which one run on the example module makes.
+ * A program as CommonJS (<name>.cjs), started by <name>.mjs from V8's code cache (<name>.cache, see
+ * src/start-from-code-cache.ts), which one run of the program makes.
  */
-async function bundleCli(outDir) {
+async function bundleProgram(outDir, name, entry, extra) {
   await Promise.all([
-    build({ ...common, format: "cjs", entryPoints: [join(repo, "src/cli.ts")], outfile: join(outDir, "cli.cjs") }),
-    build({ ...common, format: "esm", entryPoints: [join(repo, "src/cli-start.ts")], outfile: join(outDir, "cli.mjs"), banner: { js: "#!/usr/bin/env node" } }),
+    build({ ...common, ...extra, format: "cjs", entryPoints: [join(repo, entry)], outfile: join(outDir, `${name}.cjs`) }),
+    build({
+      ...common,
+      format: "esm",
+      entryPoints: [join(repo, "src/start-from-code-cache.ts")],
+      outfile: join(outDir, `${name}.mjs`),
+      banner: { js: "#!/usr/bin/env node" },
+    }),
   ]);
-  makeCliCodeCache(outDir);
 }
 
 /**
- * Runs the CLI in `outDir` once on examples/hello, which compiles what every conversion runs
- * (spec, discovery, compile, marshal), and has V8 save the bytecode to `outDir`/cli.cache at exit.
+ * The frontend, as the image runs it. Its cache comes from a run without BuildKit: the program
+ * loads, runs its top level and stops at the first request it cannot send (exit 1), which is what
+ * every build's start repeats. The image makes it again with the runtime's Node (frontend.Dockerfile).
  */
-function makeCliCodeCache(outDir) {
-  const cache = join(outDir, "cli.cache");
-  rmSync(cache, { force: true });
+async function bundleFrontend(outDir) {
+  await bundleProgram(outDir, "frontend", "src/frontend.ts", { minify: true });
+  makeCodeCache(outDir, "frontend", [], [0, 1]);
+}
+
+/** The CLI; its cache comes from a run on examples/hello, which compiles what every conversion runs (spec, discovery, compile, marshal). */
+async function bundleCli(outDir) {
+  await bundleProgram(outDir, "cli", "src/cli.ts", {});
   const example = join(repo, "examples/hello");
-  const run = spawnSync(process.execPath, [join(outDir, "cli.mjs"), "llb", join(example, "Gopherfile.yaml"), "--context", example, "--target", "binaries"], {
+  makeCodeCache(outDir, "cli", ["llb", join(example, "Gopherfile.yaml"), "--context", example, "--target", "binaries"], [0]);
+}
+
+/** Runs <name>.mjs in `outDir` once with `args` and has V8 save the bytecode to <name>.cache at exit. */
+function makeCodeCache(outDir, name, args, expectedExits) {
+  const cache = join(outDir, `${name}.cache`);
+  rmSync(cache, { force: true });
+  const run = spawnSync(process.execPath, [join(outDir, `${name}.mjs`), ...args], {
     env: { ...process.env, GOPHERFILE_CODE_CACHE_OUT: cache },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", name === "cli" ? "inherit" : "ignore"],
   });
-  if (run.status !== 0) throw new Error(`making the CLI's code cache: the run on examples/hello exited ${run.status}`);
+  if (!expectedExits.includes(run.status) || !existsSync(cache)) throw new Error(`making the code cache of ${name}: the run exited ${run.status}`);
 }
 
 const { values, positionals } = parseArgs({ options: { out: { type: "string" } }, allowPositionals: true });

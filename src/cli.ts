@@ -145,7 +145,7 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
 
 // Exits as soon as the output is out, rather than when Node has torn the heap down and finished
 // optimising code no one will run: 20 ms of a 0.3 s run on the 210-package bench module.
-// Not a top-level await: the CLI is bundled as CommonJS to start from a code cache (src/cli-start.ts).
+// Not a top-level await: the CLI is bundled as CommonJS to start from a code cache (src/start-from-code-cache.ts).
 void run().then(async (code) => {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);

@@ -39,7 +39,7 @@ const RULES: Readonly<Record<Area, Rule>> = {
 
 /** The area of a repository path under src/, or undefined for one the rules do not know. */
 function areaOf(path: string): Area | undefined {
-  if (path === "src/cli.ts" || path === "src/cli-start.ts") return "cli";
+  if (path === "src/cli.ts" || path === "src/start-from-code-cache.ts") return "cli";
   if (path === "src/frontend.ts") return "frontend";
   const m = /^src\/(proto|llb|spec|context|image|golang|gateway|pipeline|frontend)\//.exec(path);
   return m?.[1] as Area | undefined;

@@ -21,3 +21,4 @@ export { processIO, runFrontend, userMessage } from "./run.js";
 export type { FrontendContext, FrontendHandler, FrontendIO } from "./run.js";
 export { StdioDuplex, guardStdout, openStdio } from "./stdio-duplex.js";
 export type { StdioStreams } from "./stdio-duplex.js";
+export { CODE_CACHE_STATE_ENV } from "./code-cache-state.js";

@@ -69,9 +69,9 @@ describe("scripts/release.sh", () => {
       `FROM --platform=linux/amd64 ${REPOSITORY}:1 AS amd64`,
       "FROM scratch",
       "COPY --from=arm64 /usr/local/bin/node /arm64/node",
-      "COPY --from=arm64 /gopherfile/frontend.mjs /arm64/frontend.mjs",
+      "COPY --from=arm64 /gopherfile/frontend.cjs /arm64/frontend.cjs",
       "COPY --from=amd64 /usr/local/bin/node /amd64/node",
-      "COPY --from=amd64 /gopherfile/frontend.mjs /amd64/frontend.mjs",
+      "COPY --from=amd64 /gopherfile/frontend.cjs /amd64/frontend.cjs",
       "",
     ].join("\n");
     await writeFile(join(scratch, "Dockerfile"), dockerfile);
@@ -79,7 +79,7 @@ describe("scripts/release.sh", () => {
     timer.record("copy from each platform", await buildctlBuild({ frontend: "dockerfile.v0", context: scratch, outputDir: out }));
     expect((await readElfHeader(join(out, "arm64", "node"))).machine).toBe(ELF_MACHINE.aarch64);
     expect((await readElfHeader(join(out, "amd64", "node"))).machine).toBe(ELF_MACHINE.x86_64);
-    const [arm64Bundle, amd64Bundle] = await Promise.all([readFile(join(out, "arm64", "frontend.mjs")), readFile(join(out, "amd64", "frontend.mjs"))]);
+    const [arm64Bundle, amd64Bundle] = await Promise.all([readFile(join(out, "arm64", "frontend.cjs")), readFile(join(out, "amd64", "frontend.cjs"))]);
     expect(arm64Bundle.length).toBeGreaterThan(10_000);
     expect(arm64Bundle.equals(amd64Bundle), "the two platforms carry different bundles").toBe(true);
   });

@@ -1,4 +1,4 @@
-// The CLI as `npm run build` makes it: a CommonJS program started from V8's code cache, whatever state the cache is in.
+// The CLI and the frontend as `npm run build` makes them: CommonJS programs started from V8's code cache, whatever state the cache is in.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ let out: string;
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), "gopherfile-bundle-"));
-  execFileSync(process.execPath, [join(repo, "scripts", "bundle.mjs"), "cli", "--out", out], { cwd: repo, stdio: "pipe" });
+  execFileSync(process.execPath, [join(repo, "scripts", "bundle.mjs"), "--out", out], { cwd: repo, stdio: "pipe" });
 }, 60_000);
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -58,5 +58,29 @@ describe("the bundled CLI", () => {
       writeFileSync(cachePath, good);
     }
     expect(llb().cache).toBe("used");
+  });
+});
+
+describe("the bundled frontend", () => {
+  /** The frontend started without BuildKit (stdin closed): how it started, and what it said. */
+  function start(nodeOptions: string): { code: number | null; cache: string; stderr: string } {
+    const r = spawnSync(process.execPath, [join(out, "frontend.mjs")], {
+      env: { ...process.env, GOPHERFILE_DEBUG: "1", NODE_OPTIONS: nodeOptions },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 30_000,
+    });
+    const stderr = r.stderr.toString();
+    return { code: r.status, cache: /gopherfile: code cache (\w+)/.exec(stderr)?.[1] ?? `none in: ${stderr}`, stderr };
+  }
+
+  it("starts from the code cache its run made, and runs: without BuildKit it says how to use it", () => {
+    const r = start("");
+    expect(r.cache).toBe("used");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("run this image as a frontend with '# syntax=<image>'");
+  });
+
+  it("is refused by V8 under other Node flags, so the image makes it with the runtime's (frontend.Dockerfile)", () => {
+    expect(start("--max-old-space-size=512").cache).toBe("rejected");
   });
 });

@@ -1,8 +1,9 @@
-// Starts the CLI bundle (cli.cjs, next to this file) with V8's code cache (cli.cache).
+// Starts a CommonJS bundle with V8's code cache: bundled as <name>.mjs, it runs <name>.cjs next to
+// it from <name>.cache (the CLI: cli.mjs, cli.cjs, cli.cache; the frontend image: frontend.*).
 //
 // A cold `gopherfile llb` spends a tenth of its time parsing and compiling the 0.8 MB bundle to
-// bytecode. scripts/bundle.mjs runs the CLI once on the example module and saves the bytecode V8
-// made; later runs start from it. The cache is a hint: V8 rejects one made by another Node
+// bytecode, and the frontend 20 ms of each build. scripts/bundle.mjs runs each program once and
+// saves the bytecode V8 made; later runs start from it. The cache is a hint: V8 rejects one made by another Node
 // version or with other flags, and one for another bundle is never offered (its first 32 bytes
 // are the sha256 of the bundle it was made from; V8 itself only compares lengths), so a run
 // without a usable cache is only slower. Node 22's module.enableCompileCache does the same for
@@ -10,27 +11,30 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
+import { CODE_CACHE_STATE_ENV } from "./gateway/code-cache-state.js";
 
 /** Set by scripts/bundle.mjs: where to write the code cache when the run ends. */
 const CACHE_OUT_ENV = "GOPHERFILE_CODE_CACHE_OUT";
 const DIGEST_BYTES = 32;
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, "cli.cjs");
+const self = fileURLToPath(import.meta.url);
+const here = dirname(self);
+const name = basename(self, ".mjs");
+const bundle = join(here, `${name}.cjs`);
 const source = readFileSync(bundle);
 const digest = createHash("sha256").update(source).digest();
-const cachedData = cacheFor(join(here, "cli.cache"), digest);
+const cachedData = cacheFor(join(here, `${name}.cache`), digest);
 // The wrapper is CommonJS's own, on the bundle's first line so stack traces keep their line numbers.
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`, {
   filename: bundle,
   ...(cachedData === undefined ? {} : { cachedData }),
 });
-if (process.env["GOPHERFILE_DEBUG"] === "1") {
-  process.stderr.write(`gopherfile: code cache ${cachedData === undefined ? "absent" : script.cachedDataRejected === true ? "rejected" : "used"}\n`);
-}
+const state = cachedData === undefined ? "absent" : script.cachedDataRejected === true ? "rejected" : "used";
+process.env[CODE_CACHE_STATE_ENV] = state;
+if (process.env["GOPHERFILE_DEBUG"] === "1") process.stderr.write(`gopherfile: code cache ${state}\n`);
 const out = process.env[CACHE_OUT_ENV];
 // At exit, so the cache holds every function the run compiled, not only the top level.
 if (out !== undefined && out !== "") process.once("exit", () => writeFileSync(out, Buffer.concat([digest, script.createCachedData()])));
