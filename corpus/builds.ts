@@ -101,7 +101,9 @@ export function buildError(output: string, stopped?: string): string {
 export function failedOnNetwork(error: string, output: string): boolean {
   return (
     /go mod download/.test(error) &&
-    /(connection timed out|i\/o timeout|TLS handshake timeout|connection reset by peer|no such host|unexpected EOF|server misbehaving)/.test(output)
+    /(connection timed out|i\/o timeout|TLS handshake timeout|connection reset by peer|software caused connection abort|no such host|unexpected EOF|server misbehaving)/.test(
+      output,
+    )
   );
 }
 

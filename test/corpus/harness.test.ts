@@ -325,6 +325,9 @@ describe("failedOnNetwork", () => {
     const stalled = `#12 [deps] go mod download\n#12 953.2 go: google.golang.org/protobuf@v1.36.10: Get "https://proxy.golang.org/google.golang.org/protobuf/@v/v1.36.10.zip": read tcp 10.213.213.4:59618->203.0.113.80:443: read: connection timed out\n#12 ERROR: executor failed running [go mod download]: exit code: 1`;
     const error = "executor failed running [go mod download]: exit code: 1";
     expect(failedOnNetwork(error, stalled)).toBe(true);
+    // A connection stalled for 8 minutes on Docker 20.10's bridge, then aborted (validator's cold build, 2026-12-07).
+    const aborted = `#14 505.2 go: golang.org/x/crypto@v0.58.0: Get "https://proxy.golang.org/golang.org/x/crypto/@v/v0.58.0.zip": read tcp 10.213.213.3:42184->203.0.113.80:443: read: software caused connection abort`;
+    expect(failedOnNetwork(error, `#14 [deps] go mod download\n${aborted}`)).toBe(true);
     expect(
       failedOnNetwork(
         error,
