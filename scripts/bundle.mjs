@@ -43,25 +43,33 @@ async function bundleProgram(outDir, name, entry, extra) {
  */
 async function bundleFrontend(outDir) {
   await bundleProgram(outDir, "frontend", "src/frontend.ts", { minify: true });
-  makeCodeCache(outDir, "frontend", [], [0, 1]);
+  makeCodeCache(outDir, "frontend", { args: [], exits: [0, 1], stderr: "ignore" });
 }
 
 /** The CLI; its cache comes from a run on examples/hello, which compiles what every conversion runs (spec, discovery, compile, marshal). */
 async function bundleCli(outDir) {
   await bundleProgram(outDir, "cli", "src/cli.ts", {});
   const example = join(repo, "examples/hello");
-  makeCodeCache(outDir, "cli", ["llb", join(example, "Gopherfile.yaml"), "--context", example, "--target", "binaries"], [0]);
+  makeCodeCache(outDir, "cli", {
+    args: ["llb", join(example, "Gopherfile.yaml"), "--context", example, "--target", "binaries"],
+    exits: [0],
+    stderr: "inherit",
+  });
 }
 
-/** Runs <name>.mjs in `outDir` once with `args` and has V8 save the bytecode to <name>.cache at exit. */
-function makeCodeCache(outDir, name, args, expectedExits) {
+/**
+ * Runs <name>.mjs in `outDir` once with `run.args` and has V8 save the bytecode to <name>.cache at
+ * exit; the run must end with one of `run.exits`, its stderr going where `run.stderr` says (the
+ * frontend's run ends in an error by design).
+ */
+function makeCodeCache(outDir, name, { args, exits, stderr }) {
   const cache = join(outDir, `${name}.cache`);
   rmSync(cache, { force: true });
   const run = spawnSync(process.execPath, [join(outDir, `${name}.mjs`), ...args], {
     env: { ...process.env, GOPHERFILE_CODE_CACHE_OUT: cache },
-    stdio: ["ignore", "ignore", name === "cli" ? "inherit" : "ignore"],
+    stdio: ["ignore", "ignore", stderr],
   });
-  if (!expectedExits.includes(run.status) || !existsSync(cache)) throw new Error(`making the code cache of ${name}: the run exited ${run.status}`);
+  if (!exits.includes(run.status) || !existsSync(cache)) throw new Error(`making the code cache of ${name}: the run exited ${run.status}`);
 }
 
 const { values, positionals } = parseArgs({ options: { out: { type: "string" } }, allowPositionals: true });

@@ -23,7 +23,7 @@ import { names } from "./names.js";
 import type { CompiledTarget, CompileOutcome, CompileRequest, PlatformResult, TargetInfo } from "./request.js";
 import { defaultTarget } from "./targets.js";
 import { rawReports, testedPackages, testPlan } from "./tests.js";
-import { goStepImage, toolchain } from "./toolchain.js";
+import { toolchain } from "./toolchain.js";
 import { packageRef } from "./package-path.js";
 import { dependencyPackages } from "./prepare.js";
 
@@ -82,13 +82,12 @@ export async function compile(request: CompileRequest): Promise<CompileOutcome> 
 
   const imageCheck = parseImageRef(goImageRef);
   if (!imageCheck.ok) return { ok: false, errors: [parsed.errorAt(["go", "image"], imageCheck.message)] };
-  const goImage = goStepImage(goImageRef, request.buildPlatform, locations.at(["go"]), request.materializeGoImage ?? false);
   const tc = toolchain({
     spec,
     facts,
     imageRef: goImageRef,
     imageConfig: await request.images.resolve(goImageRef, request.buildPlatform),
-    image: goImage,
+    materializeImage: request.materializeGoImage ?? false,
     context: request.context,
     network: request.network ?? { mode: "sandbox", proxy: {} },
     cacheNamespace: request.cacheNamespace,

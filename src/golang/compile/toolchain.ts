@@ -1,17 +1,5 @@
 // The Go toolchain every step shares: image, environment, caches, the read-only source and the module download.
-import {
-  FileAction,
-  image,
-  local,
-  mkdir,
-  scratch,
-  type Mount,
-  type NetworkMode,
-  type Platform,
-  type ProxyEnv,
-  type SourceLocation,
-  type State,
-} from "../../llb/index.js";
+import { FileAction, image, local, mkdir, scratch, type Mount, type NetworkMode, type Platform, type ProxyEnv, type State } from "../../llb/index.js";
 import type { Spec } from "../../spec/index.js";
 import type { DocumentationFacts, ModuleFacts } from "../discover.js";
 import type { BuildTarget } from "../build-constraints.js";
@@ -182,7 +170,8 @@ export interface ToolchainInput {
   readonly facts: ModuleFacts;
   readonly imageRef: string;
   readonly imageConfig: ImageConfig | undefined;
-  readonly image: State;
+  /** See CompileRequest.materializeGoImage (a daemon before BuildKit v0.10). */
+  readonly materializeImage?: boolean;
   readonly context: ContextSource;
   readonly buildPlatform: Platform;
   readonly locations: SpecLocations;
@@ -195,10 +184,11 @@ export interface ToolchainInput {
  * step (CompileRequest.materializeGoImage), steps run on a FileOp's output instead, which the
  * daemon unpacks once; creating the source mount point changes nothing a step sees.
  */
-export function goStepImage(ref: string, platform: Platform, location: SourceLocation, materialize: boolean): State {
-  const state = image(ref, { platform, location });
-  if (!materialize) return state;
-  return state.file(mkdir(SOURCE_ROOT, 0o755, { makeParents: true }), { name: names.goImage(ref), location });
+function stepImage(input: ToolchainInput): State {
+  const location = input.locations.at(["go"]);
+  const state = image(input.imageRef, { platform: input.buildPlatform, location });
+  if (input.materializeImage !== true) return state;
+  return state.file(mkdir(SOURCE_ROOT, 0o755, { makeParents: true }), { name: names.goImage(input.imageRef), location });
 }
 
 /** Builds the shared toolchain: one context source, one module download keyed on go.mod/go.sum only. */
@@ -220,7 +210,8 @@ export function toolchain(input: ToolchainInput): Toolchain {
   const context = inputs === undefined ? goSources(input.context, facts.docs) : withoutDocs(contextSource(input.context), facts.docs);
   const workdir = facts.moduleDir === "" ? SOURCE_ROOT : `${SOURCE_ROOT}/${facts.moduleDir}`;
   const modFiles = facts.hasVendor ? undefined : moduleFiles(input, inputs === undefined ? context : contextSource(input.context));
-  const modules = modFiles === undefined ? undefined : download(input, modFiles, workdir, env);
+  const goImage = stepImage(input);
+  const modules = modFiles === undefined ? undefined : download(input, goImage, modFiles, workdir, env);
   const caches: Mount[] = [
     // Writable for a step that fetches a module go.mod does not name (thrown away with the step).
     ...(modules === undefined ? [] : [{ type: "bind", target: GOMODCACHE, source: modules, noOutput: true } as const]),
@@ -239,7 +230,7 @@ export function toolchain(input: ToolchainInput): Toolchain {
   return {
     modules,
     modFiles,
-    image: input.image,
+    image: goImage,
     imageRef: input.imageRef,
     env,
     workdir,
@@ -351,7 +342,7 @@ function moduleFiles(input: ToolchainInput, context: State): State {
  * first proxy (checked against go.sum as any download is), falling back to the real proxies when
  * the mount was emptied in between. With a vendor directory there is nothing to download.
  */
-function download(input: ToolchainInput, modFiles: State, workdir: string, env: Readonly<Record<string, string>>): State {
+function download(input: ToolchainInput, goImage: State, modFiles: State, workdir: string, env: Readonly<Record<string, string>>): State {
   const { spec } = input;
   const credentials: Mount[] =
     spec.go.private.length > 0
@@ -371,7 +362,7 @@ function download(input: ToolchainInput, modFiles: State, workdir: string, env: 
     platform: input.buildPlatform,
     location: input.locations.at(["module"]),
   };
-  const fetched = input.image
+  const fetched = goImage
     .run({ ...common, args: ["go", "mod", "download"], env, mounts: [source, cache(GOMODCACHE), ...credentials], name: names.deps() })
     .root();
   const proxy = `file://${MODULE_CACHE_VIEW}/cache/download,${env["GOPROXY"] ?? GO_DEFAULT_PROXY}`;
