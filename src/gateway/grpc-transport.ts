@@ -43,15 +43,19 @@ const SESSION_MEMORY_MB = 96;
  * except the HTTP/2 preface and SETTINGS.
  */
 export function connectGrpc(createConnection: () => Duplex, options: GrpcTransportOptions = {}): GrpcTransport {
+  let connection: Duplex | undefined;
   const session = http2.connect("http://localhost", {
-    createConnection: () => createConnection(),
+    createConnection: () => {
+      connection = createConnection();
+      return connection;
+    },
     maxSessionMemory: SESSION_MEMORY_MB,
     settings: { enablePush: false, initialWindowSize: WINDOW_BYTES },
   });
   session.once("connect", () => {
     session.setLocalWindowSize(WINDOW_BYTES);
   });
-  return new GrpcTransport(session, options);
+  return new GrpcTransport(session, options, () => connection);
 }
 
 /**
@@ -61,13 +65,18 @@ export function connectGrpc(createConnection: () => Duplex, options: GrpcTranspo
  */
 export class GrpcTransport {
   readonly #session: http2.ClientHttp2Session;
+  readonly #connection: () => Duplex | undefined;
   readonly #service: string;
   readonly #maxSend: number;
   readonly #maxReceive: number;
   #sessionError: Error | undefined;
 
-  constructor(session: http2.ClientHttp2Session, options: GrpcTransportOptions = {}) {
+  /**
+   * `connection` gives the Duplex the session runs over, once it was made (see {@link close}).
+   */
+  constructor(session: http2.ClientHttp2Session, options: GrpcTransportOptions = {}, connection: () => Duplex | undefined = () => undefined) {
     this.#session = session;
+    this.#connection = connection;
     this.#service = options.service ?? LLB_BRIDGE_SERVICE;
     this.#maxSend = options.maxSendBytes ?? MAX_MESSAGE_BYTES;
     this.#maxReceive = options.maxReceiveBytes ?? MAX_MESSAGE_BYTES;
@@ -102,11 +111,19 @@ export class GrpcTransport {
     return new Promise((resolve, reject) => this.#call(method, request, options, resolve, reject));
   }
 
-  /** Closes the session gracefully: in-flight calls finish, new ones fail. */
+  /**
+   * Closes the session gracefully: in-flight calls finish, new ones fail. Settles once the last
+   * call ended and GOAWAY is written (Node then ends the connection's writable side), or when the
+   * connection closes. Node's own close callback also waits for the peer to end the connection,
+   * which BuildKit never does on a frontend's stdio: it waits for the process to exit instead.
+   */
   close(): Promise<void> {
     if (this.#session.destroyed) return Promise.resolve();
+    const connection = this.#connection();
     return new Promise((resolve) => {
       this.#session.close(() => resolve());
+      if (connection?.writableFinished === true) resolve();
+      else connection?.once("finish", () => resolve());
     });
   }
 

@@ -1,10 +1,11 @@
 // The unary gRPC transport against a real node:http2 server: success, statuses, limits, deadlines, early close.
 
 import * as net from "node:net";
+import { Duplex, PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectGrpc, formatTimeout, type GrpcTransport } from "../../src/gateway/grpc-transport.js";
 import { GrpcCode, GrpcError, isGrpcError } from "../../src/gateway/grpc-status.js";
-import { frame, replyError, replyOk, startServer, type CallHandler, type TestServer } from "./http2-test-server.js";
+import { frame, replyError, replyOk, serveOverPipes, startServer, type CallHandler, type TestServer } from "./http2-test-server.js";
 
 let server: TestServer | undefined;
 let transport: GrpcTransport | undefined;
@@ -181,6 +182,28 @@ describe("grpc transport", () => {
     });
     const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => t.unary("Echo", new Uint8Array([n]))));
     expect(answers.map((a) => a[0])).toEqual([2, 4, 6, 8, 10]);
+  });
+
+  it("settles close once GOAWAY is written, though the peer never ends the connection (BuildKit keeps a frontend's stdin open)", async () => {
+    const bridge = serveOverPipes((_call, stream) => replyOk(stream, new Uint8Array([1])));
+    // The server's answers reach the client, but its end of the pipe never does.
+    const stdin = new PassThrough();
+    bridge.stdin.pipe(stdin, { end: false });
+    const stdout = new PassThrough();
+    const wrote: Buffer[] = [];
+    stdout.on("data", (chunk: Buffer) => {
+      wrote.push(chunk);
+      bridge.stdout.write(chunk);
+    });
+    transport = connectGrpc(() => Duplex.from({ readable: stdin, writable: stdout }));
+    await transport.unary("Ping", new Uint8Array());
+    const before = Buffer.concat(wrote).length;
+    await transport.close();
+    // A GOAWAY frame (type 7) went out after the call.
+    const after = Buffer.concat(wrote).subarray(before);
+    expect(after.length).toBeGreaterThanOrEqual(9 + 8);
+    expect(after[3]).toBe(7);
+    bridge.server.close();
   });
 
   it("fails new calls with UNAVAILABLE after close", async () => {
