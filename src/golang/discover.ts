@@ -168,6 +168,9 @@ export async function discoverModule(reader: ContextReader, options: DiscoverOpt
     for (const e of entries) if (e.kind !== "dir" && (e.name.endsWith(".md") || buildFiles.has(e.name))) unread.push(joinContextPath(dir, e.name));
     const goFiles = entries.filter(isGoFile).map((e) => e.name);
     if (goFiles.length > 0) goFilesByDir.set(dir, goFiles);
+    // Every Go file is read whole in the end (sources): asked for now, the reads overlap the walk
+    // below instead of following it.
+    for (const f of goFiles) io.prefetch(joinContextPath(dir, f));
     const badElement =
       goFiles.length === 0
         ? undefined
@@ -404,13 +407,14 @@ function fail(e: ContextError): Checked<never> {
   return { ok: false, errors: [e] };
 }
 
-/** Counts calls and bytes, and bounds calls in flight (a slot is handed over directly on release). */
+/** Counts calls and bytes, and bounds calls in flight (a slot is handed over directly on release, listings before files). */
 class CountingReader {
   private dirs = 0;
   private files = 0;
   private bytes = 0;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly waitingFirst: (() => void)[] = [];
   /** Whole `.go` files read so far, when every Go file is read whole anyway: a header read is a slice. */
   private readonly whole = new Map<string, Promise<Uint8Array | undefined>>();
 
@@ -422,25 +426,38 @@ class CountingReader {
 
   async readDir(path: string): Promise<readonly ContextEntry[]> {
     this.dirs++;
-    return this.run(() => this.inner.readDir(path));
+    // Listings go first: the walk's depth is the discovery's critical path, files only widen it.
+    return this.run(() => this.inner.readDir(path), true);
   }
 
   async readFile(path: string, limit?: number): Promise<Uint8Array | undefined> {
-    if (this.wholeGoFiles && path.endsWith(".go")) {
-      let read = this.whole.get(path);
-      if (read === undefined) {
-        read = this.readOnce(path);
-        this.whole.set(path, read);
-      }
-      const b = await read;
+    const whole = this.wholeGoFile(path);
+    if (whole !== undefined) {
+      const b = await whole;
       return b === undefined || limit === undefined ? b : b.subarray(0, limit);
     }
     return this.readOnce(path, limit);
   }
 
+  /** Starts reading a Go file that will be read whole (a no-op unless every Go file is); errors surface at its readFile. */
+  prefetch(path: string): void {
+    this.wholeGoFile(path)?.catch(() => undefined);
+  }
+
+  /** The one whole read of a `.go` file when every Go file is read whole; undefined otherwise. */
+  private wholeGoFile(path: string): Promise<Uint8Array | undefined> | undefined {
+    if (!this.wholeGoFiles || !path.endsWith(".go")) return undefined;
+    let read = this.whole.get(path);
+    if (read === undefined) {
+      read = this.readOnce(path);
+      this.whole.set(path, read);
+    }
+    return read;
+  }
+
   private async readOnce(path: string, limit?: number): Promise<Uint8Array | undefined> {
     this.files++;
-    const b = await this.run(() => this.inner.readFile(path, limit));
+    const b = await this.run(() => this.inner.readFile(path, limit), false);
     this.bytes += b?.length ?? 0;
     return b;
   }
@@ -449,13 +466,13 @@ class CountingReader {
     return { readDir: this.dirs, readFile: this.files, bytesRead: this.bytes };
   }
 
-  private async run<T>(f: () => Promise<T>): Promise<T> {
+  private async run<T>(f: () => Promise<T>, first: boolean): Promise<T> {
     if (this.active < this.limit) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else await new Promise<void>((resolve) => (first ? this.waitingFirst : this.waiting).push(resolve));
     try {
       return await f();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.waitingFirst.shift() ?? this.waiting.shift();
       if (next) next();
       else this.active--;
     }

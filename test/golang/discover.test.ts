@@ -152,6 +152,35 @@ describe("discoverModule", () => {
     expect(f.cost.readFile).toBe(2);
   });
 
+  it("with sources, reads a directory's Go files as soon as it is listed: the reads overlap the walk instead of following it", async () => {
+    // Three Go files in each of a, a/b, a/b/c, and Markdown above an embed: every Go file is read whole.
+    const tree: Record<string, string> = { "go.mod": "module example.com/m\n\ngo 1.22\n", "README.md": "x" };
+    for (const dir of ["a", "a/b", "a/b/c"]) for (const f of ["x", "y", "z"]) tree[`${dir}/${f}.go`] = `package ${dir.split("/").pop()}\n`;
+    const reader = new RoundReader(new MemoryContextReader(tree));
+    const f = await facts(reader, { sources: true });
+    expect(f.sources?.dirs.map((d) => [d.dir, d.goFiles.length])).toEqual([
+      ["", 0],
+      ["a", 3],
+      ["a/b", 3],
+      ["a/b/c", 3],
+    ]);
+    // Round 1: the root and go.mod; 2-4: a, a/b and a/b/c, each with its parent's files; 5: a/b/c's files.
+    expect(reader.rounds).toBe(5);
+  });
+
+  it("lists directories before reading files when the reads in flight are at their limit", async () => {
+    const tree: Record<string, string> = { "go.mod": "module example.com/m\n\ngo 1.22\n" };
+    for (let i = 0; i < 20; i++) tree[`f${i}.go`] = "package m\n";
+    tree["a/b/c/c.go"] = "package c\n";
+    const reader = new RoundReader(new MemoryContextReader(tree));
+    await facts(reader, { sources: true, concurrency: 2 });
+    const deepest = reader.calls.indexOf("readDir a/b/c");
+    const rootFiles = reader.calls.flatMap((c, i) => (/^readFile f\d+\.go$/.test(c) ? [i] : []));
+    expect(rootFiles).toHaveLength(20);
+    // Each listing takes the next free slot: a, a/b and a/b/c are listed while the root's files wait.
+    expect(deepest).toBeLessThan(rootFiles[8]!);
+  });
+
   it("skips dockerignored directories, since BuildKit does not send them", async () => {
     const { root, cleanup } = writeTree({ ...MODULE, ".dockerignore": "cmd/client\n*.md\n" });
     cleanups.push(cleanup);
@@ -250,3 +279,36 @@ describe("binaryName", () => {
     expect(binaryName("app")).toBe("app");
   });
 });
+
+/**
+ * A reader whose calls complete in rounds, as round trips to BuildKit do: every call made while a
+ * round is pending completes with it, so `rounds` is the length of the discovery's critical path.
+ */
+class RoundReader implements ContextReader {
+  rounds = 0;
+  readonly calls: string[] = [];
+  #pending: (() => void)[] = [];
+
+  constructor(private readonly inner: ContextReader) {}
+
+  readDir(path: string): ReturnType<ContextReader["readDir"]> {
+    return this.later(`readDir ${path}`, () => this.inner.readDir(path));
+  }
+
+  readFile(path: string, limit?: number): ReturnType<ContextReader["readFile"]> {
+    return this.later(`readFile ${path}`, () => this.inner.readFile(path, limit));
+  }
+
+  private later<T>(call: string, f: () => Promise<T>): Promise<T> {
+    this.calls.push(call);
+    return new Promise<T>((resolve, reject) => {
+      if (this.#pending.length === 0) setTimeout(() => this.complete(), 1);
+      this.#pending.push(() => f().then(resolve, reject));
+    });
+  }
+
+  private complete(): void {
+    this.rounds++;
+    for (const run of this.#pending.splice(0)) run();
+  }
+}
