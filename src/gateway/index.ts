@@ -18,7 +18,7 @@ export type { Platform } from "./platform.js";
 export { MetadataKey, buildResult, errorStatus, returnRequest } from "./result.js";
 export type { ErrorSource, FrontendResult, PlatformResult } from "./result.js";
 export { processIO, runFrontend, userMessage } from "./run.js";
-export type { FrontendContext, FrontendHandler, FrontendIO } from "./run.js";
+export type { BridgeConnection, FrontendContext, FrontendHandler, FrontendIO } from "./run.js";
 export { StdioDuplex, guardStdout, openStdio } from "./stdio-duplex.js";
 export type { StdioStreams } from "./stdio-duplex.js";
 export { CODE_CACHE_STATE_ENV } from "./code-cache-state.js";

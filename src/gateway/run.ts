@@ -1,11 +1,10 @@
 // The frontend process lifecycle: connect over stdio, ping, run the handler, always Return, then exit.
 
-import type { Duplex } from "node:stream";
 import { isUnsupportedCapError, FrontendCap } from "./caps.js";
-import { GatewayClient, type ReturnOutcome } from "./client.js";
+import { GatewayClient, type ReturnOutcome, type UnaryTransport } from "./client.js";
 import { readFrontendOptions, type FrontendOptions, type OptionProblem } from "./frontend-options.js";
 import { isGrpcError } from "./grpc-status.js";
-import { connectGrpc, type GrpcTransport } from "./grpc-transport.js";
+import { connectGrpc } from "./grpc-transport.js";
 import { readGatewayEnv, type Env, type GatewayEnv } from "./options.js";
 import { errorStatus, returnRequest } from "./result.js";
 import { StdioDuplex, type StdioStreams } from "./stdio-duplex.js";
@@ -47,8 +46,15 @@ export interface FrontendIO {
   exit(code: number): void;
   /** Milliseconds since the process started. */
   readonly uptimeMs?: () => number;
-  /** Overrides the connection (default: a Duplex over stdio). */
-  readonly connect?: () => Duplex;
+  /** Overrides the connection to BuildKit (default: gRPC over a Duplex on stdio). */
+  readonly bridge?: () => BridgeConnection;
+}
+
+/** What runFrontend speaks over: unary calls, then a close; {@link GrpcTransport} is one. */
+export interface BridgeConnection extends UnaryTransport {
+  /** Ends the connection gracefully; may never settle when BuildKit keeps stdin open. */
+  close(): Promise<void>;
+  destroy(): void;
 }
 
 /** The real process: env, stdin/stdout/stderr, process.exit. The only place gateway code reaches `process`. */
@@ -74,8 +80,7 @@ export async function runFrontend(handler: FrontendHandler, io: FrontendIO = pro
   const log = (line: string): void => {
     io.stdio.stderr.write(`gopherfile: ${line}\n`);
   };
-  const connect = io.connect ?? (() => new StdioDuplex(io.stdio));
-  const transport = connectGrpc(connect);
+  const transport = io.bridge?.() ?? connectGrpc(() => new StdioDuplex(io.stdio));
   const finish = async (code: number): Promise<number> => {
     await closeQuickly(transport);
     io.exit(code);
@@ -150,7 +155,7 @@ export function userMessage(err: unknown, log: (line: string) => void = () => un
 // give GOAWAY a moment to go out, then tear down.
 const CLOSE_BUDGET_MS = 20;
 
-async function closeQuickly(transport: GrpcTransport): Promise<void> {
+async function closeQuickly(transport: BridgeConnection): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     transport.close(),

@@ -63,8 +63,8 @@ describe("the bundled CLI", () => {
 
 describe("the bundled frontend", () => {
   /** The frontend started without BuildKit (stdin closed): how it started, and what it said. */
-  function start(nodeOptions: string): { code: number | null; cache: string; stderr: string } {
-    const r = spawnSync(process.execPath, [join(out, "frontend.mjs")], {
+  function start(nodeOptions: string, args: readonly string[] = []): { code: number | null; cache: string; stderr: string } {
+    const r = spawnSync(process.execPath, [join(out, "frontend.mjs"), ...args], {
       env: { ...process.env, GOPHERFILE_DEBUG: "1", NODE_OPTIONS: nodeOptions },
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 30_000,
@@ -78,6 +78,13 @@ describe("the bundled frontend", () => {
     expect(r.cache).toBe("used");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("run this image as a frontend with '# syntax=<image>'");
+  });
+
+  it("holds a whole build: its run rehearsed builds against an in-memory BuildKit (src/frontend/rehearsal.ts), which succeed", () => {
+    const r = start("", ["--rehearse"]);
+    expect({ code: r.code, cache: r.cache }).toEqual({ code: 0, cache: "used" });
+    // An empty run (the first request fails) compiles about 380 KB of bytecode; the rehearsal also the spec, discovery, compile and marshal.
+    expect(readFileSync(join(out, "frontend.cache")).length).toBeGreaterThan(600_000);
   });
 
   it("is refused by V8 under other Node flags, so the image makes it with the runtime's (frontend.Dockerfile)", () => {

@@ -1,0 +1,216 @@
+// A build rehearsed without BuildKit, so the frontend image's V8 code cache holds what every build runs.
+import { Readable, Writable } from "node:stream";
+import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { MemoryContextReader } from "../context/memory-reader.js";
+import { FrontendCap, GatewayEnvVar, runFrontend, type BridgeConnection, type FrontendHandler } from "../gateway/index.js";
+import { outcomeName, RECORD_ENV } from "../golang/report/index.js";
+import { Caps, decodeDefinition, type DecodedDefinition } from "../llb/index.js";
+import {
+  InputsRequestSchema,
+  InputsResponseSchema,
+  PingRequestSchema,
+  PongResponseSchema,
+  ReadDirRequestSchema,
+  ReadDirResponseSchema,
+  ReadFileRequestSchema,
+  ReadFileResponseSchema,
+  ResolveImageConfigRequestSchema,
+  ResolveImageConfigResponseSchema,
+  ReturnRequestSchema,
+  ReturnResponseSchema,
+  SolveRequestSchema,
+  SolveResponseSchema,
+  StatFileRequestSchema,
+  StatFileResponseSchema,
+  WarnRequestSchema,
+  WarnResponseSchema,
+} from "../proto/moby/buildkit/v1/frontend/gateway_pb.js";
+
+/** The argument that makes the frontend rehearse instead of serving BuildKit (scripts/bundle.mjs passes it). */
+export const REHEARSE_ARG = "--rehearse";
+
+/**
+ * The module rehearsed: a spec with args, a binary and an image, a tested library. V8 compiles a
+ * function on its first call, so a function no rehearsed build calls is compiled in every real one.
+ */
+const MODULE: Readonly<Record<string, string>> = {
+  "Gopherfile.yaml": [
+    "version: 1",
+    "args:",
+    "  VERSION: v0.1.0",
+    "binaries:",
+    "  hello:",
+    "    package: ./cmd/hello",
+    "    ldflags: -X main.version=${VERSION}",
+    "images:",
+    "  hello:",
+    "    binaries: [hello]",
+    '    user: "65532:65532"',
+    "    check: [/hello, --version]",
+    "",
+  ].join("\n"),
+  ".dockerignore": "*.md\n",
+  "README.md": "# hello\n",
+  "go.mod": "module example.com/hello\n\ngo 1.22\n",
+  "cmd/hello/main.go": [
+    "// Command hello greets.",
+    "package main",
+    "",
+    'import (\n\t"fmt"\n\t"os"\n\n\t"example.com/hello/greeting"\n)',
+    "",
+    'var version = "dev"',
+    "",
+    'func main() {\n\tif len(os.Args) > 1 {\n\t\tfmt.Println(version)\n\t\treturn\n\t}\n\tfmt.Println(greeting.For("world"))\n}',
+    "",
+  ].join("\n"),
+  "greeting/greeting.go": '//go:build !windows\n\npackage greeting\n\nfunc For(name string) string { return "hello, " + name }\n',
+  "greeting/greeting_test.go":
+    'package greeting_test\n\nimport (\n\t"testing"\n\n\t"example.com/hello/greeting"\n)\n\nfunc TestFor(t *testing.T) {\n\tif greeting.For("x") != "hello, x" {\n\t\tt.Fatal()\n\t}\n}\n',
+  "greeting/testdata/names.txt": "world\n",
+};
+
+/** The targets rehearsed: the spec's default (its image) and every binary. */
+const TARGETS: readonly (string | undefined)[] = [undefined, "binaries"];
+
+/**
+ * Runs the frontend's whole build of {@link MODULE}, once per target, against an in-memory
+ * BuildKit that answers the way a daemon with every capability does for a build cached throughout.
+ * Rejects when a rehearsed build does not end in a result, since a rehearsal that stops early
+ * would leave the rest of the frontend out of the cache unnoticed.
+ */
+export async function rehearse(handler: FrontendHandler): Promise<void> {
+  for (const target of TARGETS) {
+    const options: Record<string, string> = { filename: "Gopherfile.yaml", ...(target === undefined ? {} : { target }) };
+    const env: Record<string, string> = {
+      [GatewayEnvVar.sessionId]: "rehearsal",
+      [GatewayEnvVar.workers]: JSON.stringify([{ ID: "rehearsal", Platforms: [{ OS: "linux", Architecture: "amd64" }] }]),
+    };
+    Object.entries(options).forEach(([key, value], i) => {
+      env[`${GatewayEnvVar.optionPrefix}${i}`] = `${key}=${value}`;
+    });
+    const said: string[] = [];
+    const stderr = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        said.push(chunk.toString());
+        done();
+      },
+    });
+    const bridge = new RehearsalBridge();
+    const code = await runFrontend(handler, {
+      env,
+      arch: "x64",
+      // Nothing reads or writes the real stdio: the bridge is in memory and the log is kept for the error.
+      stdio: { stdin: Readable.from([]), stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr },
+      exit: () => undefined,
+      uptimeMs: () => process.uptime() * 1000,
+      bridge: () => bridge,
+    });
+    if (code !== 0) throw new Error(`the rehearsed build of target ${target ?? "(default)"} ended with ${code}: ${bridge.returnedError ?? said.join("")}`);
+  }
+}
+
+const MODE_DIR = 0x80000000;
+const encoder = new TextEncoder();
+
+/** What the rehearsal's BuildKit answers, by method: each request decoded and each answer encoded as on the wire. */
+class RehearsalBridge implements BridgeConnection {
+  readonly #context = new MemoryContextReader(MODULE);
+  /** The packages whose test steps each solved reference holds, for its outcome listing. */
+  readonly #tested = new Map<string, readonly string[]>();
+  #solves = 0;
+  /** The message the build returned instead of a result, if it did. */
+  returnedError: string | undefined;
+
+  async unary(method: string, request: Uint8Array): Promise<Uint8Array> {
+    switch (method) {
+      case "Ping":
+        fromBinary(PingRequestSchema, request);
+        return answer(PongResponseSchema, {
+          FrontendAPICaps: Object.values(FrontendCap).map((ID) => ({ ID, Enabled: true })),
+          LLBCaps: Object.values(Caps).map((ID) => ({ ID, Enabled: true })),
+        });
+      case "Solve":
+        return answer(SolveResponseSchema, {
+          result: { result: { case: "ref", value: { id: this.#solve(fromBinary(SolveRequestSchema, request).Definition) } } },
+        });
+      case "ReadDir": {
+        const req = fromBinary(ReadDirRequestSchema, request);
+        return answer(ReadDirResponseSchema, { entries: await this.#readDir(req.Ref, req.DirPath === "." ? "" : req.DirPath) });
+      }
+      case "ReadFile": {
+        const req = fromBinary(ReadFileRequestSchema, request);
+        const limit = req.Range === undefined ? undefined : Number(req.Range.Length);
+        const data = req.Ref.startsWith("local:") ? await this.#context.readFile(req.FilePath, limit) : encoder.encode("0\n");
+        if (data === undefined) throw new Error(`rehearsal: ${req.FilePath} is not in the rehearsed module`);
+        return answer(ReadFileResponseSchema, { Data: data });
+      }
+      case "StatFile":
+        return answer(StatFileResponseSchema, { stat: { path: fromBinary(StatFileRequestSchema, request).Path, mode: MODE_DIR + 0o755 } });
+      case "ResolveImageConfig": {
+        const req = fromBinary(ResolveImageConfigRequestSchema, request);
+        const config = {
+          architecture: "amd64",
+          os: "linux",
+          config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] },
+          rootfs: { type: "layers", diff_ids: [] },
+        };
+        return answer(ResolveImageConfigResponseSchema, { Ref: req.Ref, Digest: `sha256:${"0".repeat(64)}`, Config: encoder.encode(JSON.stringify(config)) });
+      }
+      case "Warn":
+        fromBinary(WarnRequestSchema, request);
+        return answer(WarnResponseSchema, {});
+      case "Inputs":
+        fromBinary(InputsRequestSchema, request);
+        return answer(InputsResponseSchema, {});
+      case "Return": {
+        const status = fromBinary(ReturnRequestSchema, request).error;
+        if (status !== undefined && status.code !== 0) this.returnedError = status.message;
+        return answer(ReturnResponseSchema, {});
+      }
+      default:
+        throw new Error(`rehearsal: no answer for ${method}`);
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  destroy(): void {}
+
+  /** A reference to the solved Definition: `local:<name>` for a local source, which reads come from the module. */
+  #solve(definition: Parameters<typeof decodeDefinition>[0] | undefined): string {
+    if (definition === undefined) throw new Error("rehearsal: a solve without a Definition");
+    const decoded = decodeDefinition(definition);
+    const head = decoded.result === undefined ? undefined : decoded.ops.get(decoded.result.digest)?.op.op;
+    if (head?.case === "source" && head.value.identifier.startsWith("local://")) return `local:${head.value.identifier.slice("local://".length)}`;
+    const ref = `rehearsal-${++this.#solves}`;
+    this.#tested.set(ref, testedPackages(decoded));
+    return ref;
+  }
+
+  /** A local source's directory, or a test result's listing: each package's outcome, passed just now. */
+  async #readDir(ref: string, path: string): Promise<{ path: string; mode: number }[]> {
+    if (ref.startsWith("local:")) {
+      const entries = await this.#context.readDir(path);
+      return entries.map((e) => ({ path: e.name, mode: e.kind === "dir" ? MODE_DIR + 0o755 : 0o644 }));
+    }
+    const now = Math.floor(Date.now() / 1000);
+    return (this.#tested.get(ref) ?? []).map((pkg) => ({ path: outcomeName(pkg, 0, now), mode: 0o644 }));
+  }
+}
+
+/** The packages whose test steps a Definition holds (their record environment names them). */
+function testedPackages(definition: DecodedDefinition): string[] {
+  const packages = new Set<string>();
+  for (const { op } of definition.ops.values()) {
+    if (op.op.case !== "exec") continue;
+    const entry = op.op.value.meta?.env.find((e) => e.startsWith(`${RECORD_ENV.pkg}=`));
+    if (entry !== undefined) packages.add(entry.slice(RECORD_ENV.pkg.length + 1));
+  }
+  return [...packages].sort();
+}
+
+function answer<S extends DescMessage>(schema: S, init: MessageInitShape<S>): Uint8Array {
+  return toBinary(schema, create(schema, init));
+}
