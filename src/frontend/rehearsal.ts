@@ -69,17 +69,29 @@ const MODULE: Readonly<Record<string, string>> = {
   "greeting/testdata/names.txt": "world\n",
 };
 
-/** The targets rehearsed: the spec's default (its image) and every binary. */
-const TARGETS: readonly (string | undefined)[] = [undefined, "binaries"];
+/** LLB caps of a daemon without the merge op, copy patterns and mount content caching (BuildKit v0.8, Docker 20.10's). */
+const OLD_DAEMON_CAPS: readonly string[] = Object.values(Caps).filter(
+  (c) => c !== Caps.mergeOp && c !== Caps.fileCopyIncludeExcludePatterns && c !== Caps.execMountContentCache,
+);
 
 /**
- * Runs the frontend's whole build of {@link MODULE}, once per target, against an in-memory
- * BuildKit that answers the way a daemon with every capability does for a build cached throughout.
+ * The builds rehearsed: the spec's default (its image) and every binary on a current daemon, and the
+ * default on an old one, where the frontend takes its other path (the module mounted, fewer reads and tests at once).
+ */
+const REHEARSALS: readonly { readonly target: string | undefined; readonly llbCaps: readonly string[] }[] = [
+  { target: undefined, llbCaps: Object.values(Caps) },
+  { target: "binaries", llbCaps: Object.values(Caps) },
+  { target: undefined, llbCaps: OLD_DAEMON_CAPS },
+];
+
+/**
+ * Runs the frontend's whole build of {@link MODULE}, once per {@link REHEARSALS} entry, against an
+ * in-memory BuildKit that answers as a daemon with those capabilities does for a build cached throughout.
  * Rejects when a rehearsed build does not end in a result, since a rehearsal that stops early
  * would leave the rest of the frontend out of the cache unnoticed.
  */
 export async function rehearse(handler: FrontendHandler): Promise<void> {
-  for (const target of TARGETS) {
+  for (const { target, llbCaps } of REHEARSALS) {
     const options: Record<string, string> = { filename: "Gopherfile.yaml", ...(target === undefined ? {} : { target }) };
     const env: Record<string, string> = {
       [GatewayEnvVar.sessionId]: "rehearsal",
@@ -95,7 +107,7 @@ export async function rehearse(handler: FrontendHandler): Promise<void> {
         done();
       },
     });
-    const bridge = new RehearsalBridge();
+    const bridge = new RehearsalBridge(llbCaps);
     const code = await runFrontend(handler, {
       env,
       arch: "x64",
@@ -105,7 +117,10 @@ export async function rehearse(handler: FrontendHandler): Promise<void> {
       uptimeMs: () => process.uptime() * 1000,
       bridge: () => bridge,
     });
-    if (code !== 0) throw new Error(`the rehearsed build of target ${target ?? "(default)"} ended with ${code}: ${bridge.returnedError ?? said.join("")}`);
+    if (code !== 0) {
+      const daemon = llbCaps === OLD_DAEMON_CAPS ? " on an old daemon" : "";
+      throw new Error(`the rehearsed build of target ${target ?? "(default)"}${daemon} ended with ${code}: ${bridge.returnedError ?? said.join("")}`);
+    }
   }
 }
 
@@ -121,13 +136,15 @@ class RehearsalBridge implements BridgeConnection {
   /** The message the build returned instead of a result, if it did. */
   returnedError: string | undefined;
 
+  constructor(private readonly llbCaps: readonly string[]) {}
+
   async unary(method: string, request: Uint8Array): Promise<Uint8Array> {
     switch (method) {
       case "Ping":
         fromBinary(PingRequestSchema, request);
         return answer(PongResponseSchema, {
           FrontendAPICaps: Object.values(FrontendCap).map((ID) => ({ ID, Enabled: true })),
-          LLBCaps: Object.values(Caps).map((ID) => ({ ID, Enabled: true })),
+          LLBCaps: this.llbCaps.map((ID) => ({ ID, Enabled: true })),
         });
       case "Solve":
         return answer(SolveResponseSchema, {
