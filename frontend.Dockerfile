@@ -21,7 +21,7 @@ COPY scripts/bundle.mjs scripts/bundle.mjs
 COPY schema schema
 COPY src src
 # frontend.cache serves the runtime image when its Node is the build image's (as in the test bed);
-# another Node rejects it and the frontend starts ~20 ms slower (the timings vertex says which).
+# another Node rejects it and each build's frontend takes ~40 ms longer (the timings vertex says which).
 ARG FRONTEND_NODE_OPTIONS
 RUN NODE_OPTIONS="$FRONTEND_NODE_OPTIONS" node scripts/bundle.mjs frontend
 

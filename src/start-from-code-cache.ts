@@ -2,8 +2,9 @@
 // it from <name>.cache (the CLI: cli.mjs, cli.cjs, cli.cache; the frontend image: frontend.*).
 //
 // A cold `gopherfile llb` spends a tenth of its time parsing and compiling the 0.8 MB bundle to
-// bytecode, and the frontend 20 ms of each build. scripts/bundle.mjs runs each program once and
-// saves the bytecode V8 made; later runs start from it. The cache is a hint: V8 rejects one made by another Node
+// bytecode, and the frontend 20 ms of each build, and 30 ms more compiling what a build first
+// calls. scripts/bundle.mjs runs each program once (the frontend rehearses builds) and saves the
+// bytecode V8 made; later runs start from it. The cache is a hint: V8 rejects one made by another Node
 // version or with other flags, and one for another bundle is never offered (its first 32 bytes
 // are the sha256 of the bundle it was made from; V8 itself only compares lengths), so a run
 // without a usable cache is only slower. Node 22's module.enableCompileCache does the same for
