@@ -1,30 +1,19 @@
 // A build rehearsed without BuildKit, so the frontend image's V8 code cache holds what every build runs.
 import { Readable, Writable } from "node:stream";
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { MemoryContextReader } from "../context/memory-reader.js";
-import { FrontendCap, GatewayEnvVar, runFrontend, type BridgeConnection, type FrontendHandler } from "../gateway/index.js";
+import {
+  answerCall,
+  FrontendCap,
+  GatewayEnvVar,
+  isBridgeMethod,
+  runFrontend,
+  type BridgeAnswer,
+  type BridgeConnection,
+  type BridgeHandlers,
+  type FrontendHandler,
+} from "../gateway/index.js";
 import { outcomeName, RECORD_ENV } from "../golang/report/index.js";
 import { Caps, decodeDefinition, type DecodedDefinition } from "../llb/index.js";
-import {
-  InputsRequestSchema,
-  InputsResponseSchema,
-  PingRequestSchema,
-  PongResponseSchema,
-  ReadDirRequestSchema,
-  ReadDirResponseSchema,
-  ReadFileRequestSchema,
-  ReadFileResponseSchema,
-  ResolveImageConfigRequestSchema,
-  ResolveImageConfigResponseSchema,
-  ReturnRequestSchema,
-  ReturnResponseSchema,
-  SolveRequestSchema,
-  SolveResponseSchema,
-  StatFileRequestSchema,
-  StatFileResponseSchema,
-  WarnRequestSchema,
-  WarnResponseSchema,
-} from "../proto/moby/buildkit/v1/frontend/gateway_pb.js";
 
 /** The argument that makes the frontend rehearse instead of serving BuildKit (scripts/bundle.mjs passes it). */
 export const REHEARSE_ARG = "--rehearse";
@@ -126,8 +115,15 @@ export async function rehearse(handler: FrontendHandler): Promise<void> {
 
 const MODE_DIR = 0x80000000;
 const encoder = new TextEncoder();
+/** The config every image resolves to: enough for the Go image's environment and a base image's. */
+const IMAGE_CONFIG = {
+  architecture: "amd64",
+  os: "linux",
+  config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] },
+  rootfs: { type: "layers", diff_ids: [] },
+};
 
-/** What the rehearsal's BuildKit answers, by method: each request decoded and each answer encoded as on the wire. */
+/** The rehearsal's BuildKit: each request decoded and each answer encoded as on the wire. */
 class RehearsalBridge implements BridgeConnection {
   readonly #context = new MemoryContextReader(MODULE);
   /** The packages whose test steps each solved reference holds, for its outcome listing. */
@@ -135,58 +131,37 @@ class RehearsalBridge implements BridgeConnection {
   #solves = 0;
   /** The message the build returned instead of a result, if it did. */
   returnedError: string | undefined;
+  readonly #handlers: BridgeHandlers;
 
-  constructor(private readonly llbCaps: readonly string[]) {}
-
-  async unary(method: string, request: Uint8Array): Promise<Uint8Array> {
-    switch (method) {
-      case "Ping":
-        fromBinary(PingRequestSchema, request);
-        return answer(PongResponseSchema, {
-          FrontendAPICaps: Object.values(FrontendCap).map((ID) => ({ ID, Enabled: true })),
-          LLBCaps: this.llbCaps.map((ID) => ({ ID, Enabled: true })),
-        });
-      case "Solve":
-        return answer(SolveResponseSchema, {
-          result: { result: { case: "ref", value: { id: this.#solve(fromBinary(SolveRequestSchema, request).Definition) } } },
-        });
-      case "ReadDir": {
-        const req = fromBinary(ReadDirRequestSchema, request);
-        return answer(ReadDirResponseSchema, { entries: await this.#readDir(req.Ref, req.DirPath === "." ? "" : req.DirPath) });
-      }
-      case "ReadFile": {
-        const req = fromBinary(ReadFileRequestSchema, request);
+  constructor(llbCaps: readonly string[]) {
+    this.#handlers = {
+      Ping: () => ({
+        FrontendAPICaps: Object.values(FrontendCap).map((ID) => ({ ID, Enabled: true })),
+        LLBCaps: llbCaps.map((ID) => ({ ID, Enabled: true })),
+      }),
+      Solve: (req) => ({ result: { result: { case: "ref", value: { id: this.#solve(req.Definition) } } } }),
+      ReadDir: async (req) => ({ entries: await this.#readDir(req.Ref, req.DirPath === "." ? "" : req.DirPath) }),
+      ReadFile: async (req) => {
         const limit = req.Range === undefined ? undefined : Number(req.Range.Length);
         const data = req.Ref.startsWith("local:") ? await this.#context.readFile(req.FilePath, limit) : encoder.encode("0\n");
         if (data === undefined) throw new Error(`rehearsal: ${req.FilePath} is not in the rehearsed module`);
-        return answer(ReadFileResponseSchema, { Data: data });
-      }
-      case "StatFile":
-        return answer(StatFileResponseSchema, { stat: { path: fromBinary(StatFileRequestSchema, request).Path, mode: MODE_DIR + 0o755 } });
-      case "ResolveImageConfig": {
-        const req = fromBinary(ResolveImageConfigRequestSchema, request);
-        const config = {
-          architecture: "amd64",
-          os: "linux",
-          config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin"] },
-          rootfs: { type: "layers", diff_ids: [] },
-        };
-        return answer(ResolveImageConfigResponseSchema, { Ref: req.Ref, Digest: `sha256:${"0".repeat(64)}`, Config: encoder.encode(JSON.stringify(config)) });
-      }
-      case "Warn":
-        fromBinary(WarnRequestSchema, request);
-        return answer(WarnResponseSchema, {});
-      case "Inputs":
-        fromBinary(InputsRequestSchema, request);
-        return answer(InputsResponseSchema, {});
-      case "Return": {
-        const status = fromBinary(ReturnRequestSchema, request).error;
-        if (status !== undefined && status.code !== 0) this.returnedError = status.message;
-        return answer(ReturnResponseSchema, {});
-      }
-      default:
-        throw new Error(`rehearsal: no answer for ${method}`);
-    }
+        return { Data: data };
+      },
+      StatFile: (req) => ({ stat: { path: req.Path, mode: MODE_DIR + 0o755 } }),
+      ResolveImageConfig: (req) => ({ Ref: req.Ref, Digest: `sha256:${"0".repeat(64)}`, Config: encoder.encode(JSON.stringify(IMAGE_CONFIG)) }),
+      Warn: () => ({}),
+      Inputs: () => ({}),
+      Return: (req) => {
+        if (req.error !== undefined && req.error.code !== 0) this.returnedError = req.error.message;
+        return {};
+      },
+    };
+  }
+
+  async unary(method: string, request: Uint8Array): Promise<Uint8Array> {
+    const answer = isBridgeMethod(method) ? await answerCall(this.#handlers, method, request) : undefined;
+    if (answer === undefined) throw new Error(`rehearsal: no answer for ${method}`);
+    return answer;
   }
 
   close(): Promise<void> {
@@ -207,7 +182,7 @@ class RehearsalBridge implements BridgeConnection {
   }
 
   /** A local source's directory, or a test result's listing: each package's outcome, passed just now. */
-  async #readDir(ref: string, path: string): Promise<{ path: string; mode: number }[]> {
+  async #readDir(ref: string, path: string): Promise<NonNullable<BridgeAnswer<"ReadDir">["entries"]>> {
     if (ref.startsWith("local:")) {
       const entries = await this.#context.readDir(path);
       return entries.map((e) => ({ path: e.name, mode: e.kind === "dir" ? MODE_DIR + 0o755 : 0o644 }));
@@ -226,8 +201,4 @@ function testedPackages(definition: DecodedDefinition): string[] {
     if (entry !== undefined) packages.add(entry.slice(RECORD_ENV.pkg.length + 1));
   }
   return [...packages].sort();
-}
-
-function answer<S extends DescMessage>(schema: S, init: MessageInitShape<S>): Uint8Array {
-  return toBinary(schema, create(schema, init));
 }

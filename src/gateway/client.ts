@@ -1,34 +1,19 @@
 // The typed LLBBridge client: ping, solve, read files, resolve image configs, warn, inputs, return.
 
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import type { Stat } from "../proto/fsutil/types/stat_pb.js";
 import {
   FileRangeSchema,
-  InputsRequestSchema,
-  InputsResponseSchema,
-  PingRequestSchema,
-  PongResponseSchema,
-  ReadDirRequestSchema,
-  ReadDirResponseSchema,
-  ReadFileRequestSchema,
-  ReadFileResponseSchema,
   RefSchema,
-  ResolveImageConfigRequestSchema,
-  ResolveImageConfigResponseSchema,
   ReturnRequestSchema,
   ReturnResponseSchema,
-  SolveRequestSchema,
-  SolveResponseSchema,
-  StatFileRequestSchema,
-  StatFileResponseSchema,
-  WarnRequestSchema,
-  WarnResponseSchema,
   type Ref,
   type Result,
   type ReturnRequest,
 } from "../proto/moby/buildkit/v1/frontend/gateway_pb.js";
 import type { WorkerRecord } from "../proto/moby/buildkit/v1/types/worker_pb.js";
 import { PlatformSchema, type Definition, type Range, type SourceInfo } from "../proto/pb/ops_pb.js";
+import { BRIDGE_METHODS, type BridgeMethod, type BridgeRequestInit, type BridgeResponse } from "./bridge-methods.js";
 import { FrontendCap, capabilitiesFromPong, type Capabilities } from "./caps.js";
 import type { CacheImport } from "./frontend-options.js";
 import { GrpcCode, GrpcError, isGrpcError } from "./grpc-status.js";
@@ -113,13 +98,13 @@ export class GatewayClient {
 
   /** Pings the daemon and returns a client that knows its capabilities. */
   static async connect(transport: UnaryTransport): Promise<GatewayClient> {
-    const pong = await call(transport, "Ping", PingRequestSchema, {}, PongResponseSchema, { deadlineMs: PING_DEADLINE_MS });
+    const pong = await call(transport, "Ping", {}, { deadlineMs: PING_DEADLINE_MS });
     return new GatewayClient(transport, capabilitiesFromPong(pong), pong.Workers);
   }
 
   /** Pings again; resolves with the capabilities reported now. */
   async ping(): Promise<Capabilities> {
-    const pong = await this.#call("Ping", PingRequestSchema, {}, PongResponseSchema, { deadlineMs: PING_DEADLINE_MS });
+    const pong = await this.#call("Ping", {}, { deadlineMs: PING_DEADLINE_MS });
     return capabilitiesFromPong(pong);
   }
 
@@ -135,21 +120,16 @@ export class GatewayClient {
       this.caps.frontend.require(FrontendCap.frontendInputs);
     }
     const evaluateOnServer = input.evaluate === true && this.caps.frontend.has(FrontendCap.gatewaySolveEvaluate);
-    const response = await this.#call(
-      "Solve",
-      SolveRequestSchema,
-      {
-        ...(input.definition === undefined ? {} : { Definition: input.definition }),
-        Frontend: input.frontend ?? "",
-        FrontendOpt: { ...input.frontendOpt },
-        FrontendInputs: { ...input.frontendInputs },
-        CacheImports: (input.cacheImports ?? this.#cacheImports).map((c) => ({ Type: c.type, Attrs: { ...c.attrs } })),
-        allowResultReturn: true,
-        allowResultArrayRef: true,
-        Evaluate: evaluateOnServer,
-      },
-      SolveResponseSchema,
-    );
+    const response = await this.#call("Solve", {
+      ...(input.definition === undefined ? {} : { Definition: input.definition }),
+      Frontend: input.frontend ?? "",
+      FrontendOpt: { ...input.frontendOpt },
+      FrontendInputs: { ...input.frontendInputs },
+      CacheImports: (input.cacheImports ?? this.#cacheImports).map((c) => ({ Type: c.type, Attrs: { ...c.attrs } })),
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      Evaluate: evaluateOnServer,
+    });
     const output = solveOutput(response.result, response.ref);
     if (input.evaluate === true && !evaluateOnServer) {
       // Older daemons solve lazily; a stat forces the build so its errors surface here.
@@ -168,26 +148,21 @@ export class GatewayClient {
     this.caps.frontend.require(FrontendCap.readFile);
     const range =
       input.range === undefined ? {} : { Range: create(FileRangeSchema, { Offset: BigInt(input.range.offset), Length: BigInt(input.range.length) }) };
-    const response = await this.#call("ReadFile", ReadFileRequestSchema, { Ref: input.ref, FilePath: input.path, ...range }, ReadFileResponseSchema);
+    const response = await this.#call("ReadFile", { Ref: input.ref, FilePath: input.path, ...range });
     return response.Data;
   }
 
   /** Lists a directory of a solved ref, optionally filtered by a glob pattern. */
   async readDir(input: { readonly ref: string; readonly path: string; readonly includePattern?: string }): Promise<Stat[]> {
     this.caps.frontend.require(FrontendCap.readDir);
-    const response = await this.#call(
-      "ReadDir",
-      ReadDirRequestSchema,
-      { Ref: input.ref, DirPath: input.path, IncludePattern: input.includePattern ?? "" },
-      ReadDirResponseSchema,
-    );
+    const response = await this.#call("ReadDir", { Ref: input.ref, DirPath: input.path, IncludePattern: input.includePattern ?? "" });
     return response.entries;
   }
 
   /** Stats one path of a solved ref. */
   async statFile(input: { readonly ref: string; readonly path: string }): Promise<Stat> {
     this.caps.frontend.require(FrontendCap.statFile);
-    const response = await this.#call("StatFile", StatFileRequestSchema, { Ref: input.ref, Path: input.path }, StatFileResponseSchema);
+    const response = await this.#call("StatFile", { Ref: input.ref, Path: input.path });
     if (response.stat === undefined) throw new GrpcError(GrpcCode.INTERNAL, `stat of ${input.path} returned nothing`, "StatFile");
     return response.stat;
   }
@@ -206,12 +181,12 @@ export class GatewayClient {
       input.platform === undefined
         ? {}
         : { Platform: create(PlatformSchema, { OS: input.platform.os, Architecture: input.platform.architecture, Variant: input.platform.variant ?? "" }) };
-    const response = await this.#call(
-      "ResolveImageConfig",
-      ResolveImageConfigRequestSchema,
-      { Ref: input.ref, ResolveMode: mode === "default" ? "" : mode, LogName: input.logName ?? "", ...platform },
-      ResolveImageConfigResponseSchema,
-    );
+    const response = await this.#call("ResolveImageConfig", {
+      Ref: input.ref,
+      ResolveMode: mode === "default" ? "" : mode,
+      LogName: input.logName ?? "",
+      ...platform,
+    });
     return { ref: response.Ref === "" ? input.ref : response.Ref, digest: response.Digest, config: response.Config };
   }
 
@@ -219,27 +194,22 @@ export class GatewayClient {
   async warn(input: WarnInput): Promise<boolean> {
     if (!this.caps.frontend.has(FrontendCap.gatewayWarnings)) return false;
     const encoder = new TextEncoder();
-    await this.#call(
-      "Warn",
-      WarnRequestSchema,
-      {
-        digest: input.digest,
-        level: BigInt(input.level),
-        short: encoder.encode(input.short),
-        detail: (input.detail ?? []).map((d) => encoder.encode(d)),
-        url: input.url ?? "",
-        ranges: [...(input.ranges ?? [])],
-        ...(input.info === undefined ? {} : { info: input.info }),
-      },
-      WarnResponseSchema,
-    );
+    await this.#call("Warn", {
+      digest: input.digest,
+      level: BigInt(input.level),
+      short: encoder.encode(input.short),
+      detail: (input.detail ?? []).map((d) => encoder.encode(d)),
+      url: input.url ?? "",
+      ranges: [...(input.ranges ?? [])],
+      ...(input.info === undefined ? {} : { info: input.info }),
+    });
     return true;
   }
 
   /** The frontend inputs (e.g. named contexts passed as LLB by another frontend), by name. */
   async inputs(): Promise<Readonly<Record<string, Definition>>> {
     this.caps.frontend.require(FrontendCap.frontendInputs);
-    const response = await this.#call("Inputs", InputsRequestSchema, {}, InputsResponseSchema);
+    const response = await this.#call("Inputs", {});
     return response.Definitions;
   }
 
@@ -262,27 +232,20 @@ export class GatewayClient {
     decode("Return", ReturnResponseSchema, answer);
   }
 
-  #call<I extends DescMessage, O extends DescMessage>(
-    method: string,
-    requestSchema: I,
-    request: MessageInitShape<I>,
-    responseSchema: O,
-    options?: UnaryCallOptions,
-  ): Promise<MessageShape<O>> {
-    return call(this.#transport, method, requestSchema, request, responseSchema, options);
+  #call<M extends BridgeMethod>(method: M, request: BridgeRequestInit<M>, options?: UnaryCallOptions): Promise<BridgeResponse<M>> {
+    return call(this.#transport, method, request, options);
   }
 }
 
-async function call<I extends DescMessage, O extends DescMessage>(
+async function call<M extends BridgeMethod>(
   transport: UnaryTransport,
-  method: string,
-  requestSchema: I,
-  request: MessageInitShape<I>,
-  responseSchema: O,
+  method: M,
+  request: BridgeRequestInit<M>,
   options?: UnaryCallOptions,
-): Promise<MessageShape<O>> {
-  const bytes = toBinary(requestSchema, create(requestSchema, request));
-  return decode(method, responseSchema, await transport.unary(method, bytes, options));
+): Promise<BridgeResponse<M>> {
+  const [requestSchema, responseSchema] = BRIDGE_METHODS[method] as readonly [DescMessage, DescMessage];
+  const bytes = toBinary(requestSchema, create(requestSchema, request as Parameters<typeof create>[1]));
+  return decode(method, responseSchema, await transport.unary(method, bytes, options)) as BridgeResponse<M>;
 }
 
 function decode<O extends DescMessage>(method: string, schema: O, bytes: Uint8Array): MessageShape<O> {

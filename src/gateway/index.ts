@@ -22,3 +22,5 @@ export type { BridgeConnection, FrontendContext, FrontendHandler, FrontendIO } f
 export { StdioDuplex, guardStdout, openStdio } from "./stdio-duplex.js";
 export type { StdioStreams } from "./stdio-duplex.js";
 export { CODE_CACHE_STATE_ENV } from "./code-cache-state.js";
+export { BRIDGE_METHODS, answerCall, isBridgeMethod } from "./bridge-methods.js";
+export type { BridgeAnswer, BridgeHandlers, BridgeMethod, BridgeRequest } from "./bridge-methods.js";

@@ -1,48 +1,10 @@
 // A test LLBBridge served by node:http2 that speaks real protobuf; handlers decide each answer.
 
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import type * as http2 from "node:http2";
-import {
-  InputsRequestSchema,
-  InputsResponseSchema,
-  PingRequestSchema,
-  PongResponseSchema,
-  ReadDirRequestSchema,
-  ReadDirResponseSchema,
-  ReadFileRequestSchema,
-  ReadFileResponseSchema,
-  ResolveImageConfigRequestSchema,
-  ResolveImageConfigResponseSchema,
-  ReturnRequestSchema,
-  ReturnResponseSchema,
-  SolveRequestSchema,
-  SolveResponseSchema,
-  StatFileRequestSchema,
-  StatFileResponseSchema,
-  WarnRequestSchema,
-  WarnResponseSchema,
-} from "../../src/proto/moby/buildkit/v1/frontend/gateway_pb.js";
+import { answerCall, isBridgeMethod, type BridgeHandlers, type BridgeMethod, type BridgeRequest } from "../../src/gateway/index.js";
 import { replyError, replyOk, serveOverPipes, type ReceivedCall } from "./http2-test-server.js";
 
-const methods = {
-  Ping: [PingRequestSchema, PongResponseSchema],
-  Solve: [SolveRequestSchema, SolveResponseSchema],
-  ReadFile: [ReadFileRequestSchema, ReadFileResponseSchema],
-  ReadDir: [ReadDirRequestSchema, ReadDirResponseSchema],
-  StatFile: [StatFileRequestSchema, StatFileResponseSchema],
-  ResolveImageConfig: [ResolveImageConfigRequestSchema, ResolveImageConfigResponseSchema],
-  Warn: [WarnRequestSchema, WarnResponseSchema],
-  Inputs: [InputsRequestSchema, InputsResponseSchema],
-  Return: [ReturnRequestSchema, ReturnResponseSchema],
-} as const;
-
-type Methods = typeof methods;
-export type MethodName = keyof Methods;
-type Req<M extends MethodName> = MessageShape<Methods[M][0]>;
-type Res<M extends MethodName> = MessageInitShape<Methods[M][1]>;
-
-/** Per-method handlers; a missing one answers UNIMPLEMENTED, like a real gRPC server. */
-export type BridgeHandlers = { [M in MethodName]?: (request: Req<M>) => Res<M> | Promise<Res<M>> };
+export type { BridgeHandlers };
 
 /** Thrown by a handler to answer with a gRPC error status. */
 export class BridgeFailure extends Error {
@@ -94,14 +56,6 @@ export function pong(frontendCaps: readonly string[] = CURRENT_FRONTEND_CAPS, ll
   };
 }
 
-function decodeAs<S extends DescMessage>(schema: S, bytes: Uint8Array): MessageShape<S> {
-  return fromBinary(schema, bytes);
-}
-
-function encodeAs<S extends DescMessage>(schema: S, init: MessageInitShape<S>): Uint8Array {
-  return toBinary(schema, create(schema, init));
-}
-
 /**
  * Serves the handlers over in-memory pipes (the client's stdin and stdout).
  * Ping answers with {@link pong} unless overridden.
@@ -120,18 +74,12 @@ export function fakeBridge(handlers: BridgeHandlers): {
   });
 
   async function answer(call: ReceivedCall, stream: http2.ServerHttp2Stream): Promise<void> {
-    const name = call.method as MethodName;
-    const pair = methods[name] as readonly [DescMessage, DescMessage] | undefined;
-    const handler = all[name] as ((request: unknown) => unknown) | undefined;
-    if (pair === undefined || handler === undefined) {
-      replyError(stream, 12, `unknown method ${call.method} for service moby.buildkit.v1.frontend.LLBBridge`);
-      return;
-    }
-    const request = decodeAs(pair[0], call.messages[0] ?? new Uint8Array());
-    calls.push({ method: call.method, request });
     try {
-      const response = (await handler(request)) as MessageInitShape<DescMessage>;
-      replyOk(stream, encodeAs(pair[1], response));
+      const body = isBridgeMethod(call.method)
+        ? await answerCall(all, call.method, call.messages[0] ?? new Uint8Array(), (request) => calls.push({ method: call.method, request }))
+        : undefined;
+      if (body === undefined) replyError(stream, 12, `unknown method ${call.method} for service moby.buildkit.v1.frontend.LLBBridge`);
+      else replyOk(stream, body);
     } catch (err) {
       if (err instanceof BridgeFailure) replyError(stream, err.code, err.message);
       else replyError(stream, 13, err instanceof Error ? err.message : String(err));
@@ -142,6 +90,6 @@ export function fakeBridge(handlers: BridgeHandlers): {
 }
 
 /** The decoded requests of one method, typed. */
-export function requestsOf<M extends MethodName>(calls: readonly DecodedCall[], method: M): Req<M>[] {
-  return calls.filter((c) => c.method === method).map((c) => c.request as Req<M>);
+export function requestsOf<M extends BridgeMethod>(calls: readonly DecodedCall[], method: M): BridgeRequest<M>[] {
+  return calls.filter((c) => c.method === method).map((c) => c.request as BridgeRequest<M>);
 }
