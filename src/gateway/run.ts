@@ -151,8 +151,8 @@ export function userMessage(err: unknown, log: (line: string) => void = () => un
   return `${detail} (internal error in gopherfile; please report it with the spec that caused it)`;
 }
 
-// BuildKit keeps stdin open, so a graceful HTTP/2 close may never complete;
-// give GOAWAY a moment to go out, then tear down.
+// The close settles once GOAWAY is written (GrpcTransport.close); the budget bounds one that waits
+// on a call still in flight, since BuildKit waits for the exit, not for the connection to end.
 const CLOSE_BUDGET_MS = 20;
 
 async function closeQuickly(transport: BridgeConnection): Promise<void> {
