@@ -9,6 +9,8 @@ import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** The module both programs make their code cache on: the README's example. */
+const example = join(repo, "examples/hello");
 
 const common = {
   bundle: true,
@@ -38,19 +40,18 @@ async function bundleProgram(outDir, name, entry, extra) {
 
 /**
  * The frontend, as the image runs it. Its cache comes from a rehearsal (src/frontend/rehearsal.ts):
- * whole builds of a small module against an in-memory BuildKit, so the spec, discovery, compile,
+ * whole builds of examples/hello against an in-memory BuildKit, so the spec, discovery, compile,
  * marshal and gateway code every build runs is in it. The image makes it again with the runtime's
  * Node (frontend.Dockerfile).
  */
 async function bundleFrontend(outDir) {
   await bundleProgram(outDir, "frontend", "src/frontend.ts", { minify: true });
-  makeCodeCache(outDir, "frontend", ["--rehearse"]);
+  makeCodeCache(outDir, "frontend", ["--rehearse", example]);
 }
 
 /** The CLI; its cache comes from a run on examples/hello, which compiles what every conversion runs (spec, discovery, compile, marshal). */
 async function bundleCli(outDir) {
   await bundleProgram(outDir, "cli", "src/cli.ts", {});
-  const example = join(repo, "examples/hello");
   makeCodeCache(outDir, "cli", ["llb", join(example, "Gopherfile.yaml"), "--context", example, "--target", "binaries"]);
 }
 

@@ -10,12 +10,12 @@ const handler: FrontendHandler = async (ctx) => {
   return outcome;
 };
 
-// BuildKit starts the image without arguments; scripts/bundle.mjs passes REHEARSE_ARG when it
-// makes the code cache. Opening the stdio duplex reserves stdout for HTTP/2 frames; stray writes
+// BuildKit starts the image without arguments; scripts/bundle.mjs passes REHEARSE_ARG and the
+// module to rehearse on when it makes the code cache. Opening the stdio duplex reserves stdout for HTTP/2 frames; stray writes
 // go to stderr. Not a top-level await: the frontend is bundled as CommonJS to start from a code
 // cache (src/start-from-code-cache.ts).
 if (process.argv[2] === REHEARSE_ARG) {
-  rehearse(handler).catch((err: unknown) => {
+  rehearse(handler, process.argv[3] ?? ".").catch((err: unknown) => {
     process.stderr.write(`gopherfile: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   });

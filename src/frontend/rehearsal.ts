@@ -1,10 +1,13 @@
 // A build rehearsed without BuildKit, so the frontend image's V8 code cache holds what every build runs.
 import { Readable, Writable } from "node:stream";
-import { MemoryContextReader } from "../context/memory-reader.js";
+import { FsContextReader } from "../context/fs-reader.js";
+import type { ContextReader } from "../context/reader.js";
 import {
   answerCall,
   FrontendCap,
   GatewayEnvVar,
+  GrpcCode,
+  GrpcError,
   isBridgeMethod,
   runFrontend,
   type BridgeAnswer,
@@ -18,53 +21,14 @@ import { Caps, decodeDefinition, type DecodedDefinition } from "../llb/index.js"
 /** The argument that makes the frontend rehearse instead of serving BuildKit (scripts/bundle.mjs passes it). */
 export const REHEARSE_ARG = "--rehearse";
 
-/**
- * The module rehearsed: a spec with args, a binary and an image, a tested library. V8 compiles a
- * function on its first call, so a function no rehearsed build calls is compiled in every real one.
- */
-const MODULE: Readonly<Record<string, string>> = {
-  "Gopherfile.yaml": [
-    "version: 1",
-    "args:",
-    "  VERSION: v0.1.0",
-    "binaries:",
-    "  hello:",
-    "    package: ./cmd/hello",
-    "    ldflags: -X main.version=${VERSION}",
-    "images:",
-    "  hello:",
-    "    binaries: [hello]",
-    '    user: "65532:65532"',
-    "    check: [/hello, --version]",
-    "",
-  ].join("\n"),
-  ".dockerignore": "*.md\n",
-  "README.md": "# hello\n",
-  "go.mod": "module example.com/hello\n\ngo 1.22\n",
-  "cmd/hello/main.go": [
-    "// Command hello greets.",
-    "package main",
-    "",
-    'import (\n\t"fmt"\n\t"os"\n\n\t"example.com/hello/greeting"\n)',
-    "",
-    'var version = "dev"',
-    "",
-    'func main() {\n\tif len(os.Args) > 1 {\n\t\tfmt.Println(version)\n\t\treturn\n\t}\n\tfmt.Println(greeting.For("world"))\n}',
-    "",
-  ].join("\n"),
-  "greeting/greeting.go": '//go:build !windows\n\npackage greeting\n\nfunc For(name string) string { return "hello, " + name }\n',
-  "greeting/greeting_test.go":
-    'package greeting_test\n\nimport (\n\t"testing"\n\n\t"example.com/hello/greeting"\n)\n\nfunc TestFor(t *testing.T) {\n\tif greeting.For("x") != "hello, x" {\n\t\tt.Fatal()\n\t}\n}\n',
-  "greeting/testdata/names.txt": "world\n",
-};
-
 /** LLB caps of a daemon without the merge op, copy patterns and mount content caching (BuildKit v0.8, Docker 20.10's). */
 const OLD_DAEMON_CAPS: readonly string[] = Object.values(Caps).filter(
   (c) => c !== Caps.mergeOp && c !== Caps.fileCopyIncludeExcludePatterns && c !== Caps.execMountContentCache,
 );
 
 /**
- * The builds rehearsed: the spec's default (its image) and every binary on a current daemon, and the
+ * The builds rehearsed. V8 compiles a function on its first call, so a function no rehearsed build
+ * calls is compiled in every real one. The spec's default (its image) and every binary on a current daemon, and the
  * default on an old one, where the frontend takes its other path (the module mounted, fewer reads and tests at once).
  */
 const REHEARSALS: readonly { readonly target: string | undefined; readonly llbCaps: readonly string[] }[] = [
@@ -74,12 +38,13 @@ const REHEARSALS: readonly { readonly target: string | undefined; readonly llbCa
 ];
 
 /**
- * Runs the frontend's whole build of {@link MODULE}, once per {@link REHEARSALS} entry, against an
- * in-memory BuildKit that answers as a daemon with those capabilities does for a build cached throughout.
+ * Runs the frontend's whole build of the module in `moduleDir` (its spec `Gopherfile.yaml`; the bundle
+ * passes examples/hello), once per {@link REHEARSALS} entry, against an in-memory BuildKit that
+ * answers as a daemon with those capabilities does for a build cached throughout.
  * Rejects when a rehearsed build does not end in a result, since a rehearsal that stops early
  * would leave the rest of the frontend out of the cache unnoticed.
  */
-export async function rehearse(handler: FrontendHandler): Promise<void> {
+export async function rehearse(handler: FrontendHandler, moduleDir: string): Promise<void> {
   for (const { target, llbCaps } of REHEARSALS) {
     const options: Record<string, string> = { filename: "Gopherfile.yaml", ...(target === undefined ? {} : { target }) };
     const env: Record<string, string> = {
@@ -96,7 +61,7 @@ export async function rehearse(handler: FrontendHandler): Promise<void> {
         done();
       },
     });
-    const bridge = new RehearsalBridge(llbCaps);
+    const bridge = new RehearsalBridge(llbCaps, new FsContextReader(moduleDir));
     const code = await runFrontend(handler, {
       env,
       arch: "x64",
@@ -125,7 +90,7 @@ const IMAGE_CONFIG = {
 
 /** The rehearsal's BuildKit: each request decoded and each answer encoded as on the wire. */
 class RehearsalBridge implements BridgeConnection {
-  readonly #context = new MemoryContextReader(MODULE);
+  readonly #context: ContextReader;
   /** The packages whose test steps each solved reference holds, for its outcome listing. */
   readonly #tested = new Map<string, readonly string[]>();
   #solves = 0;
@@ -133,7 +98,9 @@ class RehearsalBridge implements BridgeConnection {
   returnedError: string | undefined;
   readonly #handlers: BridgeHandlers;
 
-  constructor(llbCaps: readonly string[]) {
+  /** `context` is what both local sources (the spec's and the build context) hold. */
+  constructor(llbCaps: readonly string[], context: ContextReader) {
+    this.#context = context;
     this.#handlers = {
       Ping: () => ({
         FrontendAPICaps: Object.values(FrontendCap).map((ID) => ({ ID, Enabled: true })),
@@ -144,7 +111,8 @@ class RehearsalBridge implements BridgeConnection {
       ReadFile: async (req) => {
         const limit = req.Range === undefined ? undefined : Number(req.Range.Length);
         const data = req.Ref.startsWith("local:") ? await this.#context.readFile(req.FilePath, limit) : encoder.encode("0\n");
-        if (data === undefined) throw new Error(`rehearsal: ${req.FilePath} is not in the rehearsed module`);
+        // As BuildKit answers for a file the context lacks (an absent .dockerignore, say).
+        if (data === undefined) throw new GrpcError(GrpcCode.NOT_FOUND, `open ${req.FilePath}: no such file or directory`, "ReadFile");
         return { Data: data };
       },
       StatFile: (req) => ({ stat: { path: req.Path, mode: MODE_DIR + 0o755 } }),

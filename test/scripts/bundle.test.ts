@@ -81,7 +81,7 @@ describe("the bundled frontend", () => {
   });
 
   it("holds a whole build: its run rehearsed builds against an in-memory BuildKit (src/frontend/rehearsal.ts), which succeed", () => {
-    const r = start("", ["--rehearse"]);
+    const r = start("", ["--rehearse", example]);
     expect({ code: r.code, cache: r.cache }).toEqual({ code: 0, cache: "used" });
     // An empty run (the first request fails) compiles about 380 KB of bytecode; the rehearsal also the spec, discovery, compile and marshal.
     expect(readFileSync(join(out, "frontend.cache")).length).toBeGreaterThan(600_000);
