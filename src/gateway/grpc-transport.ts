@@ -44,6 +44,7 @@ const SESSION_MEMORY_MB = 96;
  */
 export function connectGrpc(createConnection: () => Duplex, options: GrpcTransportOptions = {}): GrpcTransport {
   let connection: Duplex | undefined;
+  // Node calls createConnection within connect(), so the Duplex exists once connect() returns.
   const session = http2.connect("http://localhost", {
     createConnection: () => {
       connection = createConnection();
@@ -55,7 +56,7 @@ export function connectGrpc(createConnection: () => Duplex, options: GrpcTranspo
   session.once("connect", () => {
     session.setLocalWindowSize(WINDOW_BYTES);
   });
-  return new GrpcTransport(session, options, () => connection);
+  return new GrpcTransport(session, options, connection);
 }
 
 /**
@@ -65,16 +66,14 @@ export function connectGrpc(createConnection: () => Duplex, options: GrpcTranspo
  */
 export class GrpcTransport {
   readonly #session: http2.ClientHttp2Session;
-  readonly #connection: () => Duplex | undefined;
+  readonly #connection: Duplex | undefined;
   readonly #service: string;
   readonly #maxSend: number;
   readonly #maxReceive: number;
   #sessionError: Error | undefined;
 
-  /**
-   * `connection` gives the Duplex the session runs over, once it was made (see {@link close}).
-   */
-  constructor(session: http2.ClientHttp2Session, options: GrpcTransportOptions = {}, connection: () => Duplex | undefined = () => undefined) {
+  /** `connection` is the Duplex the session runs over (see {@link close}). */
+  constructor(session: http2.ClientHttp2Session, options: GrpcTransportOptions = {}, connection?: Duplex) {
     this.#session = session;
     this.#connection = connection;
     this.#service = options.service ?? LLB_BRIDGE_SERVICE;
@@ -119,7 +118,7 @@ export class GrpcTransport {
    */
   close(): Promise<void> {
     if (this.#session.destroyed) return Promise.resolve();
-    const connection = this.#connection();
+    const connection = this.#connection;
     return new Promise((resolve) => {
       this.#session.close(() => resolve());
       if (connection?.writableFinished === true) resolve();
