@@ -1,18 +1,8 @@
 // Many test steps at once on every daemon: one prepare step before them, and on Docker 20.10 (BuildKit v0.8) at most eight at a time, on the Go image unpacked once.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BuildTimer,
-  PATH_NAMES,
-  buildOn,
-  copyFixture,
-  ensureFrontendImage,
-  freshGoSources,
-  removeFrontendImage,
-  type GopherfilePath,
-  type Workspace,
-} from "./gopherfile.js";
+import { describe, expect, it } from "vitest";
+import { buildOn, freshGoSources, frontendSuite, PATH_NAMES, type GopherfilePath } from "./gopherfile.js";
 import { parseProgress } from "../../testbed/progress.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
@@ -20,15 +10,7 @@ const PACKAGES = ["p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08",
 /** What the frontend allows an old daemon (OLD_DAEMON_TEST_LANES in src/frontend/handler.ts), written out. */
 const OLD_DAEMON_LANES = 8;
 
-const timer = new BuildTimer();
-const workspaces: Workspace[] = [];
-
-beforeAll(ensureFrontendImage);
-afterAll(async () => {
-  timer.print("fan-out.e2e.ts");
-  await removeFrontendImage();
-  await Promise.all(workspaces.map((ws) => ws.remove()));
-});
+const { timer, copy } = frontendSuite("fan-out.e2e.ts");
 
 /** When a package's `go test -json` stream began and ended, from test2json's own timestamps. */
 async function span(dir: string, pkg: string): Promise<{ start: number; end: number; passed: boolean }> {
@@ -44,8 +26,7 @@ async function span(dir: string, pkg: string): Promise<{ start: number; end: num
 describe("ten tested packages", () => {
   for (const path of PATHS) {
     it(`${PATH_NAMES[path]}: every package runs after one prepare step${path === "docker" ? `, at most ${OLD_DAEMON_LANES} at a time` : ""}`, async () => {
-      const ws = await copyFixture("many-tests");
-      workspaces.push(ws);
+      const ws = await copy("many-tests");
       // New Go sources, so BuildKit runs the steps instead of replaying them.
       await freshGoSources(ws);
       const out = ws.out(path);

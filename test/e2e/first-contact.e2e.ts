@@ -4,23 +4,14 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BuildTimer, PATH_NAMES, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type GopherfilePath, type Workspace } from "./gopherfile.js";
+import { describe, expect, it } from "vitest";
+import { buildOn, frontendSuite, PATH_NAMES, type GopherfilePath } from "./gopherfile.js";
 import { gopherfileVertices, parseProgress, vertexNamed, type ProgressVertex } from "../../testbed/progress.js";
 
 const PATHS: readonly GopherfilePath[] = ["docker", "buildctl", "buildx"];
 const TESTS = ["[test ./server] go test", "[test ./store] go test"];
 
-const timer = new BuildTimer();
-const workspaces: Workspace[] = [];
-
-beforeAll(ensureFrontendImage);
-
-afterAll(async () => {
-  timer.print("first-contact.e2e.ts");
-  await removeFrontendImage();
-  await Promise.all(workspaces.map((ws) => ws.remove()));
-});
+const { timer, copy } = frontendSuite("first-contact.e2e.ts");
 
 /** Go steps that ran (not cached): what a change cost. */
 function ran(vertices: readonly ProgressVertex[]): string[] {
@@ -38,8 +29,7 @@ describe.each(PATHS)("%s", (path) => {
   const label = PATH_NAMES[path];
 
   it(`${label}: a library's default target runs its tests; tests write files and, on their own loopback (the default), share a fixed port; a commit or a spec comment re-runs nothing`, async () => {
-    const ws = await copyFixture("library-writes");
-    workspaces.push(ws);
+    const ws = await copy("library-writes");
     // Fresh packages, so this build really runs both tests at once (the fixture is the same on every run).
     for (const file of ["store/store.go", "server/server.go"]) await ws.edit(file, (text) => `${text}\n// e2e run ${randomUUID()}\n`);
     const build = async (what: string, extra: { target?: string; outputDir?: string } = {}) =>
@@ -86,8 +76,7 @@ describe.each(PATHS)("%s", (path) => {
 
 describe("tests.gate: false", () => {
   it.each(["docker", "buildx"] as const)("%s: runs the tests beside the build, delivers the binaries although a test fails, and warns", async (path) => {
-    const ws = await copyFixture("test-reports");
-    workspaces.push(ws);
+    const ws = await copy("test-reports");
     await ws.edit("Gopherfile.yaml", (text) => text.replace("  timeout: 2m\n", "  timeout: 2m\n  gate: false\n"));
     // Always a fresh failure, so the test step runs in this build.
     await ws.edit("onefail/onefail.go", (text) => `${text}\n// e2e run ${randomUUID()}\n`);

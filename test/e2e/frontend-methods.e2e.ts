@@ -1,23 +1,8 @@
 // Issue 14: frontend methods as buildx users type them — --call=targets, --call=outline, --check — on buildx v0.36 + BuildKit v0.32.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BuildTimer, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type Workspace } from "./gopherfile.js";
+import { describe, expect, it } from "vitest";
+import { buildOn, frontendSuite } from "./gopherfile.js";
 
-const timer = new BuildTimer();
-const workspaces: Workspace[] = [];
-
-beforeAll(ensureFrontendImage);
-
-afterAll(async () => {
-  timer.print("frontend-methods.e2e.ts");
-  await removeFrontendImage();
-  await Promise.all(workspaces.map((ws) => ws.remove()));
-});
-
-async function workspace(fixture: string): Promise<Workspace> {
-  const ws = await copyFixture(fixture);
-  workspaces.push(ws);
-  return ws;
-}
+const { timer, copy: workspace } = frontendSuite("frontend-methods.e2e.ts");
 
 describe("docker buildx build --call (remote builder, BuildKit v0.32)", () => {
   it("--call=targets lists the spec's images, the default first among equals, and the built-in targets", async () => {

@@ -2,21 +2,9 @@
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ELF_MACHINE, readElfHeader } from "../../testbed/elf.js";
-import {
-  BuildTimer,
-  FRONTEND_IMAGE,
-  PATH_NAMES,
-  REPO_ROOT,
-  buildOn,
-  copyFixture,
-  ensureFrontendImage,
-  removeFrontendImage,
-  listFiles,
-  type GopherfilePath,
-  type Workspace,
-} from "./gopherfile.js";
+import { buildOn, FRONTEND_IMAGE, frontendSuite, listFiles, PATH_NAMES, REPO_ROOT, type GopherfilePath, type Workspace } from "./gopherfile.js";
 import { parseProgress, vertexNamed } from "../../testbed/progress.js";
 import { run, tail } from "../../testbed/run.js";
 import { BUILDCTL, HUB_IMAGES, clientEnv } from "../../testbed/testbed.js";
@@ -42,22 +30,7 @@ interface DumpedOp {
   readonly Op?: { readonly source?: { readonly identifier?: string }; readonly exec?: { readonly meta?: { readonly args?: readonly string[] } } };
 }
 
-const timer = new BuildTimer();
-const workspaces: Workspace[] = [];
-
-async function workspace(fixture: string): Promise<Workspace> {
-  const ws = await copyFixture(fixture);
-  workspaces.push(ws);
-  return ws;
-}
-
-beforeAll(ensureFrontendImage);
-
-afterAll(async () => {
-  timer.print("frontend.e2e.ts");
-  await removeFrontendImage();
-  await Promise.all(workspaces.map((ws) => ws.remove()));
-});
+const { timer, copy: workspace } = frontendSuite("frontend.e2e.ts");
 
 describe.each(PATHS)("%s", (path) => {
   it(`${PATH_NAMES[path]}: builds cache-edit's minimal spec and exports exactly the app binary`, async () => {

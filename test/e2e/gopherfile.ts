@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { afterAll, beforeAll } from "vitest";
 import { join, relative, resolve } from "node:path";
 import { buildctlBuild, buildxBuild, dockerBuild, type BuildResult, type Expectation } from "./build-paths.js";
 import { formatCommand, run, tail, type RunResult } from "../../testbed/run.js";
@@ -286,4 +287,36 @@ export class BuildTimer {
     const total = this.rows.reduce((sum, row) => sum + Number(row.trim().split("s")[0]), 0);
     console.log(`${title}: ${this.rows.length} builds, ${total.toFixed(1)}s in builds\n${this.rows.join("\n")}`);
   }
+}
+
+/** What an e2e file shares with {@link frontendSuite}: its build times, and the workspaces it copied. */
+export interface FrontendSuite {
+  readonly timer: BuildTimer;
+  readonly workspaces: Workspace[];
+  /** A fixture copied (see {@link copyFixture}), removed after the file's tests. */
+  copy(fixture: string): Promise<Workspace>;
+}
+
+/**
+ * The set-up of an e2e file that builds with this checkout's frontend image: the image before its
+ * tests; after them, its build times printed as `file`, the image's tag and its workspaces removed.
+ */
+export function frontendSuite(file: string): FrontendSuite {
+  const timer = new BuildTimer();
+  const workspaces: Workspace[] = [];
+  beforeAll(ensureFrontendImage);
+  afterAll(async () => {
+    timer.print(file);
+    await removeFrontendImage();
+    await Promise.all(workspaces.map((ws) => ws.remove()));
+  });
+  return {
+    timer,
+    workspaces,
+    async copy(fixture) {
+      const ws = await copyFixture(fixture);
+      workspaces.push(ws);
+      return ws;
+    },
+  };
 }

@@ -1,27 +1,17 @@
 // Issue 14: --build-context for a replace outside the context and for the Go image, and spec warnings through Warn, on buildx v0.36 + BuildKit v0.32, buildctl and Docker 20.10.
 import { cp, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BuildTimer, FIXTURES, FRONTEND_IMAGE, buildOn, copyFixture, ensureFrontendImage, removeFrontendImage, type Workspace } from "./gopherfile.js";
+import { describe, expect, it } from "vitest";
+import { buildOn, FIXTURES, FRONTEND_IMAGE, frontendSuite, type Workspace } from "./gopherfile.js";
 import type { BuildResult } from "./build-paths.js";
 import { formatCommand, run, tail } from "../../testbed/run.js";
 import { BUILDX_BUILDER, DOCKER, IMAGES, clientEnv } from "../../testbed/testbed.js";
 
-const timer = new BuildTimer();
-const workspaces: Workspace[] = [];
-
-beforeAll(ensureFrontendImage);
-
-afterAll(async () => {
-  timer.print("named-contexts.e2e.ts");
-  await removeFrontendImage();
-  await Promise.all(workspaces.map((ws) => ws.remove()));
-});
+const { timer, copy } = frontendSuite("named-contexts.e2e.ts");
 
 /** The app fixture as the build context, with its `../lib` beside it (outside the context). */
 async function workspace(): Promise<{ readonly ws: Workspace; readonly lib: string }> {
-  const ws = await copyFixture("outside-replace");
-  workspaces.push(ws);
+  const ws = await copy("outside-replace");
   const lib = join(dirname(ws.dir), "lib");
   await cp(join(FIXTURES, "outside-replace-lib"), lib, { recursive: true });
   // A declared arg, so an undeclared one has a key to point at.
